@@ -1,0 +1,26 @@
+/* cli: the aiotutor command line. Each subcommand is a function that takes
+ * its own argc/argv (argv[0] is the subcommand's name) and returns the exit
+ * status: 0 success, 1 failure (a failed check, an uncaught exception), 2 a
+ * usage error or an input that could not be read. */
+#ifndef AIO_CLI_H
+#define AIO_CLI_H
+
+typedef int (*CliCommandFn)(int argc, char **argv);
+
+typedef struct CliCommand {
+    const char *name;
+    CliCommandFn fn;
+    const char *synopsis; /* one line for --help */
+} CliCommand;
+
+/* The table of subcommands, ended by a NULL name (app/main.c). */
+extern const CliCommand cli_commands[];
+
+/* The tutor itself (no subcommand). */
+int cli_tutor(int argc, char **argv);
+
+/* Prints "aiotutor: MSG\nTry 'aiotutor --help' for more information." to
+ * stderr and returns 2, the usage-error status. printf-style. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,1 @@
+# assets/: themes, help text and the man page.

@@ -1,0 +1,1 @@
+# engine/lang/: the lesson-language interpreter (lexer, parser, compiler, VM).

@@ -1,0 +1,1 @@
+# lessons/: the built-in course, installed under $(pkgdatadir)/lessons.

@@ -1,0 +1,11 @@
+# tests/: Check unit tests, the differential corpus, tmux end-to-end tests,
+# fuzz targets and benchmarks.
+UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+UNIT_LIBS = engine/libengine.a $(CHECK_LIBS) -lm
+
+check_PROGRAMS += tests/unit/check_mem
+tests_unit_check_mem_SOURCES = tests/unit/check_mem.c
+tests_unit_check_mem_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_mem_LDADD = $(UNIT_LIBS)
+
+TESTS += tests/unit/check_mem

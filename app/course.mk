@@ -1,0 +1,1 @@
+# app/course.mk: lesson loading and validate.

@@ -1,0 +1,1 @@
+# app/run.mk: the batch commands (run, ...).

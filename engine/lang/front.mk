@@ -1,0 +1,1 @@
+# engine/lang/front.mk: see lang.mk.

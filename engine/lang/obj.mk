@@ -1,0 +1,1 @@
+# engine/lang/obj.mk: see lang.mk.

@@ -1,0 +1,1 @@
+# engine/lang/vm.mk: see lang.mk.

@@ -1,0 +1,1 @@
+# tests/corpus.mk: the differential corpus (owned by VM).

@@ -2,4 +2,5 @@
 noinst_LIBRARIES += engine/libengine.a
 engine_libengine_a_SOURCES = \
 	engine/mem.c engine/mem.h \
-	engine/loop.h
+	engine/host.h engine/coro.h engine/loop.h engine/future.h \
+	engine/task.h engine/nco.h engine/trace.h

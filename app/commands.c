@@ -3,6 +3,9 @@
 
 #include <stddef.h>
 
+int cli_validate(int argc, char **argv); /* app/cmd_validate.c */
+
 const CliCommand cli_commands[] = {
+    {"validate", cli_validate, "check a lesson pack (default: the built-in course)"},
     {NULL, NULL, NULL},
 };

@@ -171,6 +171,10 @@ typedef struct LessonDemo {
     char *compare_output; /* what `compare` prints; NULL when no compare */
     int64_t time_ns;      /* elapsed virtual time of `code`; -1 = not stated */
     int64_t compare_time_ns; /* of `compare`; -1 = not stated */
+    char **stderr_lines;  /* lines `code`'s stderr must contain (a warning, an
+                             exception's last line); a traceback's other lines
+                             name CPython's library files and are not stated */
+    size_t nstderr_lines;
 } LessonDemo;
 
 typedef enum LessonQuestionKind {
@@ -212,6 +216,8 @@ typedef struct LessonWalkthrough {
     LessonCode code;
     LessonStepNote *notes; /* sorted by step */
     size_t nnotes;
+    char *output;          /* what code prints; NULL = not stated */
+    int64_t time_ns;       /* its elapsed virtual time; -1 = not stated */
 } LessonWalkthrough;
 
 typedef struct LessonPage {
@@ -240,7 +246,9 @@ typedef struct LessonUrl {
 /* Defaults for URLs a lesson does not list (documented in lessons/README.md). */
 #define LESSON_NET_DEFAULT_LATENCY_NS 500000000LL /* 0.5 s */
 #define LESSON_NET_DEFAULT_STATUS 200
-/* Default body: "<content of URL>" (e.g. "<content of https://x.org/a>"). */
+/* Default body: "<content of URL>" (e.g. "<content of https://x.org/a>");
+ * a listed URL with "size" but no "body" gets that text repeated and cut to
+ * exactly `size` characters. */
 
 /* ------------------------------------------------------------ lesson, course */
 

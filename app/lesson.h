@@ -114,7 +114,8 @@ typedef enum LessonCheckOp {
     X(QUEUE, "queue", "an asyncio.Queue is used")                                                \
     X(AIOHTTP, "aiohttp", "aiohttp is used for a request")                                       \
     X(TIME_SLEEP, "time_sleep", "time.sleep is called")                                          \
-    X(BLOCKING_IN_ASYNC, "blocking_in_async", "time.sleep is called inside an async def")        \
+    X(BLOCKING_IN_ASYNC, "blocking_in_async",                                                   \
+      "a blocking call (time.sleep, requests.get) runs inside an async def")                    \
     X(UNAWAITED_COROUTINE, "unawaited_coroutine", "a coroutine is never awaited")                \
     X(PENDING_TASK_AT_EXIT, "pending_task_at_exit", "a task is still pending when main returns")
 

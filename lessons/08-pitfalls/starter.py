@@ -1,0 +1,11 @@
+import asyncio
+import time
+
+async def worker(n):
+    time.sleep(1)
+    print(f"worker {n} done")
+
+async def main():
+    await asyncio.gather(worker(1), worker(2), worker(3))
+
+asyncio.run(main())

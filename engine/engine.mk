@@ -2,5 +2,19 @@
 noinst_LIBRARIES += engine/libengine.a
 engine_libengine_a_SOURCES = \
 	engine/mem.c engine/mem.h \
-	engine/host.h engine/coro.h engine/loop.h engine/future.h \
-	engine/task.h engine/nco.h engine/trace.h
+	engine/host.c engine/host.h engine/coro.h engine/internal.h \
+	engine/loop.c engine/loop.h engine/future.c engine/future.h \
+	engine/task.c engine/task.h engine/nco.c engine/nco.h \
+	engine/trace.c engine/trace.h
+
+# One Check suite per engine module (helpers in tests/unit/engine_test.h).
+ENGINE_CHECKS = tests/unit/check_loop tests/unit/check_task
+check_PROGRAMS += $(ENGINE_CHECKS)
+TESTS += $(ENGINE_CHECKS)
+EXTRA_DIST += tests/unit/engine_test.h
+tests_unit_check_loop_SOURCES = tests/unit/check_loop.c tests/unit/engine_test.h
+tests_unit_check_loop_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_loop_LDADD = $(UNIT_LIBS)
+tests_unit_check_task_SOURCES = tests/unit/check_task.c tests/unit/engine_test.h
+tests_unit_check_task_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_task_LDADD = $(UNIT_LIBS)

@@ -50,6 +50,10 @@ typedef struct HostOps {
     /* Optional: called when a future that holds an exception nobody
      * retrieved is freed ("exception was never retrieved", §9). */
     void (*unretrieved)(void *ctx, Future *f);
+    /* Optional: new reference to MemoryError(), raised into a coroutine when
+     * the engine cannot allocate what an await needs. When NULL the engine
+     * raises CancelledError instead. */
+    void *(*memory_error)(void *ctx);
 } HostOps;
 
 typedef struct HostRec HostRec; /* default-ops allocations, freed by host_fini */

@@ -1,0 +1,143 @@
+/* internal: the full structs behind the engine's opaque handles, shared by
+ * loop.c, future.c, task.c, nco.c and trace.c only (Lua's lstate.h split:
+ * the public headers hand out pointers, this one says what they point to).
+ * Never include it from outside engine/.
+ */
+#ifndef AIO_INTERNAL_H
+#define AIO_INTERNAL_H
+
+#include "engine/coro.h"
+#include "engine/future.h"
+#include "engine/host.h"
+#include "engine/loop.h"
+#include "engine/task.h"
+#include "engine/trace.h"
+
+typedef struct FutureCb {
+    LoopFn fn;
+    void *data;
+} FutureCb;
+
+/* Invariants: refs > 0 while reachable; value is the result (RESULT) or the
+ * exception (EXCEPTION), NULL otherwise; callbacks are only registered while
+ * PENDING (completion moves them to the ready queue). loop is NULL once the
+ * loop was freed (the future is then "detached": it can still be read and
+ * released, completing it schedules nothing). Every live future of a loop is
+ * on the loop's all-futures list (prev/next). */
+struct Future {
+    uint32_t refs;
+    uint8_t state;            /* FutureState */
+    uint8_t kind;             /* FutureKind */
+    uint8_t log_exc;          /* holds an exception nobody retrieved */
+    uint8_t cancel_requested; /* gather: cancel() accepted by a child */
+    Loop *loop;
+    Future *prev, *next;      /* the loop's all-futures list */
+    void *value;
+    void *cancel_msg;     /* Future._cancel_message (tasks: also the pending one) */
+    void *cancelled_exc;  /* the CancelledError the coroutine raised, handed out once */
+    const char *label;
+    void *host;
+    FutureCb cb0;         /* first callback inline: most futures have one waiter */
+    FutureCb *cbs;        /* callbacks 2.. */
+    uint32_t ncb, capcb;  /* ncb counts cb0 too; capcb is the size of cbs */
+};
+
+struct Task {
+    Future fut;
+    Coro coro;            /* vt NULL once finished and dropped */
+    Task *prev, *next;    /* the loop's pending tasks, creation order */
+    Future *fut_waiter;   /* referenced */
+    uint64_t id, name_num, parent;
+    char *name;           /* NULL: "Task-<name_num>" */
+    int32_t cancelling;
+    uint8_t must_cancel, started;
+};
+
+typedef struct Gather {
+    Future fut;
+    Future **children;    /* referenced, argument order, duplicates kept */
+    size_t n, nfuts, nfinished;
+    bool return_exceptions;
+    bool self_ref;        /* holds a reference on itself until every child reported */
+} Gather;
+
+typedef struct ReadyItem {
+    LoopFn fn;
+    void *data;
+    void *arg;
+    Future *hold; /* released after fn ran (done-callbacks hold their future) */
+} ReadyItem;
+
+enum { TIMER_IN_HEAP, TIMER_IN_READY, TIMER_CANCELLED, TIMER_FREE };
+
+struct LoopTimer {
+    int64_t when;
+    uint64_t seq;
+    LoopFn fn;
+    void *data;
+    void *arg;
+    uint32_t idx;   /* position in the heap while IN_HEAP */
+    uint8_t state;
+    LoopTimer *free_next;
+};
+
+struct Loop {
+    Host *host;
+    Mem *mem;
+    /* ready queue: a ring of cap (a power of two) items */
+    ReadyItem *ring;
+    size_t cap, head, count;
+    size_t batch_left; /* callbacks still to run in the current iteration */
+    /* timers: min-heap on (when, seq) */
+    LoopTimer **heap;
+    size_t nheap, capheap;
+    LoopTimer *free_timers;
+    uint64_t timer_seq;
+    /* clock */
+    LoopClock clock;
+    double speed;
+    int64_t now;       /* virtual/stepped: the time; real: loop time at real_base */
+    int64_t real_base; /* real: CLOCK_MONOTONIC ns at which loop time == now */
+    int64_t busy_ns, busy_debt;
+    /* state */
+    uint64_t iter, steps;
+    bool stopping, running, no_block, nomem;
+    Task *current;
+    Task *tasks_head, *tasks_tail;
+    size_t ntasks;
+    Future *futs; /* all live futures (detached at loop_free) */
+    Trace *trace;
+};
+
+/* loop.c */
+int loop_enqueue(Loop *loop, LoopFn fn, void *data, void *arg, Future *hold);
+void loop_trace_event(Loop *loop, TraceKind kind, uint64_t task, uint64_t other, TraceWhy why,
+                      int64_t t2, const char *text, size_t len);
+#define LOOP_TRACE(L, ...)                                                                  \
+    do {                                                                                   \
+        if ((L)->trace)                                                                    \
+            loop_trace_event((L), __VA_ARGS__);                                            \
+    } while (0)
+
+/* future.c */
+void future_init(Future *f, Loop *loop, FutureKind kind);
+/* Future.cancel without the Task/gather rules. */
+bool future_cancel_base(Future *f, void *msg);
+/* Future._make_cancelled_error(): new reference. */
+void *future_make_cancelled_error(Future *f);
+/* Drop everything that ties f to its loop (loop_free). */
+void future_detach(Future *f);
+/* New reference to the error raised when memory runs out. */
+void *future_nomem_error(Host *h);
+
+/* task.c */
+void task_wakeup_cb(Loop *loop, void *data, void *arg);
+void task_fini(Task *t, Host *h); /* kind-specific part of freeing */
+void task_detach(Task *t); /* loop_free: drop the coroutine and the waiter */
+
+/* nco.c */
+bool nco_gather_cancel(Gather *g, void *msg);
+void nco_gather_fini(Gather *g, Host *h);
+void nco_gather_detach(Gather *g);
+
+#endif

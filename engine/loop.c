@@ -1,0 +1,656 @@
+/* loop: the event loop (ready ring, timer heap, clocks, iterations). The
+ * ordering rules and the clock policy are documented in loop.h. */
+#include "engine/loop.h"
+
+#include <math.h>
+#include <poll.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/internal.h"
+
+/* ---------------------------------------------------------------- clock */
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * LOOP_NS_PER_SEC + ts.tv_nsec;
+}
+
+int64_t loop_ns_from_seconds(double s)
+{
+    if (!(s == s))
+        return 0;
+    if (s >= 9.2e9)
+        return INT64_MAX / 2;
+    if (s <= -9.2e9)
+        return -(INT64_MAX / 2);
+    return (int64_t)llround(s * 1e9);
+}
+
+int64_t loop_time(Loop *L)
+{
+    if (L->clock != LOOP_CLOCK_REAL)
+        return L->now;
+    int64_t m = mono_ns();
+    if (m <= L->real_base)
+        return L->now; /* holding after loop_block_for */
+    return L->now + (int64_t)((double)(m - L->real_base) * L->speed);
+}
+
+/* Virtual/stepped: move the clock forward to t (never back). */
+static void set_now(Loop *L, int64_t t)
+{
+    if (t > L->now)
+        L->now = t;
+    L->busy_debt = 0;
+}
+
+void loop_set_clock(Loop *L, LoopClock clock, double speed)
+{
+    int64_t t = loop_time(L);
+    L->now = t;
+    L->clock = clock;
+    L->speed = speed > 0 ? speed : 0;
+    L->real_base = mono_ns();
+    L->busy_debt = 0;
+}
+
+LoopClock loop_clock(const Loop *L)
+{
+    return L->clock;
+}
+
+void loop_set_no_block(Loop *L, bool no_block)
+{
+    L->no_block = no_block;
+}
+
+void loop_set_busy_ns(Loop *L, int64_t busy_ns)
+{
+    L->busy_ns = busy_ns > 0 ? busy_ns : 0;
+}
+
+void loop_advance(Loop *L, int64_t ns)
+{
+    if (ns <= 0)
+        return;
+    if (L->clock == LOOP_CLOCK_REAL)
+        L->now += ns;
+    else
+        set_now(L, L->now + ns);
+}
+
+void loop_block_for(Loop *L, int64_t ns)
+{
+    if (ns < 0)
+        ns = 0;
+    int64_t t0 = loop_time(L);
+    int64_t t1 = t0 + ns;
+    if (L->clock == LOOP_CLOCK_REAL) {
+        /* Jump now, then hold the clock at t1 until real time catches up. */
+        int64_t real = L->speed > 0 ? (int64_t)((double)ns / L->speed) : 0;
+        L->now = t1;
+        L->real_base = mono_ns() + real;
+    } else {
+        set_now(L, t1);
+    }
+    /* The event is stamped T0 (t_ns) .. T1 (t2_ns). */
+    if (L->trace)
+        trace_add(L->trace, TRACE_BLOCK, t0, L->iter, L->current ? L->current->id : 0, 0,
+                  TRACE_WHY_NONE, t1, NULL, 0);
+}
+
+/* ---------------------------------------------------------------- ready ring */
+
+static int ring_grow(Loop *L)
+{
+    size_t ncap = L->cap ? L->cap * 2 : 64;
+    ReadyItem *n = mem_alloc(L->mem, ncap * sizeof *n);
+    if (!n)
+        return -1;
+    for (size_t i = 0; i < L->count; i++)
+        n[i] = L->ring[(L->head + i) & (L->cap - 1)];
+    mem_free(L->mem, L->ring, L->cap * sizeof *n);
+    L->ring = n;
+    L->cap = ncap;
+    L->head = 0;
+    return 0;
+}
+
+int loop_enqueue(Loop *L, LoopFn fn, void *data, void *arg, Future *hold)
+{
+    if (L->count == L->cap && ring_grow(L) < 0) {
+        L->nomem = true;
+        return -1;
+    }
+    ReadyItem *it = &L->ring[(L->head + L->count) & (L->cap - 1)];
+    it->fn = fn;
+    it->data = data;
+    it->arg = arg;
+    it->hold = hold;
+    L->count++;
+    return 0;
+}
+
+int loop_call_soon(Loop *L, LoopFn fn, void *data, void *arg)
+{
+    return loop_enqueue(L, fn, data, arg, NULL);
+}
+
+/* Pops and runs the front item. */
+static void run_one(Loop *L)
+{
+    ReadyItem it = L->ring[L->head];
+    L->head = (L->head + 1) & (L->cap - 1);
+    L->count--;
+    L->batch_left--;
+    L->running = true;
+    it.fn(L, it.data, it.arg);
+    L->running = false;
+    if (it.hold)
+        future_release(it.hold);
+}
+
+/* ---------------------------------------------------------------- timers */
+
+static bool timer_less(const LoopTimer *a, const LoopTimer *b)
+{
+    return a->when < b->when || (a->when == b->when && a->seq < b->seq);
+}
+
+static void heap_set(Loop *L, size_t i, LoopTimer *t)
+{
+    L->heap[i] = t;
+    t->idx = (uint32_t)i;
+}
+
+static void heap_up(Loop *L, size_t i)
+{
+    LoopTimer *t = L->heap[i];
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!timer_less(t, L->heap[p]))
+            break;
+        heap_set(L, i, L->heap[p]);
+        i = p;
+    }
+    heap_set(L, i, t);
+}
+
+static void heap_down(Loop *L, size_t i)
+{
+    LoopTimer *t = L->heap[i];
+    size_t n = L->nheap;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && timer_less(L->heap[c + 1], L->heap[c]))
+            c++;
+        if (!timer_less(L->heap[c], t))
+            break;
+        heap_set(L, i, L->heap[c]);
+        i = c;
+    }
+    heap_set(L, i, t);
+}
+
+static void heap_remove(Loop *L, size_t i)
+{
+    L->nheap--;
+    if (i == L->nheap)
+        return;
+    heap_set(L, i, L->heap[L->nheap]);
+    heap_down(L, i);
+    heap_up(L, L->heap[i]->idx == i ? i : L->heap[i]->idx);
+}
+
+static void timer_free(Loop *L, LoopTimer *t)
+{
+    t->state = TIMER_FREE;
+    t->free_next = L->free_timers;
+    L->free_timers = t;
+}
+
+LoopTimer *loop_call_at(Loop *L, int64_t when, LoopFn fn, void *data, void *arg)
+{
+    if (L->nheap == L->capheap) {
+        size_t ncap = L->capheap ? L->capheap * 2 : 64;
+        LoopTimer **n = mem_realloc(L->mem, L->heap, L->capheap * sizeof *n, ncap * sizeof *n);
+        if (!n)
+            return NULL;
+        L->heap = n;
+        L->capheap = ncap;
+    }
+    LoopTimer *t = L->free_timers;
+    if (t)
+        L->free_timers = t->free_next;
+    else if (!(t = mem_alloc(L->mem, sizeof *t)))
+        return NULL;
+    t->when = when;
+    t->seq = L->timer_seq++;
+    t->fn = fn;
+    t->data = data;
+    t->arg = arg;
+    t->state = TIMER_IN_HEAP;
+    t->free_next = NULL;
+    L->heap[L->nheap] = t;
+    t->idx = (uint32_t)L->nheap;
+    L->nheap++;
+    heap_up(L, L->nheap - 1);
+    return t;
+}
+
+LoopTimer *loop_call_later(Loop *L, int64_t delay, LoopFn fn, void *data, void *arg)
+{
+    return loop_call_at(L, loop_time(L) + delay, fn, data, arg);
+}
+
+int64_t loop_timer_when(const LoopTimer *t)
+{
+    return t->when;
+}
+
+void loop_timer_cancel(Loop *L, LoopTimer *t)
+{
+    if (!t)
+        return;
+    if (t->state == TIMER_IN_HEAP) {
+        heap_remove(L, t->idx);
+        timer_free(L, t);
+    } else if (t->state == TIMER_IN_READY) {
+        t->state = TIMER_CANCELLED; /* skipped, still counted (§2) */
+    }
+}
+
+/* Ready-queue trampoline of a due timer. The handle dies before fn runs. */
+static void timer_run(Loop *L, void *data, void *arg)
+{
+    LoopTimer *t = data;
+    bool live = t->state == TIMER_IN_READY;
+    LoopFn fn = t->fn;
+    void *d = t->data, *a = t->arg;
+    timer_free(L, t);
+    if (live)
+        fn(L, d, a);
+}
+
+/* ---------------------------------------------------------------- lifetime */
+
+Loop *loop_new(Host *host)
+{
+    Loop *L = mem_calloc(host->mem, sizeof *L);
+    if (!L)
+        return NULL;
+    L->host = host;
+    L->mem = host->mem;
+    L->clock = LOOP_CLOCK_VIRTUAL;
+    L->speed = 1.0;
+    L->now = host->now_ns;
+    L->busy_ns = LOOP_BUSY_NS;
+    if (ring_grow(L) < 0) {
+        mem_free(host->mem, L, sizeof *L);
+        return NULL;
+    }
+    return L;
+}
+
+void loop_free(Loop *L)
+{
+    if (!L)
+        return;
+    L->host->now_ns = loop_time(L);
+    /* Queued callbacks are dropped; due timers among them go back to the
+     * free list with the others. */
+    while (L->count) {
+        ReadyItem it = L->ring[L->head];
+        L->head = (L->head + 1) & (L->cap - 1);
+        L->count--;
+        if (it.fn == timer_run)
+            timer_free(L, it.data);
+        if (it.hold)
+            future_release(it.hold);
+    }
+    L->batch_left = 0;
+    /* Break every tie from futures to the loop: pin them all first so that
+     * nothing is freed while the list is walked, detach them (tasks drop
+     * their coroutines, gathers their children, callbacks are cleared), then
+     * drop the loop's references on pending tasks and the pins. Futures the
+     * host still references stay alive, detached (loop NULL). Coroutine
+     * drops must not schedule new work. */
+    for (Future *f = L->futs; f; f = f->next)
+        f->refs++;
+    for (Future *f = L->futs; f; f = f->next)
+        future_detach(f);
+    for (Future *f = L->futs; f; f = f->next)
+        f->loop = NULL;
+    while (L->tasks_head) {
+        Task *t = L->tasks_head;
+        L->tasks_head = t->next;
+        t->prev = t->next = NULL;
+        future_release(&t->fut);
+    }
+    L->ntasks = 0;
+    while (L->futs) {
+        Future *f = L->futs;
+        L->futs = f->next;
+        f->prev = f->next = NULL;
+        future_release(f);
+    }
+    for (size_t i = 0; i < L->nheap; i++)
+        timer_free(L, L->heap[i]);
+    while (L->free_timers) {
+        LoopTimer *t = L->free_timers;
+        L->free_timers = t->free_next;
+        mem_free(L->mem, t, sizeof *t);
+    }
+    mem_free(L->mem, L->heap, L->capheap * sizeof *L->heap);
+    mem_free(L->mem, L->ring, L->cap * sizeof *L->ring);
+    mem_free(L->mem, L, sizeof *L);
+}
+
+Host *loop_host(const Loop *L)
+{
+    return L->host;
+}
+
+Mem *loop_mem(const Loop *L)
+{
+    return L->mem;
+}
+
+/* ---------------------------------------------------------------- iterations */
+
+enum { PREP_GO = -1 };
+
+/* Decide whether an iteration can start now, moving or waiting for the
+ * clock as the clock mode says. Waits at most until loop time `limit` (real
+ * clock). Returns PREP_GO or a LoopStatus. */
+static int prepare(Loop *L, int64_t limit)
+{
+    if (L->stopping)
+        return PREP_GO;
+    switch (L->clock) {
+    case LOOP_CLOCK_VIRTUAL:
+        if (L->count) {
+            if (L->busy_ns) {
+                L->busy_debt += L->busy_ns;
+                if (L->nheap && L->now + L->busy_debt >= L->heap[0]->when)
+                    set_now(L, L->heap[0]->when);
+            }
+            return PREP_GO;
+        }
+        if (!L->nheap)
+            return LOOP_IDLE;
+        if (L->heap[0]->when > limit)
+            return LOOP_WAITING;
+        set_now(L, L->heap[0]->when);
+        return PREP_GO;
+    case LOOP_CLOCK_STEPPED:
+        if (L->count)
+            return PREP_GO;
+        if (!L->nheap)
+            return LOOP_IDLE;
+        return L->heap[0]->when <= L->now ? PREP_GO : LOOP_WAITING;
+    case LOOP_CLOCK_REAL:
+        for (;;) {
+            int64_t m = mono_ns();
+            int64_t wait_real; /* real ns to wait, or -1 for none needed */
+            if (m < L->real_base) {
+                wait_real = L->real_base - m; /* blocked by loop_block_for */
+            } else {
+                if (L->count)
+                    return PREP_GO;
+                if (!L->nheap)
+                    return LOOP_IDLE;
+                int64_t now = loop_time(L);
+                int64_t when = L->heap[0]->when;
+                if (when <= now)
+                    return PREP_GO;
+                if (now >= limit)
+                    return LOOP_WAITING;
+                if (L->speed <= 0)
+                    return LOOP_WAITING; /* paused: only the host can help */
+                int64_t until = when < limit ? when : limit;
+                wait_real = (int64_t)ceil((double)(until - now) / L->speed);
+            }
+            if (L->no_block)
+                return LOOP_WAITING;
+            int ms = (int)((wait_real + 999999) / 1000000);
+            poll(NULL, 0, ms > 0 ? ms : 1);
+        }
+    }
+    return LOOP_IDLE;
+}
+
+static void start_iteration(Loop *L)
+{
+    L->iter++;
+    if (L->nheap) {
+        int64_t now = loop_time(L);
+        while (L->nheap && L->heap[0]->when <= now) {
+            LoopTimer *t = L->heap[0];
+            heap_remove(L, 0);
+            t->state = TIMER_IN_READY;
+            if (loop_enqueue(L, timer_run, t, NULL, NULL) < 0) {
+                /* Keep it: back into the heap, fires next time. */
+                t->state = TIMER_IN_HEAP;
+                L->heap[L->nheap] = t;
+                t->idx = (uint32_t)L->nheap++;
+                heap_up(L, L->nheap - 1);
+                break;
+            }
+        }
+    }
+    L->batch_left = L->count;
+}
+
+static LoopStatus end_check(Loop *L)
+{
+    if (L->nomem) {
+        L->nomem = false;
+        return LOOP_ENOMEM;
+    }
+    if (L->batch_left == 0 && L->stopping) {
+        L->stopping = false;
+        return LOOP_STOPPED;
+    }
+    return LOOP_RAN;
+}
+
+static LoopStatus once(Loop *L, int64_t limit)
+{
+    if (L->batch_left == 0) {
+        int p = prepare(L, limit);
+        if (p != PREP_GO)
+            return (LoopStatus)p;
+        start_iteration(L);
+    }
+    while (L->batch_left)
+        run_one(L);
+    return end_check(L);
+}
+
+LoopStatus loop_run_once(Loop *L)
+{
+    return once(L, INT64_MAX);
+}
+
+LoopStatus loop_run_step(Loop *L)
+{
+    uint64_t s0 = L->steps;
+    for (;;) {
+        if (L->batch_left == 0) {
+            int p = prepare(L, INT64_MAX);
+            if (p != PREP_GO)
+                return (LoopStatus)p;
+            start_iteration(L);
+        }
+        if (L->batch_left)
+            run_one(L);
+        LoopStatus st = end_check(L);
+        if (st != LOOP_RAN)
+            return st;
+        if (L->steps != s0)
+            return LOOP_RAN;
+    }
+}
+
+LoopStatus loop_run_until(Loop *L, int64_t t)
+{
+    if (L->clock == LOOP_CLOCK_REAL) {
+        for (;;) {
+            if (L->batch_left == 0 && loop_time(L) >= t)
+                return LOOP_RAN;
+            LoopStatus st = once(L, t);
+            if (st == LOOP_STOPPED || st == LOOP_ENOMEM || st == LOOP_IDLE)
+                return st;
+            if (st == LOOP_WAITING && (L->no_block || L->speed <= 0))
+                return st;
+        }
+    }
+    for (;;) {
+        if (L->batch_left == 0 && !L->stopping) {
+            if (L->count) {
+                if (L->clock == LOOP_CLOCK_VIRTUAL && L->busy_ns &&
+                    L->now + L->busy_debt + L->busy_ns >= t &&
+                    !(L->nheap && L->heap[0]->when <= t))
+                    break; /* busy time used up the span */
+            } else if (L->nheap && L->heap[0]->when <= t) {
+                if (L->clock == LOOP_CLOCK_STEPPED)
+                    set_now(L, L->heap[0]->when);
+            } else {
+                break;
+            }
+        }
+        LoopStatus st = once(L, t);
+        if (st == LOOP_STOPPED || st == LOOP_ENOMEM)
+            return st;
+        if (st != LOOP_RAN)
+            break;
+    }
+    bool idle = !L->count && !L->nheap;
+    set_now(L, t);
+    return idle ? LOOP_IDLE : LOOP_RAN;
+}
+
+LoopStatus loop_run_forever(Loop *L)
+{
+    for (;;) {
+        LoopStatus st = loop_run_once(L);
+        if (st == LOOP_STOPPED)
+            return LOOP_RAN;
+        if (st != LOOP_RAN)
+            return st;
+    }
+}
+
+static void stop_cb(Loop *L, void *data, void *arg)
+{
+    L->stopping = true;
+}
+
+LoopStatus loop_run_until_complete(Loop *L, Future *fut)
+{
+    if (future_add_callback(fut, stop_cb, NULL) < 0)
+        return LOOP_ENOMEM;
+    LoopStatus st = loop_run_forever(L);
+    future_remove_callback(fut, stop_cb, NULL);
+    if (st == LOOP_RAN && !future_done(fut))
+        return LOOP_IDLE;
+    return st;
+}
+
+void loop_stop(Loop *L)
+{
+    L->stopping = true;
+}
+
+int64_t loop_wait_hint(Loop *L)
+{
+    if (L->clock == LOOP_CLOCK_REAL) {
+        int64_t m = mono_ns();
+        if (m < L->real_base)
+            return L->real_base - m;
+    }
+    if (L->count || L->stopping)
+        return 0;
+    if (!L->nheap)
+        return -1;
+    int64_t d = L->heap[0]->when - loop_time(L);
+    if (d <= 0)
+        return 0;
+    if (L->clock != LOOP_CLOCK_REAL)
+        return L->clock == LOOP_CLOCK_VIRTUAL ? 0 : d;
+    if (L->speed <= 0)
+        return -1;
+    return (int64_t)ceil((double)d / L->speed);
+}
+
+/* ---------------------------------------------------------------- queries */
+
+size_t loop_ready_count(const Loop *L)
+{
+    return L->count;
+}
+
+size_t loop_timer_count(const Loop *L)
+{
+    return L->nheap;
+}
+
+uint64_t loop_iteration(const Loop *L)
+{
+    return L->iter;
+}
+
+uint64_t loop_steps(const Loop *L)
+{
+    return L->steps;
+}
+
+bool loop_is_running(const Loop *L)
+{
+    return L->running;
+}
+
+Task *loop_current_task(const Loop *L)
+{
+    return L->current;
+}
+
+Task *loop_first_task(const Loop *L)
+{
+    return L->tasks_head;
+}
+
+size_t loop_task_count(const Loop *L)
+{
+    return L->ntasks;
+}
+
+/* ---------------------------------------------------------------- trace */
+
+void loop_set_trace(Loop *L, Trace *trace)
+{
+    L->trace = trace;
+}
+
+Trace *loop_trace(const Loop *L)
+{
+    return L->trace;
+}
+
+void loop_trace_event(Loop *L, TraceKind kind, uint64_t task, uint64_t other, TraceWhy why,
+                      int64_t t2, const char *text, size_t len)
+{
+    trace_add(L->trace, kind, loop_time(L), L->iter, task, other, why, t2, text, len);
+}
+
+void loop_output(Loop *L, const char *text, size_t len)
+{
+    LOOP_TRACE(L, TRACE_OUTPUT, L->current ? L->current->id : 0, 0, TRACE_WHY_NONE, 0, text,
+               len);
+}

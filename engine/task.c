@@ -1,0 +1,390 @@
+/* task: a future that drives a coroutine one step at a time. The rules (what
+ * a step does with each resume status, cancel, names) are in task.h. */
+#include "engine/task.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/internal.h"
+
+static void task_step_cb(Loop *L, void *data, void *arg);
+
+static void link_pending(Loop *L, Task *t)
+{
+    t->prev = L->tasks_tail;
+    t->next = NULL;
+    if (L->tasks_tail)
+        L->tasks_tail->next = t;
+    else
+        L->tasks_head = t;
+    L->tasks_tail = t;
+    L->ntasks++;
+}
+
+static void unlink_pending(Loop *L, Task *t)
+{
+    if (t->prev)
+        t->prev->next = t->next;
+    else
+        L->tasks_head = t->next;
+    if (t->next)
+        t->next->prev = t->prev;
+    else
+        L->tasks_tail = t->prev;
+    t->prev = t->next = NULL;
+    L->ntasks--;
+}
+
+static void trace_created(Loop *L, Task *t)
+{
+    char buf[64];
+    size_t n = task_name(t, buf, sizeof buf);
+    const char *s = t->name ? t->name : buf;
+    if (t->name)
+        n = strlen(t->name);
+    else if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    loop_trace_event(L, TRACE_TASK_CREATED, t->id, t->parent, TRACE_WHY_NONE, 0, s, n);
+    loop_trace_event(L, TRACE_READY, t->id, 0, TRACE_WHY_NONE, 0, NULL, 0);
+}
+
+Task *task_new(Loop *L, Coro coro, const char *name)
+{
+    Task *t = mem_calloc(L->mem, sizeof *t);
+    if (!t) {
+        coro_drop(coro);
+        return NULL;
+    }
+    if (name) {
+        size_t n = strlen(name) + 1;
+        if (!(t->name = mem_alloc(L->mem, n))) {
+            mem_free(L->mem, t, sizeof *t);
+            coro_drop(coro);
+            return NULL;
+        }
+        memcpy(t->name, name, n);
+    }
+    if (loop_enqueue(L, task_step_cb, t, NULL, NULL) < 0) {
+        if (t->name)
+            mem_free(L->mem, t->name, strlen(t->name) + 1);
+        mem_free(L->mem, t, sizeof *t);
+        coro_drop(coro);
+        return NULL;
+    }
+    future_init(&t->fut, L, FUTURE_TASK);
+    t->fut.refs = 2; /* the caller's and the loop's (until done) */
+    t->fut.label = "task";
+    t->coro = coro;
+    Host *h = L->host;
+    t->id = ++h->task_ids;
+    if (!name)
+        t->name_num = ++h->task_names;
+    t->parent = L->current ? L->current->id : 0;
+    link_pending(L, t);
+    if (L->trace)
+        trace_created(L, t);
+    return t;
+}
+
+Task *task_from_future(Future *f)
+{
+    return f && f->kind == FUTURE_TASK ? (Task *)f : NULL;
+}
+
+void task_retain(Task *t)
+{
+    future_retain(&t->fut);
+}
+
+void task_release(Task *t)
+{
+    future_release(&t->fut);
+}
+
+Loop *task_loop(const Task *t)
+{
+    return t->fut.loop;
+}
+
+static void trace_value(Loop *L, TraceKind kind, Task *t, void *v, bool is_exc)
+{
+    Host *h = L->host;
+    char buf[160];
+    size_t n = 0;
+    if (h->ops->repr && (v || !is_exc)) {
+        n = h->ops->repr(h->ctx, v, is_exc, buf, sizeof buf);
+        if (n >= sizeof buf)
+            n = sizeof buf - 1;
+    }
+    loop_trace_event(L, kind, t->id, 0, TRACE_WHY_NONE, 0, buf, n);
+}
+
+/* The task is done: its loop reference goes, it leaves the pending list. */
+static void finish(Loop *L, Task *t)
+{
+    Coro c = t->coro;
+    t->coro.vt = NULL;
+    t->coro.self = NULL;
+    coro_drop(c);
+    unlink_pending(L, t);
+}
+
+/* One step: resume the coroutine with (how, in), act on what it returns. */
+static void task_step(Loop *L, Task *t, CoroIn how, void *in)
+{
+    if (t->fut.state != FUTURE_PENDING || !t->coro.vt)
+        return;
+    Host *h = L->host;
+    void *made = NULL;
+    if (t->must_cancel) {
+        if (!(how == CORO_THROW && host_is_cancelled(h, in))) {
+            made = future_make_cancelled_error(&t->fut);
+            how = CORO_THROW;
+            in = made;
+        }
+        t->must_cancel = 0;
+    }
+    Task *prev = L->current;
+    L->current = t;
+    t->started = 1;
+    L->steps++;
+    LOOP_TRACE(L, TRACE_STEP_BEGIN, t->id, 0, TRACE_WHY_NONE, 0, NULL, 0);
+    void *out = NULL;
+    CoroStatus st = coro_resume(t->coro, t, how, in, &out);
+    L->current = prev;
+    host_release(h, made);
+
+    switch (st) {
+    case CORO_SUSPEND: {
+        Future *f = out;
+        future_retain(f);
+        t->fut_waiter = f;
+        if (L->trace) {
+            Task *w = task_from_future(f);
+            loop_trace_event(L, TRACE_STEP_END, t->id, w ? w->id : 0, TRACE_WHY_AWAIT, 0,
+                             f->label, strlen(f->label));
+        }
+        if (future_add_callback(f, task_wakeup_cb, t) < 0) {
+            /* Cannot wait on it: raise MemoryError at the await instead. */
+            t->fut_waiter = NULL;
+            future_release(f);
+            loop_enqueue(L, task_wakeup_cb, t, NULL, NULL);
+            L->nomem = true;
+            return;
+        }
+        if (t->must_cancel && future_cancel(f, t->fut.cancel_msg))
+            t->must_cancel = 0;
+        return;
+    }
+    case CORO_YIELD:
+        LOOP_TRACE(L, TRACE_STEP_END, t->id, 0, TRACE_WHY_YIELD, 0, NULL, 0);
+        if (loop_enqueue(L, task_step_cb, t, NULL, NULL) == 0)
+            LOOP_TRACE(L, TRACE_READY, t->id, 0, TRACE_WHY_NONE, 0, NULL, 0);
+        return;
+    case CORO_RETURN:
+        LOOP_TRACE(L, TRACE_STEP_END, t->id, 0, TRACE_WHY_RETURN, 0, NULL, 0);
+        finish(L, t);
+        if (t->must_cancel) {
+            /* cancel() during the step that returned: the task ends cancelled */
+            t->must_cancel = 0;
+            void *msg = t->fut.cancel_msg;
+            t->fut.cancel_msg = NULL;
+            future_cancel_base(&t->fut, msg);
+            host_release(h, msg);
+            LOOP_TRACE(L, TRACE_CANCELLED, t->id, 0, TRACE_WHY_NONE, 0, NULL, 0);
+        } else {
+            future_set_result(&t->fut, out);
+            if (L->trace)
+                trace_value(L, TRACE_RESULT, t, out, false);
+        }
+        host_release(h, out);
+        break;
+    case CORO_RAISE:
+        if (host_is_cancelled(h, out)) {
+            LOOP_TRACE(L, TRACE_STEP_END, t->id, 0, TRACE_WHY_CANCELLED, 0, NULL, 0);
+            finish(L, t);
+            host_release(h, t->fut.cancelled_exc);
+            t->fut.cancelled_exc = out; /* handed to the first awaiter */
+            host_release(h, t->fut.cancel_msg);
+            t->fut.cancel_msg = NULL;
+            future_cancel_base(&t->fut, NULL);
+            LOOP_TRACE(L, TRACE_CANCELLED, t->id, 0, TRACE_WHY_NONE, 0, NULL, 0);
+        } else {
+            LOOP_TRACE(L, TRACE_STEP_END, t->id, 0, TRACE_WHY_RAISE, 0, NULL, 0);
+            finish(L, t);
+            future_set_exception(&t->fut, out);
+            if (L->trace)
+                trace_value(L, TRACE_EXCEPTION, t, out, true);
+            host_release(h, out);
+        }
+        break;
+    }
+    future_release(&t->fut); /* the loop's reference */
+}
+
+static void task_step_cb(Loop *L, void *data, void *arg)
+{
+    task_step(L, data, CORO_SEND, NULL);
+}
+
+/* Done-callback of the future the task waits on (arg); arg is NULL when a
+ * MemoryError must be thrown instead (see CORO_SUSPEND above). */
+void task_wakeup_cb(Loop *L, void *data, void *arg)
+{
+    Task *t = data;
+    Future *f = arg;
+    Host *h = L->host;
+    if (t->fut_waiter) {
+        Future *w = t->fut_waiter;
+        t->fut_waiter = NULL;
+        future_release(w);
+    }
+    if (!f) {
+        void *e = future_nomem_error(h);
+        task_step(L, t, CORO_THROW, e);
+        host_release(h, e);
+    } else if (f->state == FUTURE_RESULT) {
+        task_step(L, t, CORO_SEND, f->value);
+    } else {
+        void *e = future_take_error(f);
+        task_step(L, t, CORO_THROW, e);
+        host_release(h, e);
+    }
+}
+
+bool task_cancel(Task *t, void *msg)
+{
+    if (t->fut.state != FUTURE_PENDING)
+        return false;
+    Loop *L = t->fut.loop;
+    t->cancelling++;
+    if (L)
+        LOOP_TRACE(L, TRACE_CANCEL, t->id, L->current ? L->current->id : 0, TRACE_WHY_NONE, 0,
+                   NULL, 0);
+    if (t->fut_waiter && future_cancel(t->fut_waiter, msg))
+        return true;
+    t->must_cancel = 1;
+    if (L) {
+        host_retain(L->host, msg);
+        host_release(L->host, t->fut.cancel_msg);
+        t->fut.cancel_msg = msg;
+    }
+    return true;
+}
+
+int task_cancelling(const Task *t)
+{
+    return t->cancelling;
+}
+
+int task_uncancel(Task *t)
+{
+    if (t->cancelling > 0)
+        t->cancelling--;
+    return t->cancelling;
+}
+
+bool task_must_cancel(const Task *t)
+{
+    return t->must_cancel;
+}
+
+size_t task_name(const Task *t, char *buf, size_t size)
+{
+    int n = t->name ? snprintf(buf, size, "%s", t->name)
+                    : snprintf(buf, size, "Task-%llu", (unsigned long long)t->name_num);
+    return n < 0 ? 0 : (size_t)n;
+}
+
+uint64_t task_name_num(const Task *t)
+{
+    return t->name ? 0 : t->name_num;
+}
+
+int task_set_name(Task *t, const char *name)
+{
+    Loop *L = t->fut.loop;
+    if (!L)
+        return -1;
+    size_t n = strlen(name) + 1;
+    char *s = mem_alloc(L->mem, n);
+    if (!s)
+        return -1;
+    memcpy(s, name, n);
+    if (t->name)
+        mem_free(L->mem, t->name, strlen(t->name) + 1);
+    t->name = s;
+    LOOP_TRACE(L, TRACE_TASK_RENAMED, t->id, 0, TRACE_WHY_NONE, 0, s, n - 1);
+    return 0;
+}
+
+uint64_t task_id(const Task *t)
+{
+    return t->id;
+}
+
+uint64_t task_parent_id(const Task *t)
+{
+    return t->parent;
+}
+
+Future *task_fut_waiter(const Task *t)
+{
+    return t->fut_waiter;
+}
+
+bool task_started(const Task *t)
+{
+    return t->started;
+}
+
+bool task_running(const Task *t)
+{
+    return t->fut.loop && t->fut.loop->current == t;
+}
+
+Coro task_coro(const Task *t)
+{
+    return t->coro;
+}
+
+void task_set_host(Task *t, void *host_obj)
+{
+    t->fut.host = host_obj;
+}
+
+void *task_host(const Task *t)
+{
+    return t->fut.host;
+}
+
+Task *task_next_pending(const Task *t)
+{
+    return t->next;
+}
+
+void task_fini(Task *t, Host *h)
+{
+    Coro c = t->coro;
+    t->coro.vt = NULL;
+    coro_drop(c);
+    if (t->fut_waiter) {
+        future_release(t->fut_waiter);
+        t->fut_waiter = NULL;
+    }
+    if (t->name)
+        mem_free(h->mem, t->name, strlen(t->name) + 1);
+}
+
+void task_detach(Task *t)
+{
+    Coro c = t->coro;
+    t->coro.vt = NULL;
+    t->coro.self = NULL;
+    coro_drop(c);
+    if (t->fut_waiter) {
+        Future *w = t->fut_waiter;
+        t->fut_waiter = NULL;
+        future_release(w);
+    }
+}

@@ -1,0 +1,334 @@
+/* Check suite for engine/task: steps, wakeups, names, cancellation
+ * (asyncio-semantics §3, §5, §6; iteration numbers as CPython prints them). */
+#include "tests/unit/engine_test.h"
+
+static char *name_of(Task *t, char *buf)
+{
+    task_name(t, buf, 32);
+    return buf;
+}
+
+START_TEST(test_name_counter_across_loops)
+{
+    TWorld w;
+    tw_init(&w);
+    static const TStep nop[] = {S_END};
+    char b[32];
+    Task *a = task_new(w.loop, tco(&w, nop), NULL);          /* Task-1 */
+    Task *b2 = task_new(w.loop, tco(&w, nop), NULL);         /* Task-2, renamed */
+    task_set_name(b2, "b");
+    Task *c = task_new(w.loop, tco(&w, nop), "c");           /* consumes nothing */
+    Task *d = task_new(w.loop, tco(&w, nop), NULL);          /* Task-3 */
+    ck_assert_str_eq(name_of(a, b), "Task-1");
+    ck_assert_str_eq(name_of(b2, b), "b");
+    ck_assert_str_eq(name_of(c, b), "c");
+    ck_assert_str_eq(name_of(d, b), "Task-3");
+    ck_assert_uint_eq(task_name_num(d), 3);
+    ck_assert_uint_eq(task_name_num(c), 0);
+    uint64_t last_id = task_id(d);
+    loop_run_forever(w.loop);
+    task_release(a);
+    task_release(b2);
+    task_release(c);
+    task_release(d);
+    /* asyncio.run makes a new loop: the counter is never reset */
+    loop_free(w.loop);
+    w.loop = loop_new(&w.host);
+    Task *e = task_new(w.loop, tco(&w, nop), NULL);
+    ck_assert_str_eq(name_of(e, b), "Task-4");
+    ck_assert_uint_gt(task_id(e), last_id);
+    loop_run_forever(w.loop);
+    task_release(e);
+    tw_fini(&w);
+}
+END_TEST
+
+/* Creation queues the first step after everything already queued; the
+ * creator keeps running; a result is set when the coroutine returns. */
+static const TStep child_prog[] = {S_LOG("child first step"), S_YIELD,
+                                   S_LOG("child finishes"), S_RET(7)};
+
+START_TEST(test_steps_and_result)
+{
+    TWorld w;
+    tw_init(&w);
+    Task *t = task_new(w.loop, tco(&w, child_prog), NULL);
+    ck_assert(!task_started(t));
+    ck_assert_int_eq(loop_task_count(w.loop), 1);
+    ck_assert_ptr_eq(loop_first_task(w.loop), t);
+    loop_run_once(w.loop);
+    ck_assert(task_started(t));
+    ck_assert(!future_done(task_future(t)));
+    loop_run_once(w.loop);
+    ck_assert_int_eq(future_state(task_future(t)), FUTURE_RESULT);
+    ck_assert_int_eq(host_to_int(future_result(task_future(t))), 7);
+    ck_assert_str_eq(w.log.buf, "[it 1] child first step\n[it 2] child finishes\n");
+    ck_assert_int_eq(loop_task_count(w.loop), 0);
+    ck_assert(task_coro(t).vt == NULL); /* dropped once finished */
+    task_release(t);
+    tw_fini(&w);
+}
+END_TEST
+
+/* Awaiting a task resumes one iteration after it finishes (§3 table). */
+static Task *g_child;
+static const TStep await_child[] = {S_LOG("await task"), S_AWAITP((Future **)&g_child),
+                                    S_LOG("resumed"), S_END};
+
+START_TEST(test_await_task_hop)
+{
+    TWorld w;
+    tw_init(&w);
+    g_child = task_new(w.loop, tco(&w, child_prog), NULL);
+    Task *m = task_new(w.loop, tco(&w, await_child), NULL);
+    loop_run_forever(w.loop);
+    ck_assert_str_eq(w.log.buf, "[it 1] child first step\n[it 1] await task\n"
+                                "[it 2] child finishes\n[it 3] resumed\n");
+    task_release(m);
+    task_release(g_child);
+    tw_fini(&w);
+}
+END_TEST
+
+/* sleep(0) ping-pong: two tasks alternate, one iteration per switch. */
+static const TStep ping[] = {S_LOG("ping 1"), S_YIELD, S_LOG("ping 2"), S_YIELD,
+                             S_LOG("ping 3"), S_END};
+static const TStep pong[] = {S_LOG("pong 1"), S_YIELD, S_LOG("pong 2"), S_YIELD,
+                             S_LOG("pong 3"), S_END};
+
+START_TEST(test_sleep0_ping_pong)
+{
+    TWorld w;
+    tw_init(&w);
+    Task *a = task_new(w.loop, tco(&w, ping), NULL);
+    Task *b = task_new(w.loop, tco(&w, pong), NULL);
+    loop_run_forever(w.loop);
+    ck_assert_str_eq(w.log.buf, "[it 1] ping 1\n[it 1] pong 1\n[it 2] ping 2\n[it 2] pong 2\n"
+                                "[it 3] ping 3\n[it 3] pong 3\n");
+    task_release(a);
+    task_release(b);
+    tw_fini(&w);
+}
+END_TEST
+
+/* §6: a task cancelled before its first step never runs its body. */
+static const TStep never_started[] = {S_LOG("body (never printed)"), S_END};
+
+START_TEST(test_cancel_before_first_step)
+{
+    TWorld w;
+    tw_init(&w);
+    Task *t = task_new(w.loop, tco(&w, never_started), NULL);
+    ck_assert(task_cancel(t, NULL));
+    ck_assert(!future_cancelled(task_future(t)));
+    ck_assert_int_eq(task_cancelling(t), 1);
+    ck_assert(task_must_cancel(t));
+    loop_run_once(w.loop);
+    ck_assert(future_cancelled(task_future(t)));
+    ck_assert_uint_eq(w.log.len, 0);
+    ck_assert(!task_cancel(t, NULL)); /* done: refused */
+    task_release(t);
+    tw_fini(&w);
+}
+END_TEST
+
+/* §6 s6_cancel: cancel('bye') then cancel() while sleeping; the message
+ * reaches the coroutine and whoever awaits the task. */
+static const TStep sleeper[] = {S_TRY("sleeper", 1), S_SLEEP(10 * LOOP_NS_PER_SEC),
+                                S_LOG("not reached"), S_END};
+
+START_TEST(test_cancel_while_sleeping)
+{
+    TWorld w;
+    tw_init(&w);
+    Task *t = task_new(w.loop, tco(&w, sleeper), NULL);
+    loop_run_once(w.loop); /* it1: the sleeper suspends */
+    Future *waiter = task_fut_waiter(t);
+    ck_assert_ptr_nonnull(waiter);
+    ck_assert_str_eq(future_label(waiter), "sleep");
+    ck_assert_uint_eq(loop_timer_count(w.loop), 1);
+    ck_assert(task_cancel(t, (void *)"bye"));
+    ck_assert(task_cancel(t, NULL));
+    ck_assert_int_eq(task_cancelling(t), 2);
+    ck_assert(future_cancelled(waiter));
+    loop_run_once(w.loop); /* it2: CancelledError('bye') at the await */
+    ck_assert_str_eq(w.log.buf, "[it 2] sleeper caught CancelledError('bye')\n");
+    ck_assert(future_cancelled(task_future(t)));
+    ck_assert_uint_eq(loop_timer_count(w.loop), 0); /* leaving the sleep cancelled its timer */
+    ck_assert_int_eq(loop_time(w.loop), 0);
+    /* awaiting it: the coroutine's CancelledError('bye'), then a plain one */
+    HostExc *e = future_take_error(task_future(t));
+    ck_assert_int_eq(e->kind, HOST_EXC_CANCELLED);
+    ck_assert_str_eq(e->msg, "bye");
+    HostExc *e2 = future_take_error(task_future(t));
+    ck_assert_ptr_null(e2->msg);
+    ck_assert(!task_cancel(t, NULL));
+    task_release(t);
+    tw_fini(&w);
+}
+END_TEST
+
+/* Catching CancelledError and returning: not cancelled; uncancel(). */
+static const TStep swallow[] = {S_TRY("swallow", 0), S_SLEEP(10 * LOOP_NS_PER_SEC),
+                                S_RET(1)};
+
+START_TEST(test_swallow_and_uncancel)
+{
+    TWorld w;
+    tw_init(&w);
+    Task *t = task_new(w.loop, tco(&w, swallow), NULL);
+    loop_run_once(w.loop);
+    task_cancel(t, NULL);
+    loop_run_forever(w.loop);
+    ck_assert_str_eq(w.log.buf, "[it 2] swallow caught CancelledError()\n");
+    ck_assert_int_eq(future_state(task_future(t)), FUTURE_RESULT);
+    ck_assert_int_eq(task_cancelling(t), 1);
+    ck_assert_int_eq(task_uncancel(t), 0);
+    ck_assert_int_eq(task_uncancel(t), 0);
+    task_release(t);
+    tw_fini(&w);
+}
+END_TEST
+
+/* A task that cancels itself and returns without awaiting ends cancelled. */
+static const TStep self_cancel[] = {S_CANCEL_SELF, S_LOG("requested, still running"),
+                                    S_RET(5)};
+
+START_TEST(test_self_cancel_loses_result)
+{
+    TWorld w;
+    tw_init(&w);
+    Task *t = task_new(w.loop, tco(&w, self_cancel), NULL);
+    loop_run_once(w.loop);
+    ck_assert_str_eq(w.log.buf, "[it 1] requested, still running\n");
+    ck_assert(future_cancelled(task_future(t)));
+    task_release(t);
+    tw_fini(&w);
+}
+END_TEST
+
+/* Cancelling a task that awaits another task cancels the inner one first:
+ * the inner sees CancelledError one hop later, the outer one hop after. */
+static Task *g_inner;
+static const TStep inner_prog[] = {S_TRY("inner", 1), S_SLEEP(10 * LOOP_NS_PER_SEC), S_END};
+static const TStep outer_prog[] = {S_TRY("outer", 1), S_AWAITP((Future **)&g_inner), S_END};
+
+START_TEST(test_cancel_outer_cancels_inner)
+{
+    TWorld w;
+    tw_init(&w);
+    g_inner = task_new(w.loop, tco(&w, inner_prog), NULL);
+    Task *o = task_new(w.loop, tco(&w, outer_prog), NULL);
+    loop_run_once(w.loop);
+    ck_assert(task_cancel(o, NULL));
+    ck_assert_int_eq(task_cancelling(g_inner), 1); /* cancel went through */
+    loop_run_forever(w.loop);
+    ck_assert_str_eq(w.log.buf, "[it 2] inner caught CancelledError()\n"
+                                "[it 3] outer caught CancelledError()\n");
+    ck_assert(future_cancelled(task_future(o)));
+    ck_assert(future_cancelled(task_future(g_inner)));
+    task_release(o);
+    task_release(g_inner);
+    tw_fini(&w);
+}
+END_TEST
+
+/* An exception: the task's exception, unretrieved until someone looks. */
+static const TStep raiser[] = {S_RAISE("boom")};
+
+START_TEST(test_exception)
+{
+    TWorld w;
+    tw_init(&w);
+    Task *t = task_new(w.loop, tco(&w, raiser), NULL);
+    loop_run_once(w.loop);
+    ck_assert_int_eq(future_state(task_future(t)), FUTURE_EXCEPTION);
+    ck_assert(future_exception_unretrieved(task_future(t)));
+    HostExc *e = future_exception(task_future(t));
+    ck_assert_str_eq(e->msg, "boom");
+    ck_assert(!future_exception_unretrieved(task_future(t)));
+    task_release(t);
+    tw_fini(&w);
+}
+END_TEST
+
+/* current task, parent ids, host back-pointer. */
+static Task *g_seen;
+
+static CoroStatus probe_resume(void *self, Task *task, CoroIn how, void *in, void **out)
+{
+    TWorld *w = self;
+    g_seen = loop_current_task(w->loop);
+    ck_assert_ptr_eq(g_seen, task);
+    ck_assert(task_running(task));
+    *out = NULL;
+    return CORO_RETURN;
+}
+static void probe_drop(void *self)
+{
+}
+static const CoroVt probe_vt = {"probe", probe_resume, probe_drop};
+
+START_TEST(test_current_task_and_host_ptr)
+{
+    TWorld w;
+    tw_init(&w);
+    Task *t = task_new(w.loop, (Coro){&probe_vt, &w}, NULL);
+    int marker;
+    task_set_host(t, &marker);
+    ck_assert_ptr_eq(task_host(t), &marker);
+    ck_assert_ptr_null(loop_current_task(w.loop));
+    loop_run_once(w.loop);
+    ck_assert_ptr_eq(g_seen, t);
+    ck_assert(!task_running(t));
+    ck_assert_ptr_null(loop_current_task(w.loop));
+    ck_assert_uint_eq(task_parent_id(t), 0);
+    task_release(t);
+    tw_fini(&w);
+}
+END_TEST
+
+/* Cancelled while its wakeup is queued: the pending cancel wins at the step. */
+START_TEST(test_cancel_with_step_queued)
+{
+    TWorld w;
+    tw_init(&w);
+    static const TStep y[] = {S_TRY("y", 1), S_YIELD, S_LOG("not reached"), S_END};
+    Task *t = task_new(w.loop, tco(&w, y), NULL);
+    loop_run_once(w.loop); /* yielded: its step is queued, no waiter */
+    ck_assert(task_cancel(t, (void *)"late"));
+    ck_assert(task_must_cancel(t));
+    loop_run_once(w.loop);
+    ck_assert_str_eq(w.log.buf, "[it 2] y caught CancelledError('late')\n");
+    ck_assert(future_cancelled(task_future(t)));
+    task_release(t);
+    tw_fini(&w);
+}
+END_TEST
+
+/* Freeing a loop with pending tasks frees everything; a host reference
+ * survives, detached. */
+START_TEST(test_loop_free_with_pending)
+{
+    TWorld w;
+    tw_init(&w);
+    static const TStep s[] = {S_SLEEP(LOOP_NS_PER_SEC), S_END};
+    Task *t = task_new(w.loop, tco(&w, s), NULL);
+    Task *u = task_new(w.loop, tco(&w, s), NULL);
+    task_release(u);
+    loop_run_once(w.loop);
+    loop_free(w.loop);
+    ck_assert_ptr_null(future_loop(task_future(t)));
+    ck_assert(!future_done(task_future(t)));
+    task_release(t);
+    host_fini(&w.host);
+    ck_assert_uint_eq(w.mem.used, 0);
+}
+END_TEST
+
+ENGINE_SUITE_MAIN("task", test_name_counter_across_loops, test_steps_and_result,
+                  test_await_task_hop, test_sleep0_ping_pong, test_cancel_before_first_step,
+                  test_cancel_while_sleeping, test_swallow_and_uncancel,
+                  test_self_cancel_loses_result, test_cancel_outer_cancels_inner, test_exception,
+                  test_current_task_and_host_ptr, test_cancel_with_step_queued,
+                  test_loop_free_with_pending)

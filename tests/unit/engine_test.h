@@ -1,0 +1,290 @@
+/* engine_test.h: fixtures shared by the engine's Check suites.
+ *
+ * TCo is a scripted coroutine: a tiny program of steps (log a line, bare
+ * yield, await a native sleep inline, await a future, return, raise, catch
+ * the next exception). It implements coro.h's vtable and awaits native
+ * coroutines by delegating its resumes to them, the way the interpreter's
+ * frames will, so the suites exercise the protocol end to end. Lines are
+ * logged as "[it N] text" like asyncio-semantics.md's itc.py helper.
+ */
+#ifndef AIO_ENGINE_TEST_H
+#define AIO_ENGINE_TEST_H
+
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/coro.h"
+#include "engine/future.h"
+#include "engine/host.h"
+#include "engine/loop.h"
+#include "engine/nco.h"
+#include "engine/task.h"
+#include "engine/trace.h"
+
+typedef struct TLog {
+    char buf[8192];
+    size_t len;
+} TLog;
+
+static inline void tlog(TLog *lg, Loop *L, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static inline void tlog(TLog *lg, Loop *L, const char *fmt, ...)
+{
+    va_list ap;
+    int n = snprintf(lg->buf + lg->len, sizeof lg->buf - lg->len, "[it %llu] ",
+                     (unsigned long long)loop_iteration(L));
+    lg->len += (size_t)n;
+    va_start(ap, fmt);
+    n = vsnprintf(lg->buf + lg->len, sizeof lg->buf - lg->len, fmt, ap);
+    va_end(ap);
+    lg->len += (size_t)n;
+    lg->buf[lg->len++] = '\n';
+    lg->buf[lg->len] = 0;
+}
+
+/* A test world: Mem, Host with default ops, one loop, a log. */
+typedef struct TWorld {
+    Mem mem;
+    Host host;
+    Loop *loop;
+    TLog log;
+} TWorld;
+
+static inline void tw_init(TWorld *w)
+{
+    memset(w, 0, sizeof *w);
+    mem_init(&w->mem, 0);
+    host_init(&w->host, &w->mem, NULL, NULL);
+    w->loop = loop_new(&w->host);
+    ck_assert_ptr_nonnull(w->loop);
+}
+
+/* Frees everything and checks that no byte leaked. */
+static inline void tw_fini(TWorld *w)
+{
+    loop_free(w->loop);
+    host_fini(&w->host);
+    ck_assert_uint_eq(w->mem.used, 0);
+}
+
+typedef enum TOp {
+    T_LOG,    /* log s */
+    T_YIELD,  /* bare yield (sleep(0)) */
+    T_SLEEP,  /* await nco_sleep(n ns) inline */
+    T_AWAIT,  /* await future f (or *pf when f is NULL) */
+    T_CORO,   /* await the coroutine made by mk(w, arg) inline */
+    T_RET,    /* return n */
+    T_RAISE,  /* raise ValueError(s) */
+    T_TRY,    /* the next await's exception is caught and logged as "s caught REPR";
+                 n = 1: re-raised after logging */
+    T_CANCEL_SELF, /* current task cancel() */
+    T_END     /* return n of the last T_RET ... (implicit return None) */
+} TOp;
+
+typedef struct TStep {
+    TOp op;
+    const char *s;
+    int64_t n;
+    Future *f;
+    Future **pf;
+    Coro (*mk)(TWorld *w, int64_t arg);
+} TStep;
+
+/* Designated-only step constructors (mixing positional and designated
+ * initializers trips -Wmissing-field-initializers). */
+#define S_LOG(str) {.op = T_LOG, .s = (str)}
+#define S_YIELD {.op = T_YIELD}
+#define S_SLEEP(ns) {.op = T_SLEEP, .n = (ns)}
+#define S_AWAIT(fut) {.op = T_AWAIT, .f = (fut)}
+#define S_AWAITP(pfut) {.op = T_AWAIT, .pf = (pfut)}
+#define S_CORO(fn, arg) {.op = T_CORO, .mk = (fn), .n = (arg)}
+#define S_RET(v) {.op = T_RET, .n = (v)}
+#define S_RAISE(str) {.op = T_RAISE, .s = (str)}
+#define S_TRY(tag, reraise) {.op = T_TRY, .s = (tag), .n = (reraise)}
+#define S_CANCEL_SELF {.op = T_CANCEL_SELF}
+#define S_END {.op = T_END}
+
+typedef struct TCo {
+    const TStep *prog;
+    size_t pc;
+    TWorld *w;
+    Coro sub;      /* inline-awaited native coroutine */
+    int trying;    /* 0 none, 1 catch, 2 catch and re-raise */
+    const char *try_tag;
+    Future *awaiting;
+} TCo;
+
+static inline size_t t_repr(TWorld *w, void *v, bool exc, char *buf, size_t n)
+{
+    return w->host.ops->repr(w->host.ctx, v, exc, buf, n);
+}
+
+static CoroStatus tco_resume(void *self, Task *task, CoroIn how, void *in, void **out);
+static void tco_drop(void *self)
+{
+    TCo *c = self;
+    coro_drop(c->sub);
+    if (c->awaiting)
+        future_release(c->awaiting);
+    mem_free(&c->w->mem, c, sizeof *c);
+}
+static const CoroVt tco_vt = {"tco", tco_resume, tco_drop};
+
+static inline Coro tco(TWorld *w, const TStep *prog)
+{
+    TCo *c = mem_calloc(&w->mem, sizeof *c);
+    c->prog = prog;
+    c->w = w;
+    return (Coro){&tco_vt, c};
+}
+
+/* An exception arrived at the current await: catch it or propagate it. */
+static CoroStatus tco_exc(TCo *c, void *exc, bool owned, void **out, bool *cont)
+{
+    Loop *L = c->w->loop;
+    if (c->trying) {
+        char r[128];
+        t_repr(c->w, exc, true, r, sizeof r);
+        tlog(&c->w->log, L, "%s caught %s", c->try_tag, r);
+        int mode = c->trying;
+        c->trying = 0;
+        if (mode == 1) {
+            if (owned)
+                host_release(&c->w->host, exc);
+            *cont = true;
+            return CORO_RETURN;
+        }
+    }
+    if (!owned)
+        host_retain(&c->w->host, exc);
+    *out = exc;
+    *cont = false;
+    return CORO_RAISE;
+}
+
+static CoroStatus tco_resume(void *self, Task *task, CoroIn how, void *in, void **out)
+{
+    TCo *c = self;
+    TWorld *w = c->w;
+    Loop *L = w->loop;
+    bool cont;
+    CoroStatus st;
+    if (c->sub.vt) { /* delegate, like `yield from` */
+        st = coro_resume(c->sub, task, how, in, out);
+        if (st == CORO_SUSPEND || st == CORO_YIELD)
+            return st;
+        coro_drop(c->sub);
+        c->sub.vt = NULL;
+        if (st == CORO_RAISE) {
+            st = tco_exc(c, *out, true, out, &cont);
+            if (!cont)
+                return st;
+        } else {
+            host_release(&w->host, *out);
+            c->trying = 0;
+        }
+    } else if (c->awaiting || (c->pc > 0 && c->prog[c->pc - 1].op == T_YIELD)) {
+        if (c->awaiting) {
+            future_release(c->awaiting);
+            c->awaiting = NULL;
+        }
+        if (how == CORO_THROW) {
+            st = tco_exc(c, in, false, out, &cont);
+            if (!cont)
+                return st;
+        } else {
+            c->trying = 0;
+        }
+    } else if (how == CORO_THROW) { /* not started (or between steps) */
+        host_retain(&w->host, in);
+        *out = in;
+        return CORO_RAISE;
+    }
+    for (;;) {
+        const TStep *s = &c->prog[c->pc++];
+        switch (s->op) {
+        case T_LOG:
+            tlog(&w->log, L, "%s", s->s);
+            break;
+        case T_YIELD:
+            return CORO_YIELD;
+        case T_SLEEP:
+            c->sub = nco_sleep(L, s->n, NULL);
+            st = coro_resume(c->sub, task, CORO_SEND, NULL, out);
+            if (st == CORO_SUSPEND || st == CORO_YIELD)
+                return st;
+            coro_drop(c->sub);
+            c->sub.vt = NULL;
+            break;
+        case T_AWAIT: {
+            Future *f = s->f ? s->f : *s->pf;
+            if (future_done(f)) {
+                void *e = future_take_error(f);
+                if (e) {
+                    st = tco_exc(c, e, true, out, &cont);
+                    if (!cont)
+                        return st;
+                }
+                break;
+            }
+            future_retain(f);
+            c->awaiting = f;
+            *out = f;
+            return CORO_SUSPEND;
+        }
+        case T_CORO: {
+            c->sub = s->mk(w, s->n);
+            st = coro_resume(c->sub, task, CORO_SEND, NULL, out);
+            if (st == CORO_SUSPEND || st == CORO_YIELD)
+                return st;
+            coro_drop(c->sub);
+            c->sub.vt = NULL;
+            if (st == CORO_RAISE) {
+                st = tco_exc(c, *out, true, out, &cont);
+                if (!cont)
+                    return st;
+            } else {
+                host_release(&w->host, *out);
+            }
+            break;
+        }
+        case T_RET:
+            *out = host_int(s->n);
+            return CORO_RETURN;
+        case T_RAISE:
+            *out = host_exc_new(&w->host, HOST_EXC_ERROR, s->s);
+            return CORO_RAISE;
+        case T_TRY:
+            c->trying = s->n ? 2 : 1;
+            c->try_tag = s->s;
+            break;
+        case T_CANCEL_SELF:
+            task_cancel(loop_current_task(L), NULL);
+            break;
+        case T_END:
+            *out = NULL;
+            return CORO_RETURN;
+        }
+    }
+}
+
+/* main() for a suite of one TCase: ENGINE_SUITE_MAIN("loop", test_a, test_b) */
+#define ENGINE_SUITE_MAIN(name, ...)                                                       \
+    int main(void)                                                                         \
+    {                                                                                      \
+        Suite *s_ = suite_create(name);                                                    \
+        TCase *tc_ = tcase_create("core");                                                 \
+        const TTest *tests_[] = {__VA_ARGS__};                                             \
+        for (size_t i_ = 0; i_ < sizeof tests_ / sizeof tests_[0]; i_++)                   \
+            tcase_add_test(tc_, tests_[i_]);                                               \
+        suite_add_tcase(s_, tc_);                                                          \
+        SRunner *sr_ = srunner_create(s_);                                                 \
+        srunner_run_all(sr_, CK_NORMAL);                                                   \
+        int failed_ = srunner_ntests_failed(sr_);                                          \
+        srunner_free(sr_);                                                                 \
+        return failed_ ? 1 : 0;                                                            \
+    }
+
+#endif

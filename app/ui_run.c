@@ -1,0 +1,512 @@
+/* ui_run: a lesson program under the tutor's control (see ui_run.h).
+ *
+ * The interpreter runs on its STEPPED clock; this module owns time. In a
+ * live run the program's time follows the real clock times the speed: work
+ * that is due runs at once, the next timer is waited for (the caller polls
+ * with the timeout ui_run_tick returns), and when time.sleep has pushed the
+ * loop's clock ahead (the loop was blocked) nothing more runs until real
+ * time catches up, so the block takes as long on screen as it says.
+ *
+ * The clock only ever moves to a timer's deadline (or by a block), in live
+ * and step mode alike, so a replay that steps to step N sees exactly what
+ * the live run saw: that is what makes step back correct.
+ *
+ * The engine's trace becomes timeline events here (the adapter from
+ * engine/trace.h to tlmodel's own TlEvent). */
+#include "app/ui_run.h"
+
+#include "engine/lang/interp.h"
+#include "engine/trace.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Pending {
+    char *s;
+    size_t n, cap;
+    double t;     /* when its first byte was written */
+    char task[32];
+} Pending;
+
+struct UiRun {
+    char *src;
+    size_t len;
+    char filename[128];
+    Interp *ip;
+    TlModel *tl;
+    UiRunState state;
+    double speed;
+    double base_v, base_real; /* live: v = base_v + (now - base_real) * speed */
+    double shown;             /* the time the cursor shows */
+    size_t trace_pos;
+    UiRunLine *lines;
+    int nlines, clines;
+    Pending out, err;
+    int exit_status;
+};
+
+bool ui_run_available(void)
+{
+    return true;
+}
+
+static void clear_lines(UiRun *r)
+{
+    for (int i = 0; i < r->nlines; i++)
+        free(r->lines[i].text);
+    r->nlines = 0;
+    r->out.n = r->err.n = 0;
+}
+
+UiRun *ui_run_new(const char *src, size_t len, const char *filename)
+{
+    UiRun *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->src = malloc(len + 1);
+    r->tl = tlmodel_new();
+    if (!r->src || !r->tl) {
+        ui_run_free(r);
+        return NULL;
+    }
+    memcpy(r->src, src, len);
+    r->src[len] = 0;
+    r->len = len;
+    snprintf(r->filename, sizeof r->filename, "%s", filename ? filename : "prog.py");
+    r->state = UI_RUN_IDLE;
+    r->speed = 1;
+    r->exit_status = -1;
+    return r;
+}
+
+void ui_run_free(UiRun *r)
+{
+    if (!r)
+        return;
+    interp_free(r->ip);
+    tlmodel_free(r->tl);
+    clear_lines(r);
+    free(r->lines);
+    free(r->out.s);
+    free(r->err.s);
+    free(r->src);
+    free(r);
+}
+
+/* ------------------------------------------------------- trace -> model */
+
+static double secs(int64_t ns)
+{
+    return (double)ns / 1e9;
+}
+
+static void adapt(UiRun *r, const Trace *tr, const TraceEvent *e)
+{
+    TlEvent ev = {.t = secs(e->t_ns), .task = (int)e->task, .until = -1};
+    char name[64];
+    switch ((TraceKind)e->kind) {
+    case TRACE_TASK_CREATED:
+    case TRACE_TASK_RENAMED: {
+        size_t n = e->text_len < sizeof name - 1 ? e->text_len : sizeof name - 1;
+        memcpy(name, trace_text(tr, e), n);
+        name[n] = 0;
+        ev.kind = e->kind == TRACE_TASK_CREATED ? TLE_TASK_NEW : TLE_RENAME;
+        ev.name = name;
+        break;
+    }
+    case TRACE_READY: ev.kind = TLE_READY; break;
+    case TRACE_STEP_BEGIN: ev.kind = TLE_STEP_BEGIN; break;
+    case TRACE_STEP_END:
+        ev.kind = TLE_STEP_END;
+        switch ((TraceWhy)e->why) {
+        case TRACE_WHY_YIELD: ev.state = TL_READY; break;
+        case TRACE_WHY_RETURN: ev.state = TL_DONE; break;
+        case TRACE_WHY_RAISE: ev.state = TL_FAILED; break;
+        case TRACE_WHY_CANCELLED: ev.state = TL_CANCELLED; break;
+        default: ev.state = TL_SLEEPING; break;
+        }
+        break;
+    case TRACE_SLEEP:
+        ev.kind = TLE_SLEEP;
+        ev.until = secs(e->t2_ns);
+        break;
+    case TRACE_BLOCK:
+        ev.kind = TLE_BLOCK_BEGIN;
+        tlmodel_add(r->tl, &ev);
+        ev.kind = TLE_BLOCK_END;
+        ev.t = secs(e->t2_ns);
+        break;
+    case TRACE_OUTPUT: ev.kind = TLE_PRINT; break;
+    case TRACE_CANCELLED:
+        ev.kind = TLE_STEP_END;
+        ev.state = TL_CANCELLED;
+        break;
+    case TRACE_EXCEPTION:
+        ev.kind = TLE_STEP_END;
+        ev.state = TL_FAILED;
+        break;
+    case TRACE_RESULT:
+        ev.kind = TLE_STEP_END;
+        ev.state = TL_DONE;
+        break;
+    default:
+        return; /* TRACE_CANCEL: a request, not a state change */
+    }
+    tlmodel_add(r->tl, &ev);
+}
+
+static void pump(UiRun *r)
+{
+    Trace *tr = r->ip ? interp_trace(r->ip) : NULL;
+    if (!tr)
+        return;
+    size_t n = trace_count(tr);
+    for (; r->trace_pos < n; r->trace_pos++)
+        adapt(r, tr, trace_at(tr, r->trace_pos));
+}
+
+/* --------------------------------------------------------------- output */
+
+static void push_line(UiRun *r, Pending *p, bool err)
+{
+    if (r->nlines == r->clines) {
+        int nc = r->clines ? r->clines * 2 : 64;
+        UiRunLine *nl = realloc(r->lines, sizeof(UiRunLine) * (size_t)nc);
+        if (!nl)
+            return;
+        r->lines = nl;
+        r->clines = nc;
+    }
+    char *t = malloc(p->n + 1);
+    if (!t)
+        return;
+    memcpy(t, p->s, p->n);
+    t[p->n] = 0;
+    UiRunLine *l = &r->lines[r->nlines++];
+    l->t = p->t;
+    l->err = err;
+    l->text = t;
+    snprintf(l->task, sizeof l->task, "%s", p->task);
+    p->n = 0;
+}
+
+static void write_to(UiRun *r, Pending *p, bool err, const char *text, size_t len)
+{
+    pump(r); /* the trace says which task is printing */
+    for (size_t i = 0; i < len; i++) {
+        if (p->n == 0) {
+            p->t = r->ip ? secs(interp_now(r->ip)) : 0;
+            int task = tlmodel_running_task(r->tl);
+            int lane = task ? tlmodel_lane_of_task(r->tl, task) : -1;
+            snprintf(p->task, sizeof p->task, "%s",
+                     err ? "stderr" : lane > 0 ? tlmodel_lane_name(r->tl, lane) : "main");
+        }
+        if (text[i] == '\n') {
+            push_line(r, p, err);
+            continue;
+        }
+        if (p->n + 1 >= p->cap) {
+            size_t nc = p->cap ? p->cap * 2 : 128;
+            char *ns = realloc(p->s, nc);
+            if (!ns)
+                return;
+            p->s = ns;
+            p->cap = nc;
+        }
+        p->s[p->n++] = text[i];
+    }
+}
+
+static void on_out(void *host, const char *text, size_t len)
+{
+    UiRun *r = host;
+    write_to(r, &r->out, false, text, len);
+}
+
+static void on_err(void *host, const char *text, size_t len)
+{
+    UiRun *r = host;
+    write_to(r, &r->err, true, text, len);
+}
+
+/* ---------------------------------------------------------------- running */
+
+static void finish(UiRun *r)
+{
+    pump(r);
+    if (r->out.n)
+        push_line(r, &r->out, false);
+    if (r->err.n)
+        push_line(r, &r->err, true);
+    double end = r->ip ? secs(interp_now(r->ip)) : 0;
+    if (end < tlmodel_end_time(r->tl))
+        end = tlmodel_end_time(r->tl);
+    tlmodel_finish(r->tl, end);
+    r->shown = end;
+    r->exit_status = r->ip ? interp_exit_status(r->ip) : 1;
+    if (r->exit_status < 0)
+        r->exit_status = 0;
+    r->state = UI_RUN_FINISHED;
+}
+
+/* A fresh interpreter with the program loaded; false (and finished, with
+ * the SyntaxError in the output) when it does not compile. */
+static bool load(UiRun *r)
+{
+    interp_free(r->ip);
+    r->ip = NULL;
+    tlmodel_reset(r->tl);
+    clear_lines(r);
+    r->trace_pos = 0;
+    r->exit_status = -1;
+    r->shown = 0;
+    InterpConfig cfg;
+    interp_config_init(&cfg);
+    cfg.out = on_out;
+    cfg.err = on_err;
+    cfg.host = r;
+    cfg.clock = INTERP_CLOCK_STEPPED;
+    cfg.trace = 1;
+    /* A runaway step must not freeze the screen for long. */
+    cfg.step_budget = 50u * 1000u * 1000u;
+    r->ip = interp_new(&cfg);
+    if (!r->ip) {
+        r->state = UI_RUN_FINISHED;
+        r->exit_status = 1;
+        return false;
+    }
+    if (interp_load(r->ip, r->src, r->len, r->filename) != 0) {
+        finish(r);
+        return false;
+    }
+    return true;
+}
+
+bool ui_run_start(UiRun *r, double now, double speed)
+{
+    r->speed = speed > 0 ? speed : 1;
+    if (!load(r))
+        return false;
+    r->state = UI_RUN_LIVE;
+    r->base_v = 0;
+    r->base_real = now;
+    return true;
+}
+
+static double vnow(const UiRun *r, double now)
+{
+    if (r->state == UI_RUN_LIVE)
+        return r->base_v + (now - r->base_real) * r->speed;
+    return r->base_v;
+}
+
+void ui_run_pause(UiRun *r, double now)
+{
+    if (r->state != UI_RUN_LIVE)
+        return;
+    r->base_v = vnow(r, now);
+    r->shown = r->base_v;
+    r->state = UI_RUN_PAUSED;
+}
+
+void ui_run_resume(UiRun *r, double now)
+{
+    if (r->state != UI_RUN_PAUSED)
+        return;
+    r->base_real = now;
+    r->state = UI_RUN_LIVE;
+}
+
+void ui_run_set_speed(UiRun *r, double now, double speed)
+{
+    if (r->state == UI_RUN_LIVE) {
+        r->base_v = vnow(r, now);
+        r->base_real = now;
+    }
+    r->speed = speed;
+}
+
+double ui_run_speed(const UiRun *r)
+{
+    return r->speed;
+}
+
+int ui_run_tick(UiRun *r, double now)
+{
+    if (r->state != UI_RUN_LIVE)
+        return -1;
+    double v = vnow(r, now);
+    int64_t v_ns = (int64_t)llround(v * 1e9);
+    /* Bound the work per tick so keys stay responsive (Space, q). */
+    for (int n = 0; n < 2000; n++) {
+        if (interp_now(r->ip) > v_ns) {
+            /* time.sleep pushed the loop's clock ahead: the loop is blocked
+             * until real time catches up. */
+            r->shown = v;
+            return 30;
+        }
+        InterpState st = interp_step(r->ip, INTERP_STEP_TASK);
+        pump(r);
+        if (st == INTERP_FINISHED) {
+            finish(r);
+            return -1;
+        }
+        if (st == INTERP_WAITING) {
+            int64_t dl = interp_next_deadline(r->ip);
+            if (dl < 0) {
+                /* Waiting with no timer: nothing can ever wake it. */
+                finish(r);
+                return -1;
+            }
+            if (dl <= v_ns) {
+                interp_advance_to(r->ip, dl);
+                continue;
+            }
+            r->shown = v;
+            /* Redraw often enough for the cursor to move smoothly, and
+             * wake up exactly at the deadline. */
+            double ms = (double)(dl - v_ns) / 1e6 / r->speed;
+            return ms < 30 ? (int)ceil(ms) : 30;
+        }
+    }
+    r->shown = v;
+    return 0;
+}
+
+/* Runs until `target` task steps have completed (or the end). */
+static void run_to_step(UiRun *r, int target)
+{
+    while (r->state != UI_RUN_FINISHED && tlmodel_steps(r->tl) < target) {
+        InterpState st = interp_step(r->ip, INTERP_STEP_TASK);
+        pump(r);
+        if (st == INTERP_FINISHED) {
+            finish(r);
+            return;
+        }
+        if (st == INTERP_WAITING) {
+            int64_t dl = interp_next_deadline(r->ip);
+            if (dl < 0) {
+                finish(r);
+                return;
+            }
+            interp_advance_to(r->ip, dl);
+        }
+    }
+    /* Let the step that just began run to its suspension. */
+    if (r->state != UI_RUN_FINISHED && tlmodel_running_task(r->tl)) {
+        InterpState st = interp_step(r->ip, INTERP_STEP_TASK);
+        pump(r);
+        if (st == INTERP_FINISHED)
+            finish(r);
+    }
+    if (r->state != UI_RUN_FINISHED) {
+        r->state = UI_RUN_PAUSED;
+        double t = secs(interp_now(r->ip));
+        r->base_v = r->shown = t;
+    }
+}
+
+bool ui_run_step(UiRun *r)
+{
+    if (r->state == UI_RUN_IDLE) {
+        if (!load(r))
+            return false;
+        r->state = UI_RUN_PAUSED;
+    }
+    if (r->state == UI_RUN_FINISHED)
+        return false;
+    if (r->state == UI_RUN_LIVE) {
+        r->state = UI_RUN_PAUSED;
+    }
+    run_to_step(r, tlmodel_steps(r->tl) + 1);
+    return true;
+}
+
+bool ui_run_step_back(UiRun *r)
+{
+    int target = tlmodel_steps(r->tl) - 1;
+    if (r->state == UI_RUN_IDLE || target < 0)
+        return false;
+    if (!load(r))
+        return false;
+    r->state = UI_RUN_PAUSED;
+    run_to_step(r, target);
+    return true;
+}
+
+UiRunState ui_run_state(const UiRun *r)
+{
+    return r->state;
+}
+
+const TlModel *ui_run_timeline(const UiRun *r)
+{
+    return r->tl;
+}
+
+double ui_run_now(const UiRun *r)
+{
+    return r->shown;
+}
+
+int ui_run_steps(const UiRun *r)
+{
+    return tlmodel_steps(r->tl);
+}
+
+int ui_run_exit_status(const UiRun *r)
+{
+    return r->exit_status;
+}
+
+int ui_run_line_count(const UiRun *r)
+{
+    return r->nlines;
+}
+
+const UiRunLine *ui_run_line(const UiRun *r, int i)
+{
+    return i >= 0 && i < r->nlines ? &r->lines[i] : NULL;
+}
+
+int ui_run_ready_queue(const UiRun *r, char names[][32], int max)
+{
+    int lanes[64], n = 0;
+    for (int l = 1; l < tlmodel_lane_count(r->tl) && n < 64; l++)
+        if (tlmodel_lane_state(r->tl, l) == TL_READY)
+            lanes[n++] = l;
+    /* In the order they became ready: the loop's FIFO. */
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && tlmodel_lane_ready_seq(r->tl, lanes[j]) <
+                                     tlmodel_lane_ready_seq(r->tl, lanes[j - 1]); j--) {
+            int t = lanes[j];
+            lanes[j] = lanes[j - 1];
+            lanes[j - 1] = t;
+        }
+    int k = 0;
+    for (; k < n && k < max; k++)
+        snprintf(names[k], 32, "%s", tlmodel_lane_name(r->tl, lanes[k]));
+    return k;
+}
+
+int ui_run_timers(const UiRun *r, UiRunTimer *out, int max)
+{
+    int n = 0;
+    for (int l = 1; l < tlmodel_lane_count(r->tl) && n < max; l++) {
+        double u = tlmodel_lane_until(r->tl, l);
+        if (tlmodel_lane_state(r->tl, l) != TL_SLEEPING || u < 0)
+            continue;
+        snprintf(out[n].task, sizeof out[n].task, "%s", tlmodel_lane_name(r->tl, l));
+        out[n].deadline = u;
+        n++;
+    }
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && out[j].deadline < out[j - 1].deadline; j--) {
+            UiRunTimer t = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = t;
+        }
+    return n;
+}

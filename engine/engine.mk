@@ -8,7 +8,7 @@ engine_libengine_a_SOURCES = \
 	engine/trace.c engine/trace.h
 
 # One Check suite per engine module (helpers in tests/unit/engine_test.h).
-ENGINE_CHECKS = tests/unit/check_loop tests/unit/check_task
+ENGINE_CHECKS = tests/unit/check_loop tests/unit/check_task tests/unit/check_nco
 check_PROGRAMS += $(ENGINE_CHECKS)
 TESTS += $(ENGINE_CHECKS)
 EXTRA_DIST += tests/unit/engine_test.h
@@ -18,3 +18,6 @@ tests_unit_check_loop_LDADD = $(UNIT_LIBS)
 tests_unit_check_task_SOURCES = tests/unit/check_task.c tests/unit/engine_test.h
 tests_unit_check_task_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_task_LDADD = $(UNIT_LIBS)
+tests_unit_check_nco_SOURCES = tests/unit/check_nco.c tests/unit/engine_test.h
+tests_unit_check_nco_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_nco_LDADD = $(UNIT_LIBS)

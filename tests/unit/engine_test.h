@@ -80,6 +80,9 @@ typedef enum TOp {
     T_TRY,    /* the next await's exception is caught and logged as "s caught REPR";
                  n = 1: re-raised after logging */
     T_CANCEL_SELF, /* current task cancel() */
+    T_CALL,   /* fut = call(w); when fut is not NULL await it (the reference is the
+                 coroutine's); with s set, log "s REPR" of the awaited result */
+    T_LOGTASK, /* log "s <current task name>" */
     T_END     /* return n of the last T_RET ... (implicit return None) */
 } TOp;
 
@@ -90,6 +93,7 @@ typedef struct TStep {
     Future *f;
     Future **pf;
     Coro (*mk)(TWorld *w, int64_t arg);
+    Future *(*call)(TWorld *w);
 } TStep;
 
 /* Designated-only step constructors (mixing positional and designated
@@ -104,6 +108,10 @@ typedef struct TStep {
 #define S_RAISE(str) {.op = T_RAISE, .s = (str)}
 #define S_TRY(tag, reraise) {.op = T_TRY, .s = (tag), .n = (reraise)}
 #define S_CANCEL_SELF {.op = T_CANCEL_SELF}
+#define S_CALL(fn, tag) {.op = T_CALL, .call = (fn), .s = (tag)}
+#define S_LOGTASK(str) {.op = T_LOGTASK, .s = (str)}
+/* T_CORO with a tag logs "tag REPR" of the returned value. */
+#define S_CORO_LOG(fn, arg, tag) {.op = T_CORO, .mk = (fn), .n = (arg), .s = (tag)}
 #define S_END {.op = T_END}
 
 typedef struct TCo {
@@ -119,6 +127,41 @@ typedef struct TCo {
 static inline size_t t_repr(TWorld *w, void *v, bool exc, char *buf, size_t n)
 {
     return w->host.ops->repr(w->host.ctx, v, exc, buf, n);
+}
+
+/* Values in tests: small ints print as numbers, 'A'..'z' as that letter,
+ * HostList as [a, b]. */
+static inline size_t t_value(TWorld *w, void *v, char *buf, size_t n)
+{
+    intptr_t i = host_to_int(v);
+    if (i >= 'A' && i <= 'z')
+        return (size_t)snprintf(buf, n, "'%c'", (char)i);
+    if (i > 4096 || i < -4096) { /* a HostList or a HostExc from the defaults */
+        const HostList *l = v;
+        if (l->items == (void **)(l + 1)) {
+            size_t len = (size_t)snprintf(buf, n, "[");
+            for (size_t k = 0; k < l->n && len < n; k++) {
+                if (k)
+                    len += (size_t)snprintf(buf + len, n - len, ", ");
+                if (len < n)
+                    len += t_value(w, l->items[k], buf + len, n - len);
+            }
+            if (len < n)
+                len += (size_t)snprintf(buf + len, n - len, "]");
+            return len;
+        }
+        return t_repr(w, v, true, buf, n);
+    }
+    return t_repr(w, v, false, buf, n);
+}
+
+static inline void tco_log_value(TCo *c, const TStep *s, void *v)
+{
+    if (s->s && (s->op == T_CORO || s->op == T_CALL)) {
+        char b[256];
+        t_value(c->w, v, b, sizeof b);
+        tlog(&c->w->log, c->w->loop, "%s %s", s->s, b);
+    }
 }
 
 static CoroStatus tco_resume(void *self, Task *task, CoroIn how, void *in, void **out);
@@ -147,7 +190,14 @@ static CoroStatus tco_exc(TCo *c, void *exc, bool owned, void **out, bool *cont)
     if (c->trying) {
         char r[128];
         t_repr(c->w, exc, true, r, sizeof r);
-        tlog(&c->w->log, L, "%s caught %s", c->try_tag, r);
+        HostExc *he = exc;
+        if (he->cause) {
+            char rc[64];
+            t_repr(c->w, he->cause, true, rc, sizeof rc);
+            tlog(&c->w->log, L, "%s caught %s from %s", c->try_tag, r, rc);
+        } else {
+            tlog(&c->w->log, L, "%s caught %s", c->try_tag, r);
+        }
         int mode = c->trying;
         c->trying = 0;
         if (mode == 1) {
@@ -182,6 +232,7 @@ static CoroStatus tco_resume(void *self, Task *task, CoroIn how, void *in, void 
             if (!cont)
                 return st;
         } else {
+            tco_log_value(c, &c->prog[c->pc - 1], *out);
             host_release(&w->host, *out);
             c->trying = 0;
         }
@@ -196,6 +247,7 @@ static CoroStatus tco_resume(void *self, Task *task, CoroIn how, void *in, void 
                 return st;
         } else {
             c->trying = 0;
+            tco_log_value(c, &c->prog[c->pc - 1], in);
         }
     } else if (how == CORO_THROW) { /* not started (or between steps) */
         host_retain(&w->host, in);
@@ -246,8 +298,35 @@ static CoroStatus tco_resume(void *self, Task *task, CoroIn how, void *in, void 
                 if (!cont)
                     return st;
             } else {
+                tco_log_value(c, s, *out);
                 host_release(&w->host, *out);
             }
+            break;
+        }
+        case T_CALL: {
+            Future *f = s->call(w);
+            if (!f)
+                break;
+            if (future_done(f)) {
+                void *e = future_take_error(f);
+                if (!e)
+                    tco_log_value(c, s, future_result(f));
+                future_release(f);
+                if (e) {
+                    st = tco_exc(c, e, true, out, &cont);
+                    if (!cont)
+                        return st;
+                }
+                break;
+            }
+            c->awaiting = f;
+            *out = f;
+            return CORO_SUSPEND;
+        }
+        case T_LOGTASK: {
+            char nb[32];
+            task_name(loop_current_task(L), nb, sizeof nb);
+            tlog(&w->log, L, "%s %s", s->s, nb);
             break;
         }
         case T_RET:

@@ -8,7 +8,8 @@ engine_libengine_a_SOURCES = \
 	engine/trace.c engine/trace.h
 
 # One Check suite per engine module (helpers in tests/unit/engine_test.h).
-ENGINE_CHECKS = tests/unit/check_loop tests/unit/check_task tests/unit/check_nco
+ENGINE_CHECKS = tests/unit/check_loop tests/unit/check_future tests/unit/check_task \
+	tests/unit/check_nco tests/unit/check_trace
 check_PROGRAMS += $(ENGINE_CHECKS)
 TESTS += $(ENGINE_CHECKS)
 EXTRA_DIST += tests/unit/engine_test.h
@@ -21,3 +22,9 @@ tests_unit_check_task_LDADD = $(UNIT_LIBS)
 tests_unit_check_nco_SOURCES = tests/unit/check_nco.c tests/unit/engine_test.h
 tests_unit_check_nco_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_nco_LDADD = $(UNIT_LIBS)
+tests_unit_check_future_SOURCES = tests/unit/check_future.c tests/unit/engine_test.h
+tests_unit_check_future_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_future_LDADD = $(UNIT_LIBS)
+tests_unit_check_trace_SOURCES = tests/unit/check_trace.c tests/unit/engine_test.h
+tests_unit_check_trace_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_trace_LDADD = $(UNIT_LIBS)

@@ -70,7 +70,7 @@ static inline void tw_fini(TWorld *w)
 }
 
 typedef enum TOp {
-    T_LOG,    /* log s */
+    T_LOG,    /* log s (and loop_output it, like print) */
     T_YIELD,  /* bare yield (sleep(0)) */
     T_SLEEP,  /* await nco_sleep(n ns) inline */
     T_AWAIT,  /* await future f (or *pf when f is NULL) */
@@ -257,8 +257,9 @@ static CoroStatus tco_resume(void *self, Task *task, CoroIn how, void *in, void 
     for (;;) {
         const TStep *s = &c->prog[c->pc++];
         switch (s->op) {
-        case T_LOG:
+        case T_LOG: /* print(): also a TRACE_OUTPUT when tracing */
             tlog(&w->log, L, "%s", s->s);
+            loop_output(L, s->s, strlen(s->s));
             break;
         case T_YIELD:
             return CORO_YIELD;

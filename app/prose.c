@@ -200,6 +200,7 @@ static void flush(Build *b)
     start_line(b, true);
     int col = 0;
     bool pending_space = false;
+    int last_role = -1;
     /* Text offsets are stable (runs live in d->text); copy the pointer base
      * after each emit since emit may grow d->text. */
     for (int r = 0; r < b->nruns && !b->oom; r++) {
@@ -232,7 +233,9 @@ static void flush(Build *b)
                 pending_space = false;
             }
             if (pending_space) {
-                emit(b, run.role, " ", 1);
+                /* A space between two words of one style takes the style
+                 * (a heading stays underlined); otherwise it is plain. */
+                emit(b, last_role == run.role ? run.role : ROLE_NORMAL, " ", 1);
                 col++;
                 pending_space = false;
             }
@@ -256,6 +259,7 @@ static void flush(Build *b)
                 ww = ui_text_width(b->d->text + run.off + i, j - i, b->ascii);
             }
             emit(b, run.role, b->d->text + run.off + i, j - i);
+            last_role = run.role;
             col += ww;
             i = j;
         }

@@ -383,6 +383,8 @@ TlState tlmodel_cell(const TlModel *m, int lane, double t0, double t1, int *mark
         if (s->t0 >= t1)
             break;
         TlState st = (TlState)s->state;
+        if (lane == 0 && st >= TL_DONE)
+            continue; /* the loop's end is not an event worth a glyph */
         bool in;
         if (st >= TL_DONE)
             in = s->t0 >= t0; /* an end shows only where it happened */
@@ -393,8 +395,6 @@ TlState tlmodel_cell(const TlModel *m, int lane, double t0, double t1, int *mark
         if (in && rank(st) > rank(best))
             best = st;
     }
-    if (lane == 0 && best == TL_DONE)
-        best = TL_NONE; /* the loop's end is not an event worth a glyph */
     int n = count_marks(l, t0, t1);
     if (n && marks)
         *marks |= lane == 0 ? TL_MARK_SWITCH : TL_MARK_PRINT;

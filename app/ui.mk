@@ -19,3 +19,27 @@ app_aiotutor_SOURCES += app/tutor.c \
 	app/ui.c app/ui.h app/ui_code.c app/ui_code.h $(UI_CODE_HL) \
 	app/ui_curses.c app/ui_curses.h
 EXTRA_DIST += app/ui_run.c app/ui_code_lex.c
+
+# Unit tests: the plain-C parts, no terminal needed.
+UI_TEST_LIBS = $(CHECK_LIBS) -lm
+check_PROGRAMS += tests/unit/check_tlmodel tests/unit/check_layout \
+	tests/unit/check_progress tests/unit/check_prose
+tests_unit_check_tlmodel_SOURCES = tests/unit/check_tlmodel.c app/tlmodel.c app/tlmodel.h
+tests_unit_check_tlmodel_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_tlmodel_LDADD = $(UI_TEST_LIBS)
+tests_unit_check_layout_SOURCES = tests/unit/check_layout.c app/layout.c app/layout.h
+tests_unit_check_layout_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_layout_LDADD = $(UI_TEST_LIBS)
+tests_unit_check_progress_SOURCES = tests/unit/check_progress.c app/progress.c app/progress.h
+tests_unit_check_progress_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_progress_LDADD = $(UI_TEST_LIBS)
+tests_unit_check_prose_SOURCES = tests/unit/check_prose.c app/prose.c app/prose.h \
+	app/ui_canvas.c app/ui_canvas.h app/theme.c app/theme.h
+tests_unit_check_prose_CFLAGS = $(UNIT_CFLAGS) $(MD4C_CFLAGS)
+tests_unit_check_prose_LDADD = $(MD4C_LIBS) $(UI_TEST_LIBS)
+TESTS += tests/unit/check_tlmodel tests/unit/check_layout \
+	tests/unit/check_progress tests/unit/check_prose
+
+# End-to-end: the real binary driven in tmux (fails without tmux).
+TESTS += tests/e2e/tutor.sh
+EXTRA_DIST += tests/e2e/lib.sh tests/e2e/tutor.sh tests/e2e/fixtures

@@ -1,4 +1,7 @@
 /* ui_canvas: the cell grid views draw into (see ui_canvas.h). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* wcwidth */
+#endif
 #include "app/ui_canvas.h"
 
 #include <stdlib.h>

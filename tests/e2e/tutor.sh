@@ -1,0 +1,107 @@
+#!/bin/sh
+# End-to-end: the tutor in tmux. First lesson, key bar, help, contents,
+# page turns, a question, resize below the minimum and back, quit with q
+# and with Ctrl-C, progress resumed, NO_COLOR and LANG=C.
+. "${srcdir:-.}/tests/e2e/lib.sh"
+
+start 100 30 -- --lessons "$FIXTURES"
+expect "first lesson's title" 'Lesson 1/2: Fixture: three sleeps together'
+expect "key bar" '\? Help +t Contents +n Next +p Prev +r Run .* q Quit'
+expect "prose rendered through markdown" 'a text page \(this one\), with emphasis and inline code;'
+
+keys '?'
+expect "help opens with ?" 'Help: every key'
+expect "help lists the keys" 'table of contents: every lesson'
+keys Escape
+expect_gone "help closes" 'Help: every key'
+keys F1
+expect "help opens with F1" 'Help: every key'
+keys Escape
+
+keys t
+expect "contents open with t" 'Contents \(Enter opens'
+expect "contents list every lesson" '2\. Fixture: a blocking sleep'
+keys Escape
+expect_gone "contents close" 'Contents \(Enter opens'
+
+keys n
+expect "n turns the page" 'page 2/4: Gather'
+expect "code pane with line numbers" ' 3 +async def function1\(\):'
+keys n
+expect "question page" 'How long does the gather demo take\?'
+keys 2
+expect "answer with a key: feedback" 'Correct!'
+expect "explanation shown after answering" 'the total is the longest'
+keys p
+expect "p turns back" 'page 2/4: Gather'
+
+# Resize below the minimum and back: a message, then the same page.
+T resize-window -t e2e -x 60 -y 20
+expect "too small: please enlarge" 'please enlarge it'
+T resize-window -t e2e -x 100 -y 30
+expect "resumes after resize" 'page 2/4: Gather'
+expect "key bar after resize" 'q Quit'
+
+# Jump to lesson 2 through the contents, then quit with q.
+keys t
+keys Down
+keys Enter
+expect "jump from the contents" 'Lesson 2/2: Fixture: a blocking sleep'
+keys q
+expect_exited 0
+expect_gone "nothing of the tutor left on the screen" 'q Quit'
+if grep -q '^current fixture-blocking 0$' "$WORK/state/aiotutor/progress" 2>/dev/null; then
+    pass "progress saved under XDG_STATE_HOME"
+else
+    fail "progress saved under XDG_STATE_HOME"
+fi
+
+# The next day: it resumes where the student stopped; quit with Ctrl-C.
+start 100 30 -- --lessons "$FIXTURES"
+expect "resumes at the lesson left" 'Lesson 2/2: Fixture: a blocking sleep'
+keys C-c
+expect_exited 130
+
+# --lesson N opens a lesson by number.
+start 100 30 -- --lessons "$FIXTURES" --lesson 1
+expect "--lesson 1" 'Lesson 1/2'
+keys F10
+expect_exited 0
+
+# Colours by default; none at all with NO_COLOR.
+start 100 30 -- --lessons "$FIXTURES"
+expect "started for colour check" 'q Quit'
+if screen_escapes | grep -Eq '\[(3[0-7]|4[0-7]|38;|48;)'; then pass "colours used"; else fail "colours used"; fi
+keys q
+expect_exited 0
+start 100 30 NO_COLOR=1 -- --lessons "$FIXTURES"
+expect "NO_COLOR run starts" 'q Quit'
+if screen_escapes | grep -Eq '\[(3[0-7]|4[0-7]|38;|48;)|;(3[0-7]|4[0-7])m'; then
+    fail "NO_COLOR: no colour escapes"
+else
+    pass "NO_COLOR: no colour escapes"
+fi
+keys q
+expect_exited 0
+
+# LANG=C: ASCII boxes and glyphs, nothing multi-byte on the screen.
+start 100 30 LANG=C LC_ALL=C -- --lessons "$FIXTURES"
+expect "LANG=C run starts" 'q Quit'
+expect "ASCII box corners" '^\+ text -+'
+if screen | LC_ALL=C grep -q "$(printf '[\200-\377]')"; then
+    fail "LANG=C: only ASCII on screen"
+else
+    pass "LANG=C: only ASCII on screen"
+fi
+keys q
+expect_exited 0
+
+# SIGTERM restores the terminal too.
+start 100 30 -- --lessons "$FIXTURES"
+expect "started for SIGTERM" 'q Quit'
+pid=$(T display-message -p -t e2e '#{pane_pid}')
+tutor=$(ps -o pid= --ppid "$pid" | head -n 1 | tr -d ' ')
+if [ -n "$tutor" ]; then kill -TERM "$tutor"; fi
+expect_exited 143
+
+finish

@@ -1,0 +1,217 @@
+/* Check suite for app/tlmodel: trace events -> lanes and cells, from
+ * hand-built event lists (no engine, no terminal). */
+#include "app/tlmodel.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void add(TlModel *m, TlEventKind k, double t, int task, TlState st)
+{
+    TlEvent e = {.kind = k, .t = t, .task = task, .state = st, .until = -1};
+    char name[16];
+    if (k == TLE_TASK_NEW) {
+        snprintf(name, sizeof name, "Task-%d", task);
+        e.name = name;
+    }
+    ck_assert(tlmodel_add(m, &e));
+}
+
+/* asyncio.run(main()) where main gathers three one-second sleeps, as the
+ * engine traces it: main is Task-1, the three children Task-2..Task-4. */
+static TlModel *gather_three(void)
+{
+    TlModel *m = tlmodel_new();
+    ck_assert_ptr_nonnull(m);
+    add(m, TLE_TASK_NEW, 0, 1, 0);
+    add(m, TLE_STEP_BEGIN, 0, 1, 0);
+    add(m, TLE_TASK_NEW, 0, 2, 0);
+    add(m, TLE_TASK_NEW, 0, 3, 0);
+    add(m, TLE_TASK_NEW, 0, 4, 0);
+    add(m, TLE_STEP_END, 0, 1, TL_SLEEPING); /* awaits the gather */
+    for (int t = 2; t <= 4; t++) {
+        add(m, TLE_STEP_BEGIN, 0, t, 0);
+        TlEvent s = {.kind = TLE_SLEEP, .t = 0, .task = t, .until = 1.0};
+        ck_assert(tlmodel_add(m, &s));
+        add(m, TLE_STEP_END, 0, t, TL_SLEEPING);
+    }
+    for (int t = 2; t <= 4; t++)
+        add(m, TLE_READY, 1.0, t, 0);
+    for (int t = 2; t <= 4; t++) {
+        add(m, TLE_STEP_BEGIN, 1.0, t, 0);
+        add(m, TLE_PRINT, 1.0, t, 0);
+        add(m, TLE_STEP_END, 1.0, t, TL_DONE);
+    }
+    add(m, TLE_READY, 1.0, 1, 0);
+    add(m, TLE_STEP_BEGIN, 1.0, 1, 0);
+    add(m, TLE_PRINT, 1.0, 1, 0);
+    add(m, TLE_STEP_END, 1.0, 1, TL_DONE);
+    tlmodel_finish(m, 1.0);
+    return m;
+}
+
+START_TEST(test_gather_three_lanes)
+{
+    TlModel *m = gather_three();
+    /* The loop plus four tasks, in creation order, named as created. */
+    ck_assert_int_eq(tlmodel_lane_count(m), 5);
+    ck_assert_str_eq(tlmodel_lane_name(m, 0), "loop");
+    ck_assert_str_eq(tlmodel_lane_name(m, 1), "Task-1");
+    ck_assert_str_eq(tlmodel_lane_name(m, 2), "Task-2");
+    ck_assert_str_eq(tlmodel_lane_name(m, 3), "Task-3");
+    ck_assert_str_eq(tlmodel_lane_name(m, 4), "Task-4");
+    ck_assert_int_eq(tlmodel_steps(m), 8);
+    tlmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_gather_three_cells)
+{
+    TlModel *m = gather_three();
+    char buf[32];
+    /* 0.25 s per cell, 5 cells: [0,.25) [.25,.5) [.5,.75) [.75,1) [1,1.25) */
+    for (int t = 2; t <= 4; t++) {
+        tlmodel_lane_string(m, t, 0, 0.25, 5, buf);
+        ck_assert_str_eq(buf, "#...v"); /* ran at 0, slept together, done at 1 */
+    }
+    tlmodel_lane_string(m, 1, 0, 0.25, 5, buf);
+    ck_assert_str_eq(buf, "#...v");
+    /* The loop: busy at 0 and at 1, idle (waiting for the timers) between. */
+    tlmodel_lane_string(m, 0, 0, 0.25, 5, buf);
+    ck_assert_str_eq(buf, "#...#");
+    int marks, sw;
+    ck_assert_int_eq(tlmodel_cell(m, 0, 0, 0.25, &marks, &sw), TL_RUNNING);
+    ck_assert_int_eq(sw, 3); /* Task-1 -> 2 -> 3 -> 4 */
+    ck_assert(marks & TL_MARK_SWITCH);
+    ck_assert_int_eq(tlmodel_cell(m, 2, 1.0, 1.25, &marks, NULL), TL_DONE);
+    ck_assert(marks & TL_MARK_PRINT);
+    ck_assert_int_eq(tlmodel_cell(m, 2, 0.25, 0.5, &marks, NULL), TL_SLEEPING);
+    ck_assert_int_eq(marks, 0);
+    tlmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_sequential_awaits)
+{
+    /* One task awaiting three sleeps in a row: three seconds. */
+    TlModel *m = tlmodel_new();
+    add(m, TLE_TASK_NEW, 0, 1, 0);
+    for (int i = 0; i < 3; i++) {
+        add(m, TLE_STEP_BEGIN, i, 1, 0);
+        add(m, TLE_STEP_END, i, 1, TL_SLEEPING);
+        add(m, TLE_READY, i + 1, 1, 0);
+    }
+    add(m, TLE_STEP_BEGIN, 3, 1, 0);
+    add(m, TLE_STEP_END, 3, 1, TL_DONE);
+    tlmodel_finish(m, 3);
+    char buf[16];
+    tlmodel_lane_string(m, 1, 0, 0.5, 8, buf);
+    ck_assert_str_eq(buf, "#.#.#.v ");
+    ck_assert_double_eq_tol(tlmodel_end_time(m), 3.0, 1e-9);
+    tlmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_blocking_sleep_stops_the_loop)
+{
+    /* Task-2 calls time.sleep(1) while Task-3 sleeps on a timer: the loop
+     * lane shows blocked for the whole second. */
+    TlModel *m = tlmodel_new();
+    add(m, TLE_TASK_NEW, 0, 2, 0);
+    add(m, TLE_TASK_NEW, 0, 3, 0);
+    add(m, TLE_STEP_BEGIN, 0, 3, 0);
+    add(m, TLE_STEP_END, 0, 3, TL_SLEEPING);
+    add(m, TLE_STEP_BEGIN, 0, 2, 0);
+    add(m, TLE_BLOCK_BEGIN, 0, 2, 0);
+    add(m, TLE_BLOCK_END, 1.0, 2, 0);
+    add(m, TLE_STEP_END, 1.0, 2, TL_DONE);
+    add(m, TLE_READY, 1.0, 3, 0);
+    add(m, TLE_STEP_BEGIN, 1.0, 3, 0);
+    add(m, TLE_STEP_END, 1.0, 3, TL_DONE);
+    tlmodel_finish(m, 1.0);
+    char buf[16];
+    tlmodel_lane_string(m, 0, 0, 0.25, 5, buf);
+    ck_assert_str_eq(buf, "XXXX#");
+    tlmodel_lane_string(m, 1, 0, 0.25, 5, buf);
+    ck_assert_str_eq(buf, "XXXXv");
+    tlmodel_lane_string(m, 2, 0, 0.25, 5, buf);
+    ck_assert_str_eq(buf, "#...v");
+    tlmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_cancel_and_fail_marks)
+{
+    TlModel *m = tlmodel_new();
+    add(m, TLE_TASK_NEW, 0, 1, 0);
+    add(m, TLE_TASK_NEW, 0, 2, 0);
+    add(m, TLE_STEP_BEGIN, 0, 1, 0);
+    add(m, TLE_STEP_END, 0, 1, TL_SLEEPING);
+    add(m, TLE_STEP_BEGIN, 0.5, 2, 0);
+    add(m, TLE_STEP_END, 0.5, 2, TL_FAILED);
+    add(m, TLE_STEP_BEGIN, 1, 1, 0);
+    add(m, TLE_STEP_END, 1, 1, TL_CANCELLED);
+    tlmodel_finish(m, 1);
+    char buf[16];
+    tlmodel_lane_string(m, 1, 0, 0.5, 3, buf);
+    ck_assert_str_eq(buf, "#.x");
+    tlmodel_lane_string(m, 2, 0, 0.5, 3, buf);
+    ck_assert_str_eq(buf, "-! ");
+    ck_assert_int_eq(tlmodel_lane_state(m, 2), TL_FAILED);
+    tlmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_ready_order_and_timers)
+{
+    TlModel *m = tlmodel_new();
+    add(m, TLE_TASK_NEW, 0, 5, 0);
+    add(m, TLE_TASK_NEW, 0, 6, 0);
+    ck_assert(tlmodel_lane_ready_seq(m, 1) < tlmodel_lane_ready_seq(m, 2));
+    add(m, TLE_STEP_BEGIN, 0, 5, 0);
+    TlEvent s = {.kind = TLE_SLEEP, .t = 0, .task = 5, .until = 2.5};
+    ck_assert(tlmodel_add(m, &s));
+    add(m, TLE_STEP_END, 0, 5, TL_SLEEPING);
+    ck_assert_int_eq(tlmodel_running_task(m), 0);
+    ck_assert_double_eq_tol(tlmodel_lane_until(m, 1), 2.5, 1e-9);
+    ck_assert_int_eq(tlmodel_lane_of_task(m, 6), 2);
+    ck_assert_int_eq(tlmodel_lane_of_task(m, 7), -1);
+    tlmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_view_fit_and_zoom)
+{
+    TlView v = {0, 0, true};
+    tlview_fit(&v, 3.0, 60);
+    double dt = tlview_cell_dt(&v);
+    ck_assert(dt * 60 >= 3.0);
+    ck_assert(dt <= 0.1);
+    tlview_zoom(&v, +1);
+    ck_assert(tlview_cell_dt(&v) < dt);
+    tlview_zoom(&v, -2);
+    ck_assert(tlview_cell_dt(&v) > dt);
+    tlview_show(&v, 100.0, 20);
+    ck_assert(v.t0 <= 100.0 && v.t0 + 20 * tlview_cell_dt(&v) > 100.0);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("tlmodel");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_gather_three_lanes);
+    tcase_add_test(tc, test_gather_three_cells);
+    tcase_add_test(tc, test_sequential_awaits);
+    tcase_add_test(tc, test_blocking_sleep_stops_the_loop);
+    tcase_add_test(tc, test_cancel_and_fail_marks);
+    tcase_add_test(tc, test_ready_order_and_timers);
+    tcase_add_test(tc, test_view_fit_and_zoom);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -80,4 +80,61 @@ nobase_dist_course_DATA = \
 	lessons/08-pitfalls/nested.py \
 	lessons/08-pitfalls/quiz_output.py \
 	lessons/08-pitfalls/solution.py \
-	lessons/08-pitfalls/starter.py
+	lessons/08-pitfalls/starter.py \
+	lessons/09-errors/exercise.md \
+	lessons/09-errors/gather_error.md \
+	lessons/09-errors/gather_error.py \
+	lessons/09-errors/intro.md \
+	lessons/09-errors/lesson.json \
+	lessons/09-errors/never.md \
+	lessons/09-errors/never.py \
+	lessons/09-errors/quiz_output.py \
+	lessons/09-errors/return_exc.md \
+	lessons/09-errors/return_exc.py \
+	lessons/09-errors/solution.py \
+	lessons/09-errors/starter.py \
+	lessons/09-errors/task_error.md \
+	lessons/09-errors/task_error.py \
+	lessons/10-timeouts/cancel.md \
+	lessons/10-timeouts/cancel.py \
+	lessons/10-timeouts/exercise.md \
+	lessons/10-timeouts/intro.md \
+	lessons/10-timeouts/lesson.json \
+	lessons/10-timeouts/quiz_output.py \
+	lessons/10-timeouts/quiz_time.py \
+	lessons/10-timeouts/solution.py \
+	lessons/10-timeouts/starter.py \
+	lessons/10-timeouts/timeout.md \
+	lessons/10-timeouts/timeout_block.py \
+	lessons/10-timeouts/wait_for.md \
+	lessons/10-timeouts/wait_for.py \
+	lessons/11-limits-and-queues/exercise.md \
+	lessons/11-limits-and-queues/intro.md \
+	lessons/11-limits-and-queues/kitchen.py \
+	lessons/11-limits-and-queues/lesson.json \
+	lessons/11-limits-and-queues/queue.md \
+	lessons/11-limits-and-queues/quiz_time.py \
+	lessons/11-limits-and-queues/semaphore.md \
+	lessons/11-limits-and-queues/semaphore.py \
+	lessons/11-limits-and-queues/solution.py \
+	lessons/11-limits-and-queues/starter.py \
+	lessons/12-taskgroup/exercise.md \
+	lessons/12-taskgroup/failure.md \
+	lessons/12-taskgroup/failure.py \
+	lessons/12-taskgroup/group.md \
+	lessons/12-taskgroup/group.py \
+	lessons/12-taskgroup/intro.md \
+	lessons/12-taskgroup/lesson.json \
+	lessons/12-taskgroup/quiz_time.py \
+	lessons/12-taskgroup/solution.py \
+	lessons/12-taskgroup/starter.py \
+	lessons/13-under-the-hood/exercise.md \
+	lessons/13-under-the-hood/intro.md \
+	lessons/13-under-the-hood/lesson.json \
+	lessons/13-under-the-hood/quiz_output.py \
+	lessons/13-under-the-hood/solution.py \
+	lessons/13-under-the-hood/starter.py \
+	lessons/13-under-the-hood/ties.md \
+	lessons/13-under-the-hood/walk.md \
+	lessons/13-under-the-hood/walk.py \
+	lessons/README.md

@@ -46,6 +46,7 @@ class Run:
 
 
 def run(oracle, lesson_dir, prog, probe=False):
+    lesson_dir = os.path.abspath(lesson_dir)
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ)
         env["PYTHONPATH"] = HERE

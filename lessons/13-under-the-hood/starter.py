@@ -1,0 +1,10 @@
+import asyncio
+
+async def player(name):
+    for i in range(1, 4):
+        print(name, i)
+
+async def main():
+    await asyncio.gather(player("ping"), player("pong"))
+
+asyncio.run(main())

@@ -28,3 +28,9 @@ tests_unit_check_future_LDADD = $(UNIT_LIBS)
 tests_unit_check_trace_SOURCES = tests/unit/check_trace.c tests/unit/engine_test.h
 tests_unit_check_trace_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_trace_LDADD = $(UNIT_LIBS)
+
+# The engine benchmark: built by `make check` (so it keeps compiling) but not
+# run by it. Run: make tests/bench/bench_engine && tests/bench/bench_engine
+check_PROGRAMS += tests/bench/bench_engine
+tests_bench_bench_engine_SOURCES = tests/bench/bench_engine.c
+tests_bench_bench_engine_LDADD = engine/libengine.a -lm

@@ -71,7 +71,6 @@ void future_release(Future *f)
         nco_gather_fini((Gather *)f, h);
     host_release(h, f->value);
     host_release(h, f->cancel_msg);
-    host_release(h, f->cancelled_exc);
     if (f->cbs)
         mem_free(h->mem, f->cbs, f->capcb * sizeof *f->cbs);
     if (f->loop) {
@@ -201,9 +200,10 @@ void *future_exception(Future *f)
 
 void *future_make_cancelled_error(Future *f)
 {
-    if (f->cancelled_exc) {
-        void *e = f->cancelled_exc; /* ownership moves to the caller */
-        f->cancelled_exc = NULL;
+    Task *t = task_from_future(f);
+    if (t && t->cancelled_exc) {
+        void *e = t->cancelled_exc; /* ownership moves to the caller */
+        t->cancelled_exc = NULL;
         return e;
     }
     Host *h = fhost(f, detached_host(f));

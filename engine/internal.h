@@ -34,7 +34,6 @@ struct Future {
     Future *prev, *next;      /* the loop's all-futures list */
     void *value;
     void *cancel_msg;     /* Future._cancel_message (tasks: also the pending one) */
-    void *cancelled_exc;  /* the CancelledError the coroutine raised, handed out once */
     const char *label;
     void *host;
     FutureCb cb0;         /* first callback inline: most futures have one waiter */
@@ -49,6 +48,7 @@ struct Task {
     Future *fut_waiter;   /* referenced */
     uint64_t id, name_num, parent;
     char *name;           /* NULL: "Task-<name_num>" */
+    void *cancelled_exc;  /* the CancelledError the coroutine raised, handed out once */
     int32_t cancelling;
     uint8_t must_cancel, started;
 };
@@ -110,12 +110,27 @@ struct Loop {
 };
 
 /* loop.c */
-int loop_enqueue(Loop *loop, LoopFn fn, void *data, void *arg, Future *hold);
+int loop_enqueue_slow(Loop *loop, LoopFn fn, void *data, void *arg, Future *hold);
+
+/* Push at the back of the ready ring (the hot path of every task switch,
+ * hence inline). 0, or -1 on ENOMEM (loop->nomem is then set). */
+static inline int loop_enqueue(Loop *L, LoopFn fn, void *data, void *arg, Future *hold)
+{
+    if (__builtin_expect(L->count == L->cap, 0))
+        return loop_enqueue_slow(L, fn, data, arg, hold);
+    ReadyItem *it = &L->ring[(L->head + L->count) & (L->cap - 1)];
+    it->fn = fn;
+    it->data = data;
+    it->arg = arg;
+    it->hold = hold;
+    L->count++;
+    return 0;
+}
 void loop_trace_event(Loop *loop, TraceKind kind, uint64_t task, uint64_t other, TraceWhy why,
                       int64_t t2, const char *text, size_t len);
 #define LOOP_TRACE(L, ...)                                                                  \
     do {                                                                                   \
-        if ((L)->trace)                                                                    \
+        if (__builtin_expect((L)->trace != NULL, 0))                                       \
             loop_trace_event((L), __VA_ARGS__);                                            \
     } while (0)
 

@@ -119,19 +119,14 @@ static int ring_grow(Loop *L)
     return 0;
 }
 
-int loop_enqueue(Loop *L, LoopFn fn, void *data, void *arg, Future *hold)
+/* The ring is full: grow it, then push. */
+int loop_enqueue_slow(Loop *L, LoopFn fn, void *data, void *arg, Future *hold)
 {
-    if (L->count == L->cap && ring_grow(L) < 0) {
+    if (ring_grow(L) < 0) {
         L->nomem = true;
         return -1;
     }
-    ReadyItem *it = &L->ring[(L->head + L->count) & (L->cap - 1)];
-    it->fn = fn;
-    it->data = data;
-    it->arg = arg;
-    it->hold = hold;
-    L->count++;
-    return 0;
+    return loop_enqueue(L, fn, data, arg, hold);
 }
 
 int loop_call_soon(Loop *L, LoopFn fn, void *data, void *arg)

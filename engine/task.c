@@ -203,8 +203,8 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
         if (host_is_cancelled(h, out)) {
             LOOP_TRACE(L, TRACE_STEP_END, t->id, 0, TRACE_WHY_CANCELLED, 0, NULL, 0);
             finish(L, t);
-            host_release(h, t->fut.cancelled_exc);
-            t->fut.cancelled_exc = out; /* handed to the first awaiter */
+            host_release(h, t->cancelled_exc);
+            t->cancelled_exc = out; /* handed to the first awaiter */
             host_release(h, t->fut.cancel_msg);
             t->fut.cancel_msg = NULL;
             future_cancel_base(&t->fut, NULL);
@@ -374,6 +374,7 @@ void task_fini(Task *t, Host *h)
     }
     if (t->name)
         mem_free(h->mem, t->name, strlen(t->name) + 1);
+    host_release(h, t->cancelled_exc);
 }
 
 void task_detach(Task *t)

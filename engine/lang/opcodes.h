@@ -43,7 +43,6 @@
     X(DELETE_GLOBAL, 0, S)                                                         \
     X(LOAD_ATTR, 0, S)                                                             \
     X(STORE_ATTR, -2, S)    /* TOS1.name = TOS... stack: value obj */             \
-    X(LOAD_METHOD, 1, S)    /* obj -> [callable-or-NULL, self-or-obj] */          \
     X(BINARY_SUBSCR, -1, N)                                                        \
     X(STORE_SUBSCR, -3, N)  /* stack: value container key */                      \
     X(DELETE_SUBSCR, -2, N)                                                        \
@@ -52,7 +51,7 @@
     X(UNARY_NEG, 0, N)                                                             \
     X(UNARY_POS, 0, N)                                                             \
     X(UNARY_NOT, 0, N)                                                             \
-    X(COMPARE_OP, -1, I)    /* argument: a CmpOp (below) */                       \
+    X(COMPARE_OP, -1, I)    /* argument: a CompareArg (below) */                      \
     X(JUMP, 0, J)                                                                  \
     X(POP_JUMP_IF_FALSE, -1, J)                                                    \
     X(POP_JUMP_IF_TRUE, -1, J)                                                     \
@@ -72,8 +71,8 @@
     X(BUILD_STRING, 0, I)   /* concatenate ARG strings */                         \
     X(CALL, 0, I)           /* callable arg1..argN */                             \
     X(CALL_KW, 0, I)        /* callable args... kwnames(tuple) */                 \
-    X(CALL_METHOD, 0, I)    /* [meth self] args... from LOAD_METHOD */            \
-    X(CALL_METHOD_KW, 0, I) /* [meth self] args... kwnames */                     \
+    X(CALL_METHOD, 0, I)    /* obj args...: ARG = name index << 8 | argc */       \
+    X(CALL_METHOD_KW, 0, I) /* obj args... kwnames (argc counts keywords too) */  \
     X(CALL_EX, 0, I)        /* callable argtuple [kwdict if ARG&1] */             \
     X(MAKE_FUNCTION, 0, I)  /* [defaults] [kwdefaults] [closure] code */          \
     X(RETURN_VALUE, -1, N)                                                         \
@@ -88,7 +87,8 @@
     X(ASSERT_FAIL, 0, I)    /* raise AssertionError (with message if ARG) */      \
     X(IMPORT_NAME, 1, S)                                                           \
     X(IMPORT_FROM, 1, S)    /* module -> module attr */                           \
-    X(BUILD_MAP_UNPACK, 0, N)
+    X(BEFORE_ASYNC_WITH, 1, N) /* mgr -> bound __aexit__, awaitable __aenter__() */ \
+    X(ASYNC_WITH_EXIT, 1, I) /* 0: exit -> exit aw; 1: exit prev exc -> ... aw */
 
 typedef enum {
 #define OPCODE_ENUM(name, effect, kind) OP_##name,
@@ -104,11 +104,14 @@ typedef uint32_t Instr;
 #define OP_MAKE(op, arg) ((Instr)(op) | ((Instr)(arg) << 8))
 #define OP_ARG_MAX 0xffffffu
 
-/* COMPARE_OP arguments. */
+/* COMPARE_OP arguments: the first six in the order of obj.h's CmpOp. */
 typedef enum {
-    CMP_LT, CMP_LE, CMP_EQ, CMP_NE, CMP_GT, CMP_GE,
-    CMP_IN, CMP_NOT_IN, CMP_IS, CMP_IS_NOT
-} CmpOp;
+    COMPARE_LT, COMPARE_LE, COMPARE_EQ, COMPARE_NE, COMPARE_GT, COMPARE_GE,
+    COMPARE_IN, COMPARE_NOT_IN, COMPARE_IS, COMPARE_IS_NOT
+} CompareArg;
+
+/* BINARY_OP: the BinOp of obj.h, plus this flag for augmented assignment. */
+#define BINOP_INPLACE 0x100
 
 /* FORMAT_VALUE flags. */
 enum { FMT_NONE = 0, FMT_STR = 1, FMT_REPR = 2, FMT_CONV_MASK = 3, FMT_SPEC = 4 };

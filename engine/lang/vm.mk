@@ -1,1 +1,10 @@
-# engine/lang/vm.mk: see lang.mk.
+# engine/lang/vm.mk: the compiler, the VM, built-ins and the modules of the
+# lesson language, and the embedding API (see lang.mk).
+engine_lang_liblang_a_SOURCES += \
+	engine/lang/opcodes.h engine/lang/code.h \
+	engine/lang/compile.c engine/lang/compile.h \
+	engine/lang/disasm.c engine/lang/disasm.h \
+	engine/lang/vm.c engine/lang/vm.h \
+	engine/lang/builtins.c \
+	engine/lang/mod_time.c engine/lang/mod_asyncio.c engine/lang/mod_random.c \
+	engine/lang/interp.c engine/lang/interp.h

@@ -1,0 +1,358 @@
+/* interp: the embedding API (interp.h) over the parser, compiler and VM.
+ *
+ * A program runs as a little state machine: module code runs in the VM until
+ * it finishes or calls asyncio.run at top level; then the event loop of that
+ * run is driven here (AioRun, one step or iteration per interp_step), and
+ * when it is over the module frame is resumed with asyncio.run's result or
+ * exception. interp_run just steps until the end.
+ */
+#include "engine/lang/interp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/lang/compile.h"
+#include "engine/lang/disasm.h"
+#include "engine/lang/parse.h"
+#include "engine/lang/vm.h"
+
+typedef enum { IS_EMPTY, IS_MODULE, IS_LOOP, IS_DONE } IState;
+
+struct Interp {
+    InterpConfig cfg;
+    Mem mem;
+    Vm vm;
+    bool vm_ok;
+    Ast *ast;
+    Code *code;
+    Dict *globals;
+    Frame *modframe; /* the module's frame (entry) */
+    Frame *resume;   /* frame to continue the module in */
+    bool throw_next; /* resume by raising rt->exc */
+    AioRun run;
+    IState state;
+    int status;
+    InterpDiag diag;
+    Trace *trace;
+};
+
+void interp_config_init(InterpConfig *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->clock = INTERP_CLOCK_VIRTUAL;
+    cfg->speed = 1.0;
+}
+
+void interp_emit_out(Interp *ip, const char *s, size_t n)
+{
+    if (ip->cfg.out && n)
+        ip->cfg.out(ip->cfg.host, s, n);
+}
+
+void interp_emit_err(Interp *ip, const char *s, size_t n)
+{
+    if (ip->cfg.err && n)
+        ip->cfg.err(ip->cfg.host, s, n);
+}
+
+InterpClock vm_clock(Vm *vm, double *speed)
+{
+    *speed = vm->ip->cfg.speed;
+    return vm->ip->cfg.clock;
+}
+
+Interp *interp_new(const InterpConfig *cfg)
+{
+    /* The Interp holds the Mem everything else is allocated from, so it is
+     * the one block that comes from calloc. */
+    Interp *ip = calloc(1, sizeof *ip);
+    if (!ip)
+        return NULL;
+    if (cfg)
+        ip->cfg = *cfg;
+    else
+        interp_config_init(&ip->cfg);
+    InterpConfig *c = &ip->cfg;
+    if (!c->step_budget)
+        c->step_budget = 100000000;
+    if (!c->recursion_limit)
+        c->recursion_limit = 1000;
+    if (!c->mem_limit)
+        c->mem_limit = (size_t)1 << 30;
+    if (c->max_virtual_time <= 0)
+        c->max_virtual_time = 1e7;
+    if (c->speed <= 0)
+        c->speed = 1.0;
+    mem_init(&ip->mem, c->mem_limit);
+    ip->status = -1;
+    if (vm_init(&ip->vm, &ip->mem, ip) != RT_OK) {
+        ip->vm_ok = true; /* partially: fini is still safe */
+        interp_free(ip);
+        return NULL;
+    }
+    ip->vm_ok = true;
+    ip->vm.budget = c->step_budget;
+    ip->vm.recursion_limit = c->recursion_limit;
+    ip->vm.max_time_ns = (int64_t)(c->max_virtual_time * 1e9);
+    ip->vm.defer_runs = true;
+    if (c->trace) {
+        ip->trace = trace_new(&ip->mem);
+        ip->vm.trace = ip->trace;
+    }
+    return ip;
+}
+
+static void teardown_program(Interp *ip)
+{
+    Vm *vm = &ip->vm;
+    if (ip->state == IS_LOOP)
+        aiorun_abort(vm, &ip->run);
+    vm->at_exit = true;
+    if (ip->modframe) {
+        vm_frame_free(vm, ip->modframe);
+        ip->modframe = NULL;
+    }
+    if (ip->globals) {
+        /* Clear first so that values dropped now see an intact dict. */
+        Dict *g = ip->globals;
+        ip->globals = NULL;
+        obj_decref(&vm->rt, &g->hdr);
+    }
+    vm->at_exit = false;
+}
+
+void interp_free(Interp *ip)
+{
+    if (!ip)
+        return;
+    if (ip->vm_ok) {
+        teardown_program(ip);
+        if (ip->code)
+            code_free(&ip->vm.rt, ip->code);
+        vm_fini(&ip->vm);
+    }
+    ast_free(ip->ast);
+    if (ip->trace)
+        trace_free(ip->trace);
+    free(ip);
+}
+
+static void fill_diag(InterpDiag *d, const ParseError *pe, const char *filename)
+{
+    memset(d, 0, sizeof *d);
+    snprintf(d->kind, sizeof d->kind, "%s", parse_error_class(pe));
+    snprintf(d->msg, sizeof d->msg, "%s", pe->msg);
+    d->line = pe->line;
+    d->col = pe->col;
+    parse_error_format(pe, filename, d->text, sizeof d->text);
+}
+
+int interp_load(Interp *ip, const char *src, size_t len, const char *filename)
+{
+    Vm *vm = &ip->vm;
+    if (ip->ast || ip->code)
+        return -1;
+    ParseError pe;
+    ip->ast = parse_module(&ip->mem, src, len, filename, &pe);
+    if (ip->ast)
+        ip->code = compile_module(&vm->rt, ip->ast, &pe);
+    if (!ip->ast || !ip->code) {
+        if (pe.kind == PARSE_NO_MEMORY) {
+            snprintf(ip->diag.kind, sizeof ip->diag.kind, "MemoryError");
+            snprintf(ip->diag.text, sizeof ip->diag.text, "MemoryError\n");
+        } else {
+            fill_diag(&ip->diag, &pe, filename);
+        }
+        interp_emit_err(ip, ip->diag.text, strlen(ip->diag.text));
+        ip->status = 1;
+        ip->state = IS_DONE;
+        return -1;
+    }
+    Rt *rt = &vm->rt;
+    ip->globals = dict_new(rt);
+    Value name;
+    if (!ip->globals || str_value(rt, "__main__", 8, &name) != RT_OK)
+        goto nomem;
+    RtStatus st = dict_set_str(rt, ip->globals, "__name__", name);
+    val_decref(rt, name);
+    if (st != RT_OK)
+        goto nomem;
+    ip->modframe = vm_frame_new(vm, ip->code, NULL, ip->globals);
+    if (!ip->modframe)
+        goto nomem;
+    ip->modframe->entry = true;
+    ip->modframe->depth = 1;
+    ip->resume = ip->modframe;
+    ip->state = IS_MODULE;
+    return 0;
+nomem:
+    rt_clear_exc(rt);
+    interp_emit_err(ip, "MemoryError\n", 12);
+    ip->status = 1;
+    ip->state = IS_DONE;
+    return -1;
+}
+
+const InterpDiag *interp_diag(const Interp *ip)
+{
+    return &ip->diag;
+}
+
+int interp_check(const char *src, size_t len, const char *filename, InterpDiag *d)
+{
+    Interp *ip = interp_new(NULL);
+    if (!ip)
+        return -2;
+    int r = interp_load(ip, src, len, filename);
+    if (r != 0 && d)
+        *d = ip->diag;
+    if (r != 0 && strcmp(ip->diag.kind, "MemoryError") == 0)
+        r = -2;
+    interp_free(ip);
+    return r;
+}
+
+static void finish(Interp *ip, int status)
+{
+    ip->status = status;
+    ip->state = IS_DONE;
+    teardown_program(ip);
+}
+
+static InterpState run_module(Interp *ip)
+{
+    Vm *vm = &ip->vm;
+    Rt *rt = &vm->rt;
+    Value out = VAL_UNDEF_V;
+    Future *fut = NULL;
+    vm->ticks = 0;
+    bool throw = ip->throw_next;
+    ip->throw_next = false;
+    VmStatus st = vm_exec(vm, ip->resume, throw, &out, &fut);
+    switch (st) {
+    case VM_RETURN:
+        val_decref(rt, out);
+        finish(ip, 0);
+        return INTERP_FINISHED;
+    case VM_HOST_RUN: {
+        ip->resume = vm->suspended;
+        Value coro = vm->run_request;
+        vm->run_request = VAL_UNDEF_V;
+        RtStatus rs = aiorun_start(vm, &ip->run, coro);
+        val_decref(rt, coro);
+        if (rs != RT_OK) {
+            ip->throw_next = true;
+            return INTERP_READY;
+        }
+        ip->state = IS_LOOP;
+        return INTERP_READY;
+    }
+    default: {
+        Value e = rt_fetch_exc(rt);
+        vm_print_exception(vm, e);
+        val_decref(rt, e);
+        finish(ip, 1);
+        return INTERP_FINISHED;
+    }
+    }
+}
+
+InterpState interp_step(Interp *ip, InterpStepMode mode)
+{
+    Vm *vm = &ip->vm;
+    switch (ip->state) {
+    case IS_EMPTY: case IS_DONE: return INTERP_FINISHED;
+    case IS_MODULE: return run_module(ip);
+    case IS_LOOP: {
+        Value out = VAL_UNDEF_V;
+        RtStatus st = RT_OK;
+        int r = aiorun_step(vm, &ip->run, mode == INTERP_STEP_TASK ? AIO_STEP_TASK : AIO_STEP_ITERATION,
+                            &out, &st);
+        if (r == 0)
+            return INTERP_READY;
+        if (r == 2)
+            return INTERP_WAITING;
+        ip->state = IS_MODULE;
+        Frame *f = ip->resume;
+        if (st == RT_OK) {
+            /* Replace asyncio.run's placeholder with its result. */
+            val_decref(&vm->rt, f->stack[f->sp - 1]);
+            f->stack[f->sp - 1] = out;
+        } else {
+            ip->throw_next = true;
+        }
+        return INTERP_READY;
+    }
+    }
+    return INTERP_FINISHED;
+}
+
+int interp_run(Interp *ip)
+{
+    for (;;) {
+        InterpState s = interp_step(ip, INTERP_STEP_ITERATION);
+        if (s == INTERP_FINISHED)
+            break;
+        if (s == INTERP_WAITING) {
+            int64_t d = interp_next_deadline(ip);
+            if (d < 0)
+                break;
+            interp_advance_to(ip, d);
+        }
+    }
+    return ip->status < 0 ? 1 : ip->status;
+}
+
+int64_t interp_next_deadline(const Interp *ip)
+{
+    Loop *l = ip->vm.loop;
+    if (!l)
+        return -1;
+    int64_t h = loop_wait_hint(l);
+    return h < 0 ? -1 : loop_time(l) + h;
+}
+
+void interp_advance_to(Interp *ip, int64_t t_ns)
+{
+    Loop *l = ip->vm.loop;
+    if (l) {
+        int64_t now = loop_time(l);
+        if (t_ns > now)
+            loop_advance(l, t_ns - now);
+    } else if (t_ns > ip->vm.host.now_ns) {
+        ip->vm.host.now_ns = t_ns;
+    }
+}
+
+int64_t interp_now(const Interp *ip)
+{
+    return vm_now_ns((Vm *)&ip->vm);
+}
+
+void interp_interrupt(Interp *ip)
+{
+    ip->vm.interrupted = true;
+    ip->vm.budget = 0;
+}
+
+int interp_exit_status(const Interp *ip)
+{
+    return ip->status;
+}
+
+struct Trace *interp_trace(const Interp *ip)
+{
+    return ip->trace;
+}
+
+const struct Ast *interp_ast(const Interp *ip)
+{
+    return ip->ast;
+}
+
+void interp_disassemble(Interp *ip, InterpWriteFn out, void *host)
+{
+    if (ip->code)
+        disasm_code(ip->code, out, host);
+}

@@ -1,0 +1,1168 @@
+/* mod_asyncio: the asyncio module (part 1: run, sleep, create_task, gather,
+ * current_task, Task, CancelledError) on the engine's loop, tasks and
+ * native coroutines, plus the HostOps that let the engine carry lesson
+ * values and the Python-visible Task/Future handles.
+ *
+ * asyncio.run is a small state machine (AioRun) so that the host can drive
+ * a program's event loop step by step (interp_step) or all at once; see
+ * asyncio-semantics.md §1 for the phases copied here: main, cancel the
+ * leftovers, then the two shutdown tasks that use a Task-N number each.
+ */
+#include "engine/lang/vm.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/nco.h"
+
+/* ------------------------------------------------------------ host values */
+
+void *vm_to_host(Vm *vm, Value v)
+{
+    if (v.tag == VAL_UNDEF || v.tag == VAL_NONE)
+        return NULL;
+    if (v.tag == VAL_OBJ) {
+        obj_incref(v.u.o);
+        return v.u.o;
+    }
+    Boxed *b = (Boxed *)obj_alloc(&vm->rt, &vm_box_type, sizeof(Boxed));
+    if (!b) {
+        rt_clear_exc(&vm->rt);
+        return NULL;
+    }
+    b->v = v;
+    return b;
+}
+
+Value vm_from_host(Vm *vm, void *p)
+{
+    (void)vm;
+    if (!p)
+        return VAL_NONE_V;
+    Obj *o = p;
+    if (o->type == &vm_box_type)
+        return ((Boxed *)o)->v;
+    obj_incref(o);
+    return val_obj(o);
+}
+
+static void h_retain(void *ctx, void *v)
+{
+    (void)ctx;
+    obj_incref(v);
+}
+
+static void h_release(void *ctx, void *v)
+{
+    Vm *vm = ctx;
+    obj_decref(&vm->rt, v);
+}
+
+static void *new_exc(Vm *vm, ClassId id, Value *args, size_t n)
+{
+    Value e;
+    if (exc_new(&vm->rt, vm->rt.cls[id], args, n, &e) != RT_OK) {
+        rt_clear_exc(&vm->rt);
+        return vm->rt.memory_error ? (obj_incref(&vm->rt.memory_error->hdr), &vm->rt.memory_error->hdr)
+                                   : NULL;
+    }
+    return e.u.o;
+}
+
+static void *h_cancelled_error(void *ctx, void *msg, bool empty_if_none)
+{
+    Vm *vm = ctx;
+    if (msg) {
+        Value a = vm_from_host(vm, msg);
+        void *e = new_exc(vm, CLS_CancelledError, &a, 1);
+        val_decref(&vm->rt, a);
+        return e;
+    }
+    if (empty_if_none) {
+        Value a;
+        if (str_value(&vm->rt, "", 0, &a) != RT_OK) {
+            rt_clear_exc(&vm->rt);
+            return new_exc(vm, CLS_CancelledError, NULL, 0);
+        }
+        void *e = new_exc(vm, CLS_CancelledError, &a, 1);
+        val_decref(&vm->rt, a);
+        return e;
+    }
+    return new_exc(vm, CLS_CancelledError, NULL, 0);
+}
+
+static void *h_timeout_error(void *ctx, void *cause)
+{
+    Vm *vm = ctx;
+    Exc *e = new_exc(vm, CLS_TimeoutError, NULL, 0);
+    if (e && cause && e->hdr.type == &obj_exc_type) {
+        val_decref(&vm->rt, e->cause);
+        e->cause = vm_from_host(vm, cause);
+        e->suppress_context = true;
+    }
+    return e;
+}
+
+static bool h_is_cancelled(void *ctx, void *exc)
+{
+    Vm *vm = ctx;
+    Value v = val_obj(exc);
+    return val_is_exc(v) && obj_isinstance(&vm->rt, v, vm->rt.cls[CLS_CancelledError]);
+}
+
+static void *h_list_new(void *ctx, void *const *items, size_t n)
+{
+    Vm *vm = ctx;
+    List *l = list_new(&vm->rt, n);
+    if (!l) {
+        rt_clear_exc(&vm->rt);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        Value v = vm_from_host(vm, items[i]);
+        if (list_append_take(&vm->rt, l, v) != RT_OK) {
+            rt_clear_exc(&vm->rt);
+            obj_decref(&vm->rt, &l->hdr);
+            return NULL;
+        }
+    }
+    return l;
+}
+
+static size_t h_repr(void *ctx, void *v, bool is_exception, char *buf, size_t size)
+{
+    Vm *vm = ctx;
+    (void)is_exception;
+    Value x = vm_from_host(vm, v), r;
+    size_t n = 0;
+    if (obj_repr(&vm->rt, x, &r) == RT_OK) {
+        n = val_str(r)->len;
+        if (size) {
+            size_t c = n < size - 1 ? n : size - 1;
+            memcpy(buf, val_str(r)->data, c);
+            buf[c] = 0;
+            n = c;
+        }
+        val_decref(&vm->rt, r);
+    } else {
+        rt_clear_exc(&vm->rt);
+        if (size)
+            buf[0] = 0;
+    }
+    val_decref(&vm->rt, x);
+    return n;
+}
+
+static void fut_repr_sb(Vm *vm, Future *f, StrBuf *sb);
+
+static void h_unretrieved(void *ctx, Future *f)
+{
+    Vm *vm = ctx;
+    Rt *rt = &vm->rt;
+    if (vm->aborting)
+        return;
+    StrBuf sb;
+    sb_init(&sb, rt);
+    const char *what = future_kind(f) == FUTURE_TASK     ? "Task"
+                       : future_kind(f) == FUTURE_GATHER ? "_GatheringFuture"
+                                                          : "Future";
+    sb_printf(&sb, "%s exception was never retrieved\nfuture: ", what);
+    fut_repr_sb(vm, f, &sb);
+    sb_putc(&sb, '\n');
+    void *e = future_exception(f);
+    Value ev = vm_from_host(vm, e);
+    vm_format_exception(vm, ev, &sb);
+    val_decref(rt, ev);
+    if (sb.buf)
+        vm_write_err(vm, sb.buf, sb.len);
+    sb_fini(&sb);
+}
+
+const HostOps vm_host_ops = {
+    .retain = h_retain,
+    .release = h_release,
+    .cancelled_error = h_cancelled_error,
+    .timeout_error = h_timeout_error,
+    .is_cancelled_error = h_is_cancelled,
+    .list_new = h_list_new,
+    .repr = h_repr,
+    .unretrieved = h_unretrieved,
+};
+
+/* ------------------------------------------------------------ task codes */
+
+void vm_note_task_code(Vm *vm, Task *t, Code *code)
+{
+    uint64_t id = task_id(t);
+    if (id >= vm->ntask_codes) {
+        size_t n = vm->ntask_codes ? vm->ntask_codes : 64;
+        while (n <= id)
+            n *= 2;
+        Code **a = mem_realloc(vm->mem, vm->task_codes, vm->ntask_codes * sizeof *a, n * sizeof *a);
+        if (!a)
+            return;
+        memset(a + vm->ntask_codes, 0, (n - vm->ntask_codes) * sizeof *a);
+        vm->task_codes = a;
+        vm->ntask_codes = n;
+    }
+    vm->task_codes[id] = code;
+}
+
+Code *vm_task_code(Vm *vm, Task *t)
+{
+    uint64_t id = task_id(t);
+    return id < vm->ntask_codes ? vm->task_codes[id] : NULL;
+}
+
+/* ------------------------------------------------------------ reprs */
+
+static void exc_repr_sb(Vm *vm, void *e, StrBuf *sb)
+{
+    Value v = vm_from_host(vm, e);
+    if (obj_repr_sb(&vm->rt, v, sb) != RT_OK)
+        rt_clear_exc(&vm->rt);
+    val_decref(&vm->rt, v);
+}
+
+void vm_task_repr(Vm *vm, Task *t, StrBuf *sb)
+{
+    Future *f = task_future(t);
+    char name[128];
+    task_name(t, name, sizeof name);
+    FutureState st = future_state(f);
+    const char *state = st == FUTURE_PENDING ? "pending" : st == FUTURE_CANCELLED ? "cancelled" : "finished";
+    if (st == FUTURE_PENDING && task_cancelling(t) > 0)
+        state = "cancelling";
+    sb_printf(sb, "<Task %s name='%s'", state, name);
+    Code *code = vm_task_code(vm, t);
+    if (code) {
+        if (st == FUTURE_PENDING)
+            sb_printf(sb, " coro=<%s() running at %s:%d>", code->qualname->data, code->filename,
+                      code->firstline);
+        else
+            sb_printf(sb, " coro=<%s() done, defined at %s:%d>", code->qualname->data, code->filename,
+                      code->firstline);
+    } else {
+        sb_printf(sb, " coro=<%s()>", task_coro(t).vt ? task_coro(t).vt->name : "coroutine");
+    }
+    if (st == FUTURE_RESULT) {
+        sb_puts(sb, " result=");
+        Value r = vm_from_host(vm, future_result(f));
+        if (obj_repr_sb(&vm->rt, r, sb) != RT_OK)
+            rt_clear_exc(&vm->rt);
+        val_decref(&vm->rt, r);
+    } else if (st == FUTURE_EXCEPTION) {
+        sb_puts(sb, " exception=");
+        /* Peek without marking it retrieved. */
+        bool unret = future_exception_unretrieved(f);
+        void *e = future_exception(f);
+        exc_repr_sb(vm, e, sb);
+        (void)unret;
+    } else if (st == FUTURE_PENDING && task_fut_waiter(t)) {
+        sb_puts(sb, " wait_for=<Future pending cb=[Task.task_wakeup()]>");
+    }
+    sb_putc(sb, '>');
+}
+
+static void fut_repr_sb(Vm *vm, Future *f, StrBuf *sb)
+{
+    Task *t = task_from_future(f);
+    if (t) {
+        vm_task_repr(vm, t, sb);
+        return;
+    }
+    const char *cls = future_kind(f) == FUTURE_GATHER ? "_GatheringFuture" : "Future";
+    FutureState st = future_state(f);
+    const char *state = st == FUTURE_PENDING ? "pending" : st == FUTURE_CANCELLED ? "cancelled" : "finished";
+    sb_printf(sb, "<%s %s", cls, state);
+    if (st == FUTURE_RESULT) {
+        sb_puts(sb, " result=");
+        Value r = vm_from_host(vm, future_result(f));
+        if (obj_repr_sb(&vm->rt, r, sb) != RT_OK)
+            rt_clear_exc(&vm->rt);
+        val_decref(&vm->rt, r);
+    } else if (st == FUTURE_EXCEPTION) {
+        sb_puts(sb, " exception=");
+        exc_repr_sb(vm, future_exception(f), sb);
+    }
+    sb_putc(sb, '>');
+}
+
+/* ------------------------------------------------------------ handles */
+
+static void futobj_free(Rt *rt, Obj *o)
+{
+    FutObj *h = (FutObj *)o;
+    Future *f = h->f;
+    if (task_from_future(f)) {
+        if (task_host(task_from_future(f)) == h)
+            task_set_host(task_from_future(f), NULL);
+    } else if (future_host(f) == h) {
+        future_set_host(f, NULL);
+    }
+    future_release(f);
+    obj_release(rt, o, sizeof(FutObj));
+}
+
+static RtStatus futobj_repr(Rt *rt, Obj *o, StrBuf *sb)
+{
+    fut_repr_sb(vm_of(rt), ((FutObj *)o)->f, sb);
+    return RT_OK;
+}
+
+FutObj *vm_fut_wrap(Vm *vm, Future *f)
+{
+    Task *t = task_from_future(f);
+    FutObj *h = t ? task_host(t) : future_host(f);
+    if (h) {
+        obj_incref(&h->hdr);
+        return h;
+    }
+    const ObjType *type = t ? &vm_task_type : future_kind(f) == FUTURE_GATHER ? &vm_gfuture_type : &vm_future_type;
+    h = (FutObj *)obj_alloc(&vm->rt, type, sizeof(FutObj));
+    if (!h)
+        return NULL;
+    h->vm = vm;
+    h->f = f;
+    future_retain(f);
+    if (t)
+        task_set_host(t, h);
+    else
+        future_set_host(f, h);
+    return h;
+}
+
+static Future *self_fut(Value self)
+{
+    return ((FutObj *)self.u.o)->f;
+}
+
+static RtStatus m_done(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    (void)a;
+    if (rt_parse_args(rt, "done", "", a, n, kw, NULL) != RT_OK)
+        return RT_ERR;
+    *out = val_bool(future_done(self_fut(self)));
+    return RT_OK;
+}
+
+static RtStatus m_cancelled(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    if (rt_parse_args(rt, "cancelled", "", a, n, kw, NULL) != RT_OK)
+        return RT_ERR;
+    *out = val_bool(future_cancelled(self_fut(self)));
+    return RT_OK;
+}
+
+static RtStatus raise_host(Vm *vm, void *e)
+{
+    Value v = vm_from_host(vm, e);
+    host_release(&vm->host, e);
+    rt_raise_value(&vm->rt, v);
+    val_decref(&vm->rt, v);
+    return RT_ERR;
+}
+
+static RtStatus m_result(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    Vm *vm = vm_of(rt);
+    if (rt_parse_args(rt, "result", "", a, n, kw, NULL) != RT_OK)
+        return RT_ERR;
+    Future *f = self_fut(self);
+    if (!future_done(f))
+        return rt_raise_id(rt, CLS_InvalidStateError, "Result is not set.");
+    void *e = future_take_error(f);
+    if (e)
+        return raise_host(vm, e);
+    *out = vm_from_host(vm, future_result(f));
+    return RT_OK;
+}
+
+static RtStatus m_exception(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    Vm *vm = vm_of(rt);
+    if (rt_parse_args(rt, "exception", "", a, n, kw, NULL) != RT_OK)
+        return RT_ERR;
+    Future *f = self_fut(self);
+    if (!future_done(f))
+        return rt_raise_id(rt, CLS_InvalidStateError, "Exception is not set.");
+    if (future_cancelled(f))
+        return raise_host(vm, future_take_error(f));
+    *out = vm_from_host(vm, future_exception(f));
+    return RT_OK;
+}
+
+static RtStatus m_cancel(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    Vm *vm = vm_of(rt);
+    Value msg[1];
+    if (rt_parse_args(rt, "cancel", "|msg", a, n, kw, msg) != RT_OK)
+        return RT_ERR;
+    void *hm = val_is_undef(msg[0]) ? NULL : vm_to_host(vm, msg[0]);
+    bool r = future_cancel(self_fut(self), hm);
+    host_release(&vm->host, hm);
+    *out = val_bool(r);
+    return RT_OK;
+}
+
+static RtStatus m_get_name(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    if (rt_parse_args(rt, "get_name", "", a, n, kw, NULL) != RT_OK)
+        return RT_ERR;
+    char buf[256];
+    size_t len = task_name(task_from_future(self_fut(self)), buf, sizeof buf);
+    if (len >= sizeof buf)
+        len = sizeof buf - 1;
+    return str_value(rt, buf, len, out);
+}
+
+static RtStatus m_set_name(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    Value v[1];
+    if (rt_parse_args(rt, "set_name", "value", a, n, kw, v) != RT_OK)
+        return RT_ERR;
+    Value s;
+    if (obj_str(rt, v[0], &s) != RT_OK)
+        return RT_ERR;
+    int r = task_set_name(task_from_future(self_fut(self)), val_str(s)->data);
+    val_decref(rt, s);
+    if (r < 0)
+        return rt_no_memory(rt);
+    *out = VAL_NONE_V;
+    return RT_OK;
+}
+
+static RtStatus m_get_coro(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    if (rt_parse_args(rt, "get_coro", "", a, n, kw, NULL) != RT_OK)
+        return RT_ERR;
+    Coro c = task_coro(task_from_future(self_fut(self)));
+    if (c.vt && c.vt->resume && strcmp(c.vt->name, "coroutine") == 0) {
+        obj_incref((Obj *)c.self);
+        *out = val_obj((Obj *)c.self);
+    } else {
+        *out = VAL_NONE_V;
+    }
+    return RT_OK;
+}
+
+/* add_done_callback(fn): fn(task) is called through the loop. */
+typedef struct DoneCb {
+    Vm *vm;
+    Value fn;
+} DoneCb;
+
+static void done_cb_run(Loop *loop, void *data, void *arg)
+{
+    (void)loop;
+    DoneCb *d = data;
+    Vm *vm = d->vm;
+    Future *f = arg;
+    FutObj *h = vm_fut_wrap(vm, f);
+    if (h) {
+        Value a = val_obj(&h->hdr), r;
+        Frame *saved = vm->frame;
+        vm->frame = NULL;
+        if (vm_call(vm, d->fn, &a, 1, NULL, &r) == RT_OK) {
+            val_decref(&vm->rt, r);
+        } else {
+            Value e = rt_fetch_exc(&vm->rt);
+            StrBuf sb;
+            sb_init(&sb, &vm->rt);
+            sb_puts(&sb, "Exception in callback ");
+            obj_repr_sb(&vm->rt, d->fn, &sb);
+            sb_puts(&sb, "\n");
+            vm_format_exception(vm, e, &sb);
+            if (sb.buf)
+                vm_write_err(vm, sb.buf, sb.len);
+            sb_fini(&sb);
+            val_decref(&vm->rt, e);
+        }
+        vm->frame = saved;
+        obj_decref(&vm->rt, &h->hdr);
+    } else {
+        rt_clear_exc(&vm->rt);
+    }
+    val_decref(&vm->rt, d->fn);
+    mem_free(vm->mem, d, sizeof *d);
+}
+
+static RtStatus m_add_done_callback(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    Vm *vm = vm_of(rt);
+    Value v[1];
+    if (rt_parse_args(rt, "add_done_callback", "fn", a, n, kw, v) != RT_OK)
+        return RT_ERR;
+    DoneCb *d = mem_alloc(vm->mem, sizeof *d);
+    if (!d)
+        return rt_no_memory(rt);
+    d->vm = vm;
+    d->fn = val_incref(v[0]);
+    if (future_add_callback(self_fut(self), done_cb_run, d) < 0) {
+        val_decref(rt, d->fn);
+        mem_free(vm->mem, d, sizeof *d);
+        return rt_no_memory(rt);
+    }
+    *out = VAL_NONE_V;
+    return RT_OK;
+}
+
+static const MethodDef task_methods[] = {
+    {"done", m_done},           {"cancelled", m_cancelled}, {"result", m_result},
+    {"exception", m_exception}, {"cancel", m_cancel},       {"get_name", m_get_name},
+    {"set_name", m_set_name},   {"get_coro", m_get_coro},   {"add_done_callback", m_add_done_callback},
+    {NULL, NULL},
+};
+static const MethodDef future_methods[] = {
+    {"done", m_done},           {"cancelled", m_cancelled}, {"result", m_result},
+    {"exception", m_exception}, {"cancel", m_cancel},       {"add_done_callback", m_add_done_callback},
+    {NULL, NULL},
+};
+
+const ObjType vm_task_type = {
+    .name = "Task", .free = futobj_free, .repr = futobj_repr, .methods = task_methods};
+const ObjType vm_future_type = {
+    .name = "Future", .free = futobj_free, .repr = futobj_repr, .methods = future_methods};
+const ObjType vm_gfuture_type = {
+    .name = "_GatheringFuture", .free = futobj_free, .repr = futobj_repr, .methods = future_methods};
+
+/* ------------------------------------------------------------ native coroutines */
+
+static void nco_free(Rt *rt, Obj *o)
+{
+    NcoObj *n = (NcoObj *)o;
+    if (!n->started && !n->in_task && n->vm) {
+        /* asyncio.sleep(1) without await: CPython warns about 'sleep'. */
+        Code fake;
+        memset(&fake, 0, sizeof fake);
+        Str *q = rt_intern_cstr(rt, n->name);
+        if (q) {
+            fake.qualname = q;
+            vm_warn_never_awaited(n->vm, &fake);
+        } else {
+            rt_clear_exc(rt);
+        }
+    }
+    if (coro_ok(n->coro) && !n->in_task)
+        coro_drop(n->coro);
+    val_decref(rt, n->result);
+    obj_release(rt, o, sizeof(NcoObj));
+}
+
+static RtStatus nco_repr(Rt *rt, Obj *o, StrBuf *sb)
+{
+    (void)rt;
+    sb_printf(sb, "<coroutine object %s at %p>", ((NcoObj *)o)->name, (void *)o);
+    return RT_OK;
+}
+
+const ObjType vm_nco_type = {.name = "coroutine", .free = nco_free, .repr = nco_repr};
+
+Coro nco_make(Vm *vm, NcoObj *n)
+{
+    Rt *rt = &vm->rt;
+    if (!vm->loop) {
+        rt_raise_id(rt, CLS_RuntimeError, "no running event loop");
+        return (Coro){NULL, NULL};
+    }
+    switch (n->kind) {
+    case NK_SLEEP: {
+        void *r = vm_to_host(vm, n->result);
+        Coro c = nco_sleep(vm->loop, n->delay_ns, r);
+        host_release(&vm->host, r);
+        return c;
+    }
+    default:
+        rt_raise_id(rt, CLS_RuntimeError, "internal error: unknown native coroutine");
+        return (Coro){NULL, NULL};
+    }
+}
+
+/* A task running a native coroutine object: the engine drives n->coro; the
+ * NcoObj only made it. */
+static CoroStatus ncotask_resume(void *self, Task *task, CoroIn how, void *in, void **out)
+{
+    NcoObj *n = self;
+    if (!n->started) {
+        n->started = true;
+        n->coro = nco_make(n->vm, n);
+        if (!coro_ok(n->coro)) {
+            Value e = rt_fetch_exc(&n->vm->rt);
+            *out = vm_to_host(n->vm, e);
+            val_decref(&n->vm->rt, e);
+            return CORO_RAISE;
+        }
+    }
+    return coro_resume(n->coro, task, how, in, out);
+}
+
+static void ncotask_drop(void *self)
+{
+    NcoObj *n = self;
+    obj_decref(&n->vm->rt, &n->hdr);
+}
+
+static const CoroVt ncotask_vt = {"sleep", ncotask_resume, ncotask_drop};
+
+/* ------------------------------------------------------------ module functions */
+
+static RtStatus need_loop(Vm *vm)
+{
+    if (!vm->loop)
+        return rt_raise_id(&vm->rt, CLS_RuntimeError, "no running event loop");
+    return RT_OK;
+}
+
+/* The engine coroutine of a coroutine object (the task takes a ref). */
+static bool as_engine_coro(Vm *vm, Value v, Coro *c, Code **code)
+{
+    (void)vm;
+    if (val_is_type(v, &vm_coro_type)) {
+        CoroObj *co = (CoroObj *)v.u.o;
+        if (co->state != CS_CREATED)
+            return false;
+        *c = vm_coro_as_engine(co);
+        co->state = CS_CREATED; /* still not started: the task starts it */
+        *code = co->code;
+        return true;
+    }
+    if (val_is_type(v, &vm_nco_type)) {
+        NcoObj *n = (NcoObj *)v.u.o;
+        if (n->started || n->in_task)
+            return false;
+        obj_incref(&n->hdr);
+        n->in_task = true;
+        *c = (Coro){&ncotask_vt, n};
+        *code = NULL;
+        return true;
+    }
+    return false;
+}
+
+static bool is_coroutine(Value v)
+{
+    return val_is_type(v, &vm_coro_type) || val_is_type(v, &vm_nco_type);
+}
+
+/* Marks a coroutine object as owned by a task (no never-awaited warning). */
+static Task *new_task(Vm *vm, Value coro, const char *name)
+{
+    Coro c;
+    Code *code = NULL;
+    if (!as_engine_coro(vm, coro, &c, &code)) {
+        rt_raise_id(&vm->rt, CLS_RuntimeError, "cannot reuse already awaited coroutine");
+        return NULL;
+    }
+    if (val_is_type(coro, &vm_coro_type))
+        ((CoroObj *)coro.u.o)->in_task = true;
+    Task *t = task_new(vm->loop, c, name);
+    if (!t) {
+        rt_no_memory(&vm->rt);
+        return NULL;
+    }
+    if (code)
+        vm_note_task_code(vm, t, code);
+    return t;
+}
+
+static RtStatus f_create_task(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    (void)self;
+    Vm *vm = vm_of(rt);
+    Value v[2];
+    if (rt_parse_args(rt, "create_task", "coro|$name,context", a, n, kw, v) != RT_OK)
+        return RT_ERR;
+    if (need_loop(vm) != RT_OK)
+        return RT_ERR;
+    if (!is_coroutine(v[0]))
+        return rt_raise_id(rt, CLS_TypeError, "a coroutine was expected, got %R", v[0]);
+    Task *t = new_task(vm, v[0], NULL);
+    if (!t)
+        return RT_ERR;
+    if (!val_is_undef(v[1]) && !val_is_none(v[1])) {
+        Value s;
+        if (obj_str(rt, v[1], &s) != RT_OK) {
+            task_release(t);
+            return RT_ERR;
+        }
+        task_set_name(t, val_str(s)->data);
+        val_decref(rt, s);
+    }
+    FutObj *h = vm_fut_wrap(vm, task_future(t));
+    task_release(t);
+    if (!h)
+        return RT_ERR;
+    *out = val_obj(&h->hdr);
+    return RT_OK;
+}
+
+static RtStatus f_sleep(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    (void)self;
+    Vm *vm = vm_of(rt);
+    Value v[2];
+    if (rt_parse_args(rt, "sleep", "delay|result", a, n, kw, v) != RT_OK)
+        return RT_ERR;
+    double d;
+    if (v[0].tag == VAL_INT)
+        d = (double)v[0].u.i;
+    else if (v[0].tag == VAL_FLOAT)
+        d = v[0].u.f;
+    else if (v[0].tag == VAL_BOOL)
+        d = v[0].u.b;
+    else
+        return rt_raise_id(rt, CLS_TypeError, "'<=' not supported between instances of '%s' and 'int'",
+                           obj_type_name(rt, v[0]));
+    NcoObj *o = (NcoObj *)obj_alloc(rt, &vm_nco_type, sizeof(NcoObj));
+    if (!o)
+        return RT_ERR;
+    o->vm = vm;
+    o->kind = NK_SLEEP;
+    o->name = "sleep";
+    o->delay_ns = d <= 0 ? 0 : loop_ns_from_seconds(d);
+    o->result = val_is_undef(v[1]) ? VAL_NONE_V : val_incref(v[1]);
+    *out = val_obj(&o->hdr);
+    return RT_OK;
+}
+
+static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    (void)self;
+    Vm *vm = vm_of(rt);
+    bool retexc = false;
+    size_t nkw = kw ? kw->len : 0;
+    for (size_t k = 0; k < nkw; k++) {
+        Str *name = val_str(kw->items[k]);
+        if (!str_eq_cstr(name, "return_exceptions"))
+            return rt_raise_id(rt, CLS_TypeError, "gather() got an unexpected keyword argument '%s'",
+                               name->data);
+        bool t;
+        if (obj_truthy(rt, a[n + k], &t) != RT_OK)
+            return RT_ERR;
+        retexc = t;
+    }
+    if (need_loop(vm) != RT_OK)
+        return RT_ERR;
+    for (size_t i = 0; i < n; i++)
+        if (!is_coroutine(a[i]) && !val_is_type(a[i], &vm_task_type) &&
+            !val_is_type(a[i], &vm_future_type) && !val_is_type(a[i], &vm_gfuture_type))
+            return rt_raise_id(rt, CLS_TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
+    Future **fs = mem_calloc(vm->mem, (n ? n : 1) * sizeof *fs);
+    if (!fs)
+        return rt_no_memory(rt);
+    RtStatus st = RT_OK;
+    for (size_t i = 0; i < n && st == RT_OK; i++) {
+        /* A duplicate argument shares one child. */
+        for (size_t j = 0; j < i; j++)
+            if (val_is(a[i], a[j])) {
+                fs[i] = fs[j];
+                future_retain(fs[i]);
+                break;
+            }
+        if (fs[i])
+            continue;
+        if (is_coroutine(a[i])) {
+            Task *t = new_task(vm, a[i], NULL);
+            if (!t)
+                st = RT_ERR;
+            else
+                fs[i] = task_future(t);
+        } else {
+            fs[i] = ((FutObj *)a[i].u.o)->f;
+            future_retain(fs[i]);
+        }
+    }
+    Future *g = NULL;
+    if (st == RT_OK) {
+        g = nco_gather(vm->loop, fs, n, retexc);
+        if (!g)
+            st = rt_no_memory(rt);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (fs[i])
+            future_release(fs[i]);
+    mem_free(vm->mem, fs, (n ? n : 1) * sizeof *fs);
+    if (st != RT_OK)
+        return st;
+    FutObj *h = vm_fut_wrap(vm, g);
+    future_release(g);
+    if (!h)
+        return RT_ERR;
+    *out = val_obj(&h->hdr);
+    return RT_OK;
+}
+
+static RtStatus f_current_task(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    (void)self;
+    Vm *vm = vm_of(rt);
+    if (rt_parse_args(rt, "current_task", "|loop", a, n, kw, NULL) != RT_OK)
+        return RT_ERR;
+    if (need_loop(vm) != RT_OK)
+        return RT_ERR;
+    Task *t = loop_current_task(vm->loop);
+    if (!t) {
+        *out = VAL_NONE_V;
+        return RT_OK;
+    }
+    FutObj *h = vm_fut_wrap(vm, task_future(t));
+    if (!h)
+        return RT_ERR;
+    *out = val_obj(&h->hdr);
+    return RT_OK;
+}
+
+static RtStatus f_all_tasks(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    (void)self;
+    Vm *vm = vm_of(rt);
+    if (rt_parse_args(rt, "all_tasks", "|loop", a, n, kw, NULL) != RT_OK)
+        return RT_ERR;
+    if (need_loop(vm) != RT_OK)
+        return RT_ERR;
+    List *l = list_new(rt, 0);
+    if (!l)
+        return RT_ERR;
+    for (Task *t = loop_first_task(vm->loop); t; t = task_next_pending(t)) {
+        FutObj *h = vm_fut_wrap(vm, task_future(t));
+        if (!h || list_append_take(rt, l, val_obj(&h->hdr)) != RT_OK) {
+            obj_decref(rt, &l->hdr);
+            return RT_ERR;
+        }
+    }
+    *out = val_obj(&l->hdr);
+    return RT_OK;
+}
+
+static RtStatus f_iscoroutine(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    (void)self;
+    Value v[1];
+    if (rt_parse_args(rt, "iscoroutine", "object", a, n, kw, v) != RT_OK)
+        return RT_ERR;
+    *out = val_bool(is_coroutine(v[0]));
+    return RT_OK;
+}
+
+static RtStatus f_run(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    (void)self;
+    Vm *vm = vm_of(rt);
+    Value v[2];
+    if (rt_parse_args(rt, "run", "main|$debug", a, n, kw, v) != RT_OK)
+        return RT_ERR;
+    if (vm->loop)
+        return rt_raise_id(rt, CLS_RuntimeError, "asyncio.run() cannot be called from a running event loop");
+    if (!is_coroutine(v[0]))
+        return rt_raise_id(rt, CLS_ValueError, "a coroutine was expected, got %R", v[0]);
+    if (vm->c_depth == 1 && vm->defer_runs) {
+        /* Hand the loop to the host (interp.c), which resumes us after. */
+        vm->run_request = val_incref(v[0]);
+        *out = VAL_NONE_V;
+        return RT_OK;
+    }
+    return vm_asyncio_run(vm, v[0], out);
+}
+
+/* ------------------------------------------------------------ asyncio.run */
+
+static void stop_cb(Loop *loop, void *data, void *arg)
+{
+    (void)data;
+    (void)arg;
+    loop_stop(loop);
+}
+
+static CoroStatus trivial_resume(void *self, Task *task, CoroIn how, void *in, void **out)
+{
+    (void)self;
+    (void)task;
+    if (how == CORO_THROW) {
+        *out = in;
+        if (in)
+            obj_incref(in);
+        return CORO_RAISE;
+    }
+    *out = NULL;
+    return CORO_RETURN;
+}
+static const CoroVt trivial_vt = {"shutdown", trivial_resume, NULL};
+
+static void set_clock(Vm *vm, Loop *loop)
+{
+    double speed = 1.0;
+    InterpClock c = vm_clock(vm, &speed);
+    if (c == INTERP_CLOCK_REAL)
+        loop_set_clock(loop, LOOP_CLOCK_REAL, speed);
+    else if (c == INTERP_CLOCK_STEPPED)
+        loop_set_clock(loop, LOOP_CLOCK_STEPPED, 1.0);
+}
+
+RtStatus aiorun_start(Vm *vm, AioRun *r, Value coro)
+{
+    Rt *rt = &vm->rt;
+    memset(r, 0, sizeof *r);
+    Loop *loop = loop_new(&vm->host);
+    if (!loop)
+        return rt_no_memory(rt);
+    set_clock(vm, loop);
+    if (vm->trace)
+        loop_set_trace(loop, vm->trace);
+    vm->loop = loop;
+    r->loop = loop;
+    Task *t = new_task(vm, coro, NULL);
+    if (!t) {
+        vm->loop = NULL;
+        loop_free(loop);
+        return RT_ERR;
+    }
+    r->main = t;
+    r->wait = task_future(t);
+    future_retain(r->wait);
+    if (future_add_callback(r->wait, stop_cb, NULL) < 0) {
+        future_release(r->wait);
+        task_release(t);
+        vm->loop = NULL;
+        loop_free(loop);
+        return rt_no_memory(rt);
+    }
+    r->phase = AR_MAIN;
+    return RT_OK;
+}
+
+static void report_shutdown_errors(Vm *vm, AioRun *r)
+{
+    for (size_t i = 0; i < r->ncancelled; i++) {
+        Future *f = r->cancelled[i];
+        if (future_state(f) != FUTURE_EXCEPTION)
+            continue;
+        void *e = future_exception(f);
+        if (host_is_cancelled(&vm->host, e))
+            continue;
+        StrBuf sb;
+        sb_init(&sb, &vm->rt);
+        sb_puts(&sb, "unhandled exception during asyncio.run() shutdown\ntask: ");
+        fut_repr_sb(vm, f, &sb);
+        sb_putc(&sb, '\n');
+        Value ev = vm_from_host(vm, e);
+        vm_format_exception(vm, ev, &sb);
+        val_decref(&vm->rt, ev);
+        if (sb.buf)
+            vm_write_err(vm, sb.buf, sb.len);
+        sb_fini(&sb);
+    }
+}
+
+/* Moves to the next phase; returns false when there is nothing to wait for
+ * in it (the caller advances again). */
+static bool next_phase(Vm *vm, AioRun *r)
+{
+    Loop *loop = r->loop;
+    if (r->wait) {
+        future_release(r->wait);
+        r->wait = NULL;
+    }
+    switch (r->phase) {
+    case AR_MAIN: {
+        r->phase = AR_CANCEL;
+        size_t n = 0;
+        for (Task *t = loop_first_task(loop); t; t = task_next_pending(t))
+            n++;
+        if (n == 0)
+            return false;
+        r->cancelled = mem_calloc(vm->mem, n * sizeof *r->cancelled);
+        if (!r->cancelled)
+            return false;
+        for (Task *t = loop_first_task(loop); t && r->ncancelled < n; t = task_next_pending(t)) {
+            r->cancelled[r->ncancelled++] = task_future(t);
+            future_retain(task_future(t));
+        }
+        for (size_t i = 0; i < r->ncancelled; i++)
+            task_cancel(task_from_future(r->cancelled[i]), NULL);
+        r->wait = nco_gather(loop, r->cancelled, r->ncancelled, true);
+        if (!r->wait || future_add_callback(r->wait, stop_cb, NULL) < 0)
+            return false;
+        return true;
+    }
+    case AR_CANCEL:
+        report_shutdown_errors(vm, r);
+        r->phase = AR_AGEN;
+        break;
+    case AR_AGEN: r->phase = AR_EXEC; break;
+    default: r->phase = AR_DONE; return true;
+    }
+    /* AGEN and EXEC: a task each, which takes a Task-N number. */
+    Task *t = task_new(loop, (Coro){&trivial_vt, NULL}, NULL);
+    if (!t)
+        return false;
+    r->wait = task_future(t);
+    if (future_add_callback(r->wait, stop_cb, NULL) < 0)
+        return false;
+    return true;
+}
+
+static void aiorun_finish(Vm *vm, AioRun *r)
+{
+    if (r->wait) {
+        future_release(r->wait);
+        r->wait = NULL;
+    }
+    for (size_t i = 0; i < r->ncancelled; i++)
+        future_release(r->cancelled[i]);
+    mem_free(vm->mem, r->cancelled, r->ncancelled * sizeof *r->cancelled);
+    r->cancelled = NULL;
+    r->ncancelled = 0;
+    vm->loop = NULL;
+    if (r->loop)
+        loop_free(r->loop);
+    r->loop = NULL;
+}
+
+void aiorun_abort(Vm *vm, AioRun *r)
+{
+    Task *m = r->main;
+    vm->aborting = true;
+    aiorun_finish(vm, r);
+    if (m)
+        task_release(m);
+    vm->aborting = false;
+    r->main = NULL;
+    r->phase = AR_DONE;
+}
+
+int aiorun_step(Vm *vm, AioRun *r, AioStepMode mode, Value *out, RtStatus *st)
+{
+    Rt *rt = &vm->rt;
+    for (;;) {
+        if (r->phase == AR_DONE) {
+            /* main's outcome */
+            Task *m = r->main;
+            Future *mf = task_future(m);
+            aiorun_finish(vm, r);
+            r->main = NULL;
+            void *e = NULL;
+            if (future_done(mf))
+                e = future_take_error(mf);
+            else
+                e = NULL;
+            if (!future_done(mf)) {
+                *st = rt_raise_id(rt, CLS_RuntimeError, "Event loop stopped before Future completed.");
+            } else if (e) {
+                Value ev = vm_from_host(vm, e);
+                host_release(&vm->host, e);
+                rt_raise_value(rt, ev);
+                val_decref(rt, ev);
+                *st = RT_ERR;
+            } else {
+                *out = vm_from_host(vm, future_result(mf));
+                *st = RT_OK;
+            }
+            task_release(m);
+            return 1;
+        }
+        if (!r->wait) {
+            if (!next_phase(vm, r) && r->phase != AR_DONE && !r->wait)
+                continue;
+            continue;
+        }
+        vm->loop_running = true;
+        LoopStatus ls = mode == AIO_STEP_TASK ? loop_run_step(r->loop) : loop_run_once(r->loop);
+        vm->loop_running = false;
+        if (vm->budget_hit || vm->interrupted) {
+            Value e = vm->budget_exc;
+            vm->budget_exc = VAL_UNDEF_V;
+            aiorun_abort(vm, r);
+            if (!val_is_undef(e)) {
+                rt_raise_value(rt, e);
+                val_decref(rt, e);
+            } else {
+                rt_raise_id(rt, CLS_RuntimeError, "program interrupted");
+            }
+            *st = RT_ERR;
+            return 1;
+        }
+        if (vm->max_time_ns && loop_time(r->loop) > vm->max_time_ns) {
+            aiorun_abort(vm, r);
+            *st = rt_raise_id(rt, CLS_RuntimeError,
+                              "the program's clock passed the limit of %.0f seconds of (virtual) time",
+                              (double)vm->max_time_ns / 1e9);
+            return 1;
+        }
+        switch (ls) {
+        case LOOP_STOPPED:
+            if (!next_phase(vm, r))
+                continue;
+            break;
+        case LOOP_RAN: break;
+        case LOOP_WAITING: return 2;
+        case LOOP_IDLE:
+            if (r->phase == AR_MAIN) {
+                aiorun_abort(vm, r);
+                *st = rt_raise_id(rt, CLS_RuntimeError,
+                                  "the event loop has nothing left to run, but main() never finished: "
+                                  "it awaits something that nothing will ever complete");
+                return 1;
+            }
+            /* Shutdown stuck: give up on it. */
+            future_release(r->wait);
+            r->wait = NULL;
+            if (r->phase == AR_EXEC)
+                r->phase = AR_DONE;
+            else if (!next_phase(vm, r))
+                continue;
+            break;
+        case LOOP_ENOMEM:
+            aiorun_abort(vm, r);
+            *st = rt_no_memory(rt);
+            return 1;
+        }
+        if (mode != AIO_STEP_ALL)
+            return 0;
+    }
+}
+
+RtStatus vm_asyncio_run(Vm *vm, Value coro, Value *out)
+{
+    AioRun r;
+    if (aiorun_start(vm, &r, coro) != RT_OK)
+        return RT_ERR;
+    RtStatus st = RT_OK;
+    while (aiorun_step(vm, &r, AIO_STEP_ALL, out, &st) != 1)
+        ;
+    return st;
+}
+
+/* ------------------------------------------------------------ module */
+
+RtStatus mod_asyncio_init(Vm *vm)
+{
+    Rt *rt = &vm->rt;
+    Module *m = module_new(rt, "asyncio");
+    if (!m)
+        return RT_ERR;
+    vm->mod_asyncio = m;
+    static const struct {
+        const char *name;
+        NativeFn fn;
+    } fns[] = {
+        {"run", f_run},
+        {"sleep", f_sleep},
+        {"create_task", f_create_task},
+        {"ensure_future", f_create_task},
+        {"gather", f_gather},
+        {"current_task", f_current_task},
+        {"all_tasks", f_all_tasks},
+        {"iscoroutine", f_iscoroutine},
+    };
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
+        if (module_add_native(rt, m, fns[i].name, fns[i].fn, vm) != RT_OK)
+            return RT_ERR;
+    if (module_add_value(rt, m, "CancelledError", val_obj(&rt->cls[CLS_CancelledError]->hdr)) != RT_OK ||
+        module_add_value(rt, m, "TimeoutError", val_obj(&rt->cls[CLS_TimeoutError]->hdr)) != RT_OK ||
+        module_add_value(rt, m, "InvalidStateError", val_obj(&rt->cls[CLS_InvalidStateError]->hdr)) !=
+            RT_OK ||
+        module_add_value(rt, m, "QueueEmpty", val_obj(&rt->cls[CLS_QueueEmpty]->hdr)) != RT_OK ||
+        module_add_value(rt, m, "QueueFull", val_obj(&rt->cls[CLS_QueueFull]->hdr)) != RT_OK)
+        return RT_ERR;
+    return RT_OK;
+}

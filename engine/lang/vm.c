@@ -1,0 +1,2282 @@
+/* vm: the bytecode run loop, frames, calls, exceptions and coroutines.
+ *
+ * See vm.h for the frame model. The run loop keeps the current frame's pc
+ * and stack pointer in locals and writes them back (SAVE) before anything
+ * that can switch frames, raise, or call out. Errors jump to `error`, which
+ * adds a traceback entry, looks the pc up in the code's exception table and
+ * either continues at a handler or pops the frame and repeats in the
+ * caller.
+ */
+#include "engine/lang/vm.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ small kinds */
+
+static void cell_free(Rt *rt, Obj *o)
+{
+    Cell *c = (Cell *)o;
+    val_decref(rt, c->v);
+    obj_release(rt, o, sizeof(Cell));
+}
+const ObjType vm_cell_type = {.name = "cell", .free = cell_free};
+
+static void box_free(Rt *rt, Obj *o)
+{
+    Boxed *b = (Boxed *)o;
+    val_decref(rt, b->v);
+    obj_release(rt, o, sizeof(Boxed));
+}
+const ObjType vm_box_type = {.name = "box", .free = box_free};
+
+static void tb_free(Rt *rt, Obj *o)
+{
+    TbEntry *t = (TbEntry *)o;
+    /* Long chains: unlink iteratively. */
+    Value next = t->next;
+    obj_release(rt, o, sizeof(TbEntry));
+    while (val_is_type(next, &vm_tb_type) && next.u.o->rc == 1) {
+        TbEntry *n = (TbEntry *)next.u.o;
+        next = n->next;
+        obj_release(rt, &n->hdr, sizeof(TbEntry));
+    }
+    val_decref(rt, next);
+}
+const ObjType vm_tb_type = {.name = "traceback", .free = tb_free};
+
+/* ------------------------------------------------------------ functions */
+
+static void function_free(Rt *rt, Obj *o)
+{
+    Function *f = (Function *)o;
+    obj_decref(rt, &f->globals->hdr);
+    if (f->defaults)
+        obj_decref(rt, &f->defaults->hdr);
+    if (f->kwdefaults)
+        obj_decref(rt, &f->kwdefaults->hdr);
+    if (f->closure)
+        obj_decref(rt, &f->closure->hdr);
+    obj_release(rt, o, sizeof(Function));
+}
+
+static RtStatus function_repr(Rt *rt, Obj *o, StrBuf *sb)
+{
+    (void)rt;
+    Function *f = (Function *)o;
+    sb_printf(sb, "<function %s at %p>", f->code->qualname->data, (void *)o);
+    return RT_OK;
+}
+
+static RtStatus function_call(Rt *rt, Value self, const Value *args, size_t nargs, Tuple *kw,
+                              Value *out)
+{
+    return vm_call(vm_of(rt), self, args, nargs, kw, out);
+}
+
+static RtStatus function_getattr(Rt *rt, Obj *o, Str *name, Value *out)
+{
+    Function *f = (Function *)o;
+    if (name == rt->names[NAME___name__]) {
+        *out = val_incref(val_obj(&f->code->name->hdr));
+        return RT_OK;
+    }
+    if (name == rt->names[NAME___qualname__]) {
+        *out = val_incref(val_obj(&f->code->qualname->hdr));
+        return RT_OK;
+    }
+    return RT_STOP;
+}
+
+const ObjType vm_function_type = {
+    .name = "function",
+    .free = function_free,
+    .repr = function_repr,
+    .call = function_call,
+    .getattr = function_getattr,
+};
+
+/* ------------------------------------------------------------ frames */
+
+Frame *vm_frame_new(Vm *vm, Code *code, Function *fn, Dict *globals)
+{
+    size_t nslots = (size_t)code->nlocals + (size_t)code->ncells + (size_t)code->nfree +
+                    (size_t)code->stacksize;
+    size_t size = sizeof(Frame) + nslots * sizeof(Value);
+    Frame *f = mem_calloc(vm->mem, size);
+    if (!f) {
+        rt_no_memory(&vm->rt);
+        return NULL;
+    }
+    f->code = code;
+    f->fn = fn;
+    if (fn)
+        obj_incref(&fn->hdr);
+    f->globals = globals;
+    f->size = size;
+    f->stack = f->slots + code->nlocals + code->ncells + code->nfree;
+    f->exc = VAL_UNDEF_V;
+    f->awaiting = VAL_UNDEF_V;
+    return f;
+}
+
+void vm_frame_free(Vm *vm, Frame *f)
+{
+    if (!f)
+        return;
+    Rt *rt = &vm->rt;
+    Code *c = f->code;
+    size_t nfixed = (size_t)c->nlocals + (size_t)c->ncells + (size_t)c->nfree;
+    /* Drop the stack first, then the locals (CPython's order is close
+     * enough: warnings for dropped coroutines come at this moment). */
+    for (uint32_t i = f->sp; i > 0; i--)
+        val_decref(rt, f->stack[i - 1]);
+    f->sp = 0;
+    for (size_t i = 0; i < nfixed; i++) {
+        Value v = f->slots[i];
+        f->slots[i] = VAL_UNDEF_V;
+        val_decref(rt, v);
+    }
+    val_decref(rt, f->exc);
+    val_decref(rt, f->awaiting);
+    if (f->fn)
+        obj_decref(rt, &f->fn->hdr);
+    mem_free(vm->mem, f, f->size);
+}
+
+/* ------------------------------------------------------------ arguments */
+
+static Str *kw_name(Tuple *kwnames, size_t i)
+{
+    return val_str(kwnames->items[i]);
+}
+
+static int find_param(Code *code, Str *name, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (code->localnames[i] == name)
+            return i;
+    for (int i = 0; i < n; i++)
+        if (str_eq(code->localnames[i], name))
+            return i;
+    return -1;
+}
+
+static RtStatus missing_args(Rt *rt, Code *code, Frame *f, int from, int to, bool kwonly)
+{
+    int n = 0;
+    for (int i = from; i < to; i++)
+        if (val_is_undef(f->slots[i]))
+            n++;
+    StrBuf sb;
+    sb_init(&sb, rt);
+    int k = 0;
+    for (int i = from; i < to; i++) {
+        if (!val_is_undef(f->slots[i]))
+            continue;
+        if (k > 0)
+            sb_puts(&sb, n == 2 ? " and " : (k == n - 1 ? ", and " : ", "));
+        sb_printf(&sb, "'%s'", code->localnames[i]->data);
+        k++;
+    }
+    RtStatus st = sb_status(&sb);
+    if (st == RT_OK)
+        st = rt_raise_id(rt, CLS_TypeError, "%s() missing %d required %s argument%s: %.*s",
+                         code->qualname->data, n, kwonly ? "keyword-only" : "positional",
+                         n == 1 ? "" : "s", (int)sb.len, sb.buf);
+    sb_fini(&sb);
+    return st;
+}
+
+/* Binds a call's arguments into the new frame's locals and sets up cells. */
+static RtStatus bind_args(Vm *vm, Function *fn, Frame *f, const Value *args, size_t nargs,
+                          Tuple *kwnames)
+{
+    Rt *rt = &vm->rt;
+    Code *code = fn->code;
+    size_t nkw = kwnames ? kwnames->len : 0;
+    size_t npos = nargs; /* keyword values follow at args[nargs + k] */
+    int np = code->nargs;
+    size_t take = npos < (size_t)np ? npos : (size_t)np;
+    for (size_t i = 0; i < take; i++)
+        f->slots[i] = val_incref(args[i]);
+    int varslot = np + code->nkwonly;
+    if (npos > (size_t)np) {
+        if (!code->varargs) {
+            int ndef = fn->defaults ? (int)fn->defaults->len : 0;
+            if (ndef)
+                return rt_raise_id(rt, CLS_TypeError,
+                                   "%s() takes from %d to %d positional arguments but %zu were given",
+                                   code->qualname->data, np - ndef, np, npos);
+            return rt_raise_id(rt, CLS_TypeError, "%s() takes %d positional argument%s but %zu %s given",
+                               code->qualname->data, np, np == 1 ? "" : "s", npos,
+                               npos == 1 ? "was" : "were");
+        }
+        Tuple *t = tuple_from(rt, args + np, npos - (size_t)np);
+        if (!t)
+            return RT_ERR;
+        f->slots[varslot] = val_obj(&t->hdr);
+    } else if (code->varargs) {
+        Tuple *t = tuple_new(rt, 0);
+        if (!t)
+            return RT_ERR;
+        f->slots[varslot] = val_obj(&t->hdr);
+    }
+    int nnamed = np + code->nkwonly;
+    for (size_t k = 0; k < nkw; k++) {
+        Str *name = kw_name(kwnames, k);
+        int i = find_param(code, name, nnamed);
+        if (i < 0)
+            return rt_raise_id(rt, CLS_TypeError, "%s() got an unexpected keyword argument '%s'",
+                               code->qualname->data, name->data);
+        if (!val_is_undef(f->slots[i]))
+            return rt_raise_id(rt, CLS_TypeError, "%s() got multiple values for argument '%s'",
+                               code->qualname->data, name->data);
+        f->slots[i] = val_incref(args[npos + k]);
+    }
+    /* Defaults for the last positional parameters. */
+    int ndef = fn->defaults ? (int)fn->defaults->len : 0;
+    for (int i = np - ndef; i < np; i++)
+        if (val_is_undef(f->slots[i]))
+            f->slots[i] = val_incref(fn->defaults->items[i - (np - ndef)]);
+    for (int i = 0; i < np; i++)
+        if (val_is_undef(f->slots[i]))
+            return missing_args(rt, code, f, 0, np, false);
+    for (int i = np; i < nnamed; i++) {
+        if (!val_is_undef(f->slots[i]))
+            continue;
+        if (fn->kwdefaults) {
+            Value d = dict_get_str(fn->kwdefaults, code->localnames[i]);
+            if (!val_is_undef(d)) {
+                f->slots[i] = val_incref(d);
+                continue;
+            }
+        }
+    }
+    for (int i = np; i < nnamed; i++)
+        if (val_is_undef(f->slots[i]))
+            return missing_args(rt, code, f, np, nnamed, true);
+    /* Cells. */
+    Value *cells = f->slots + code->nlocals;
+    for (int i = 0; i < code->ncells; i++) {
+        Cell *c = (Cell *)obj_alloc(rt, &vm_cell_type, sizeof(Cell));
+        if (!c)
+            return RT_ERR;
+        int a = code->cell2arg[i];
+        if (a >= 0) {
+            c->v = f->slots[a];
+            f->slots[a] = VAL_UNDEF_V;
+        }
+        cells[i] = val_obj(&c->hdr);
+    }
+    for (int i = 0; i < code->nfree; i++)
+        cells[code->ncells + i] = val_incref(fn->closure->items[i]);
+    return RT_OK;
+}
+
+/* A frame for calling fn with these arguments (not yet linked). */
+static Frame *frame_for_call(Vm *vm, Function *fn, const Value *args, size_t nargs, Tuple *kwnames)
+{
+    Frame *f = vm_frame_new(vm, fn->code, fn, fn->globals);
+    if (!f)
+        return NULL;
+    if (bind_args(vm, fn, f, args, nargs, kwnames) != RT_OK) {
+        vm_frame_free(vm, f);
+        return NULL;
+    }
+    return f;
+}
+
+/* ------------------------------------------------------------ coroutines */
+
+static CoroObj *coro_new(Vm *vm, Frame *f)
+{
+    CoroObj *c = (CoroObj *)obj_alloc(&vm->rt, &vm_coro_type, sizeof(CoroObj));
+    if (!c) {
+        vm_frame_free(vm, f);
+        return NULL;
+    }
+    c->vm = vm;
+    c->frame = f;
+    c->inner = f;
+    c->code = f->code;
+    c->state = CS_CREATED;
+    f->coro = c;
+    return c;
+}
+
+static void coro_free(Rt *rt, Obj *o)
+{
+    CoroObj *c = (CoroObj *)o;
+    Vm *vm = c->vm;
+    if (c->state == CS_CREATED && !c->closed)
+        vm_warn_never_awaited(vm, c->code);
+    if (c->frame) {
+        Frame *f = c->frame;
+        c->frame = NULL;
+        vm_frame_free(vm, f);
+    }
+    obj_release(rt, o, sizeof(CoroObj));
+}
+
+static RtStatus coro_repr(Rt *rt, Obj *o, StrBuf *sb)
+{
+    (void)rt;
+    CoroObj *c = (CoroObj *)o;
+    sb_printf(sb, "<coroutine object %s at %p>", c->code->qualname->data, (void *)o);
+    return RT_OK;
+}
+
+static RtStatus coro_getattr(Rt *rt, Obj *o, Str *name, Value *out)
+{
+    CoroObj *c = (CoroObj *)o;
+    if (name == rt->names[NAME___name__]) {
+        *out = val_incref(val_obj(&c->code->name->hdr));
+        return RT_OK;
+    }
+    if (name == rt->names[NAME___qualname__]) {
+        *out = val_incref(val_obj(&c->code->qualname->hdr));
+        return RT_OK;
+    }
+    return RT_STOP;
+}
+
+static RtStatus coro_close(Rt *rt, Value self, const Value *args, size_t nargs, Tuple *kw, Value *out)
+{
+    (void)args; (void)nargs; (void)kw;
+    CoroObj *c = (CoroObj *)self.u.o;
+    if (c->state == CS_CREATED) {
+        c->closed = true;
+        c->state = CS_DONE;
+        if (c->frame) {
+            Frame *f = c->frame;
+            c->frame = NULL;
+            vm_frame_free(c->vm, f);
+        }
+    }
+    (void)rt;
+    *out = VAL_NONE_V;
+    return RT_OK;
+}
+
+static const MethodDef coro_methods[] = {{"close", coro_close}, {NULL, NULL}};
+
+const ObjType vm_coro_type = {
+    .name = "coroutine",
+    .free = coro_free,
+    .repr = coro_repr,
+    .getattr = coro_getattr,
+    .methods = coro_methods,
+};
+
+/* ------------------------------------------------------------ calls */
+
+RtStatus vm_call(Vm *vm, Value callee, const Value *args, size_t nargs, Tuple *kwnames, Value *out)
+{
+    Rt *rt = &vm->rt;
+    if (!val_is_type(callee, &vm_function_type))
+        return obj_call(rt, callee, args, nargs, kwnames, out);
+    Function *fn = (Function *)callee.u.o;
+    Frame *f = frame_for_call(vm, fn, args, nargs, kwnames);
+    if (!f)
+        return RT_ERR;
+    if (fn->code->flags & CODE_COROUTINE) {
+        CoroObj *c = coro_new(vm, f);
+        if (!c)
+            return RT_ERR;
+        *out = val_obj(&c->hdr);
+        return RT_OK;
+    }
+    f->entry = true;
+    f->depth = (vm->frame ? vm->frame->depth : 0) + 1;
+    if (f->depth > vm->recursion_limit) {
+        vm_frame_free(vm, f);
+        return rt_raise_id(rt, CLS_RecursionError, "maximum recursion depth exceeded");
+    }
+    Future *fut = NULL;
+    VmStatus st = vm_exec(vm, f, false, out, &fut);
+    vm_frame_free(vm, f);
+    if (st == VM_RETURN)
+        return RT_OK;
+    if (st != VM_ERROR) {
+        /* Cannot happen: only coroutine frames suspend. */
+        return rt_raise_id(rt, CLS_RuntimeError, "internal error: a plain call suspended");
+    }
+    return RT_ERR;
+}
+
+/* ------------------------------------------------------------ exceptions */
+
+static RtStatus add_traceback(Vm *vm, Frame *f, uint32_t pc)
+{
+    Rt *rt = &vm->rt;
+    if (!val_is_exc(rt->exc))
+        return RT_OK;
+    Exc *e = (Exc *)rt->exc.u.o;
+    TbEntry *t = (TbEntry *)obj_alloc(rt, &vm_tb_type, sizeof(TbEntry));
+    if (!t) {
+        rt_clear_exc(rt);
+        return RT_ERR;
+    }
+    t->code = f->code;
+    t->pc = pc;
+    t->next = val_is_undef(e->traceback) ? VAL_NONE_V : e->traceback;
+    e->traceback = val_obj(&t->hdr);
+    return RT_OK;
+}
+
+/* The exception being handled by f or the frames it was called from. */
+static Value handled_exc(Frame *f)
+{
+    for (; f; f = f->back)
+        if (!val_is_undef(f->exc) && !val_is_none(f->exc))
+            return f->exc;
+    return VAL_UNDEF_V;
+}
+
+static void set_context(Vm *vm, Frame *f)
+{
+    Rt *rt = &vm->rt;
+    Value h = handled_exc(f);
+    if (val_is_undef(h) || !val_is_exc(rt->exc) || val_is(h, rt->exc))
+        return;
+    Exc *e = (Exc *)rt->exc.u.o;
+    if (!val_is_undef(e->context) && !val_is_none(e->context))
+        return;
+    /* Avoid a cycle: h's chain must not contain e. */
+    Value c = h;
+    for (int n = 0; n < 100 && val_is_exc(c); n++) {
+        if (c.u.o == &e->hdr)
+            return;
+        c = ((Exc *)c.u.o)->context;
+    }
+    val_decref(rt, e->context);
+    e->context = val_incref(h);
+}
+
+/* Levenshtein distance as CPython's suggestions compute it. */
+#define MOVE_COST 2
+#define CASE_COST 1
+static size_t lev(const char *a, size_t la, const char *b, size_t lb, size_t max)
+{
+    if (la > 40 || lb > 40)
+        return max + 1;
+    size_t row[41];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j * MOVE_COST;
+    for (size_t i = 1; i <= la; i++) {
+        size_t prev = row[0];
+        row[0] = i * MOVE_COST;
+        size_t minrow = row[0];
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cost;
+            char x = a[i - 1], y = b[j - 1];
+            if (x == y)
+                cost = 0;
+            else if ((x | 32) == (y | 32) && ((x | 32) >= 'a' && (x | 32) <= 'z'))
+                cost = CASE_COST;
+            else
+                cost = MOVE_COST;
+            size_t v = prev + cost;
+            if (row[j] + MOVE_COST < v)
+                v = row[j] + MOVE_COST;
+            if (row[j - 1] + MOVE_COST < v)
+                v = row[j - 1] + MOVE_COST;
+            prev = row[j];
+            row[j] = v;
+            if (v < minrow)
+                minrow = v;
+        }
+        if (minrow > max)
+            return max + 1;
+    }
+    return row[lb];
+}
+
+typedef struct Suggest {
+    const char *name;
+    size_t len;
+    const char *best;
+    size_t best_len;
+    size_t best_d;
+} Suggest;
+
+static void suggest_try(Suggest *s, const char *cand, size_t clen)
+{
+    if (clen == s->len && memcmp(cand, s->name, clen) == 0)
+        return;
+    size_t max = (s->len + clen + 3) * MOVE_COST / 6;
+    if (s->best && s->best_d - 1 < max)
+        max = s->best_d - 1;
+    size_t d = lev(s->name, s->len, cand, clen, max);
+    if (d > max)
+        return;
+    s->best = cand;
+    s->best_len = clen;
+    s->best_d = d;
+}
+
+static void suggest_dict(Suggest *s, Dict *d)
+{
+    size_t pos = 0;
+    Value k, v;
+    while (d && dict_next(d, &pos, &k, &v))
+        if (val_is_str(k))
+            suggest_try(s, val_str(k)->data, val_str(k)->len);
+}
+
+/* NameError for `name`, with CPython's "Did you mean" (kept in the
+ * exception's notes slot for the traceback printer). */
+static RtStatus name_error(Vm *vm, Frame *f, Str *name)
+{
+    Rt *rt = &vm->rt;
+    rt_raise_id(rt, CLS_NameError, "name '%s' is not defined", name->data);
+    Suggest s = {name->data, name->len, NULL, 0, 0};
+    if (!(f->code->flags & CODE_MODULE))
+        for (int i = 0; i < f->code->nlocals; i++)
+            suggest_try(&s, f->code->localnames[i]->data, f->code->localnames[i]->len);
+    suggest_dict(&s, f->globals);
+    suggest_dict(&s, vm->builtins);
+    if (s.best && val_is_exc(rt->exc)) {
+        Exc *e = (Exc *)rt->exc.u.o;
+        Str *t = str_new(rt, s.best, s.best_len);
+        if (t) {
+            val_decref(rt, e->notes);
+            e->notes = val_obj(&t->hdr);
+        } else {
+            rt_clear_exc(rt);
+            rt_raise_id(rt, CLS_NameError, "name '%s' is not defined", name->data);
+        }
+    }
+    return RT_ERR;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static RtStatus unpack(Vm *vm, Value seq, uint32_t n, Value *dst /* n slots, reversed */)
+{
+    Rt *rt = &vm->rt;
+    const Value *items = NULL;
+    size_t len = 0;
+    if (val_is_tuple(seq)) {
+        items = val_tuple(seq)->items;
+        len = val_tuple(seq)->len;
+    } else if (val_is_list(seq)) {
+        items = val_list(seq)->items;
+        len = val_list(seq)->len;
+    }
+    if (items) {
+        if (len != n) {
+            if (len < n)
+                return rt_raise_id(rt, CLS_ValueError, "not enough values to unpack (expected %u, got %zu)",
+                                   n, len);
+            return rt_raise_id(rt, CLS_ValueError, "too many values to unpack (expected %u)", n);
+        }
+        for (uint32_t i = 0; i < n; i++)
+            dst[n - 1 - i] = val_incref(items[i]);
+        return RT_OK;
+    }
+    Value it;
+    if (obj_iter(rt, seq, &it) != RT_OK) {
+        if (rt_exc_matches(rt, rt->cls[CLS_TypeError])) {
+            rt_clear_exc(rt);
+            return rt_raise_id(rt, CLS_TypeError, "cannot unpack non-iterable %s object",
+                               obj_type_name(rt, seq));
+        }
+        return RT_ERR;
+    }
+    uint32_t got = 0;
+    Value tmp[256];
+    if (n > 256) {
+        val_decref(rt, it);
+        return rt_raise_id(rt, CLS_ValueError, "too many targets to unpack");
+    }
+    for (;;) {
+        Value v;
+        RtStatus st = obj_next(rt, it, &v);
+        if (st == RT_STOP)
+            break;
+        if (st != RT_OK) {
+            for (uint32_t i = 0; i < got && i < n; i++)
+                val_decref(rt, tmp[i]);
+            val_decref(rt, it);
+            return RT_ERR;
+        }
+        if (got >= n) {
+            val_decref(rt, v);
+            for (uint32_t i = 0; i < n; i++)
+                val_decref(rt, tmp[i]);
+            val_decref(rt, it);
+            return rt_raise_id(rt, CLS_ValueError, "too many values to unpack (expected %u)", n);
+        }
+        tmp[got++] = v;
+    }
+    val_decref(rt, it);
+    if (got < n) {
+        for (uint32_t i = 0; i < got; i++)
+            val_decref(rt, tmp[i]);
+        return rt_raise_id(rt, CLS_ValueError, "not enough values to unpack (expected %u, got %u)", n,
+                           got);
+    }
+    for (uint32_t i = 0; i < n; i++)
+        dst[n - 1 - i] = tmp[i];
+    return RT_OK;
+}
+
+static RtStatus exc_match(Vm *vm, Value exc, Value type, bool *out)
+{
+    Rt *rt = &vm->rt;
+    if (val_is_tuple(type)) {
+        Tuple *t = val_tuple(type);
+        *out = false;
+        for (size_t i = 0; i < t->len; i++) {
+            bool m;
+            if (exc_match(vm, exc, t->items[i], &m) != RT_OK)
+                return RT_ERR;
+            if (m) {
+                *out = true;
+                return RT_OK;
+            }
+        }
+        return RT_OK;
+    }
+    if (!val_is_type(type, &obj_class_type) || !((Class *)type.u.o)->is_exc)
+        return rt_raise_id(rt, CLS_TypeError,
+                           "catching classes that do not inherit from BaseException is not allowed");
+    *out = obj_isinstance(rt, exc, (Class *)type.u.o);
+    return RT_OK;
+}
+
+/* Makes an exception instance from `raise X`: a class is called with no
+ * arguments. New reference in *out. */
+static RtStatus make_exc(Vm *vm, Value v, Value *out)
+{
+    Rt *rt = &vm->rt;
+    if (val_is_exc(v)) {
+        *out = val_incref(v);
+        return RT_OK;
+    }
+    if (val_is_type(v, &obj_class_type) && ((Class *)v.u.o)->is_exc)
+        return exc_new(rt, (Class *)v.u.o, NULL, 0, out);
+    return rt_raise_id(rt, CLS_TypeError, "exceptions must derive from BaseException");
+}
+
+static RtStatus call_ex_args(Vm *vm, Value argt, Value kwd, Value **args, size_t *nargs, Tuple **kwnames,
+                             size_t *asize)
+{
+    Rt *rt = &vm->rt;
+    Tuple *t = val_tuple(argt);
+    size_t nkw = 0;
+    if (!val_is_undef(kwd))
+        nkw = val_dict(kwd)->len;
+    Value *a = mem_alloc(vm->mem, (t->len + nkw + 1) * sizeof(Value));
+    if (!a)
+        return rt_no_memory(rt);
+    for (size_t i = 0; i < t->len; i++)
+        a[i] = t->items[i];
+    *kwnames = NULL;
+    if (nkw) {
+        Tuple *kn = tuple_new(rt, nkw);
+        if (!kn) {
+            mem_free(vm->mem, a, (t->len + nkw + 1) * sizeof(Value));
+            return RT_ERR;
+        }
+        size_t pos = 0, i = 0;
+        Value k, v;
+        while (dict_next(val_dict(kwd), &pos, &k, &v)) {
+            Str *in = rt_intern(rt, val_str(k)->data, val_str(k)->len);
+            kn->items[i] = val_obj(&in->hdr);
+            a[t->len + i] = v;
+            i++;
+        }
+        *kwnames = kn;
+    }
+    *args = a;
+    *nargs = t->len;
+    *asize = (t->len + nkw + 1) * sizeof(Value);
+    return RT_OK;
+}
+
+static RtStatus budget_error(Vm *vm)
+{
+    vm->budget_hit = true;
+    rt_raise_id(&vm->rt, CLS_RuntimeError,
+                "endless loop: %llu loop passes and calls ran without giving control back "
+                "(a loop with no await inside never lets the event loop or any other task run)",
+                (unsigned long long)vm->budget);
+    val_decref(&vm->rt, vm->budget_exc);
+    vm->budget_exc = val_incref(vm->rt.exc);
+    return RT_ERR;
+}
+
+/* ------------------------------------------------------------ awaiting */
+
+/* Starts awaiting `aw` (owned, moved into f->awaiting) in frame f. Returns:
+ * 0 done at once (*out pushed value), 1 switch to *next frame (an inline
+ * coroutine), 2 suspended (VM status in *st), -1 error (exception set). */
+static int await_start(Vm *vm, Frame *f, Frame **next, Value *res, VmStatus *st, Future **fut);
+
+/* Handles the outcome of a native coroutine step for frame f. */
+static int nco_outcome(Vm *vm, Frame *f, CoroStatus cs, void *o, Value *res, VmStatus *st, Future **fut)
+{
+    Rt *rt = &vm->rt;
+    switch (cs) {
+    case CORO_SUSPEND:
+        *fut = (Future *)o;
+        *st = VM_SUSPEND;
+        return 2;
+    case CORO_YIELD:
+        *st = VM_YIELD;
+        return 2;
+    case CORO_RETURN:
+        *res = vm_from_host(vm, o);
+        host_release(&vm->host, o);
+        val_decref(rt, f->awaiting);
+        f->awaiting = VAL_UNDEF_V;
+        return 0;
+    default: {
+        Value e = vm_from_host(vm, o);
+        host_release(&vm->host, o);
+        val_decref(rt, f->awaiting);
+        f->awaiting = VAL_UNDEF_V;
+        rt_raise_value(rt, e);
+        val_decref(rt, e);
+        return -1;
+    }
+    }
+}
+
+static int future_outcome(Vm *vm, Frame *f, Future *fu, Value *res)
+{
+    Rt *rt = &vm->rt;
+    void *err = future_take_error(fu);
+    if (err) {
+        Value e = vm_from_host(vm, err);
+        host_release(&vm->host, err);
+        val_decref(rt, f->awaiting);
+        f->awaiting = VAL_UNDEF_V;
+        rt_raise_value(rt, e);
+        val_decref(rt, e);
+        return -1;
+    }
+    *res = vm_from_host(vm, future_result(fu));
+    val_decref(rt, f->awaiting);
+    f->awaiting = VAL_UNDEF_V;
+    return 0;
+}
+
+Coro nco_make(Vm *vm, NcoObj *n); /* mod_asyncio.c */
+
+static int await_start(Vm *vm, Frame *f, Frame **next, Value *res, VmStatus *st, Future **fut)
+{
+    Rt *rt = &vm->rt;
+    Value aw = f->awaiting;
+    if (val_is_type(aw, &vm_coro_type)) {
+        CoroObj *c = (CoroObj *)aw.u.o;
+        Frame *nf = c->frame;
+        c->state = CS_RUNNING;
+        nf->back = f;
+        nf->entry = false;
+        nf->depth = f->depth + 1;
+        if (nf->depth > vm->recursion_limit) {
+            rt_raise_id(rt, CLS_RecursionError, "maximum recursion depth exceeded");
+            return -1;
+        }
+        *next = nf;
+        return 1;
+    }
+    if (val_is_type(aw, &vm_nco_type)) {
+        NcoObj *n = (NcoObj *)aw.u.o;
+        if (!n->started) {
+            n->started = true;
+            n->coro = nco_make(vm, n);
+            if (!coro_ok(n->coro)) {
+                if (!rt_has_exc(rt))
+                    rt_no_memory(rt);
+                return -1;
+            }
+        }
+        Task *task = vm->loop ? loop_current_task(vm->loop) : NULL;
+        void *o = NULL;
+        CoroStatus cs = coro_resume(n->coro, task, CORO_SEND, NULL, &o);
+        return nco_outcome(vm, f, cs, o, res, st, fut);
+    }
+    if (val_is_type(aw, &vm_task_type) || val_is_type(aw, &vm_future_type) ||
+        val_is_type(aw, &vm_gfuture_type)) {
+        Future *fu = ((FutObj *)aw.u.o)->f;
+        if (future_done(fu))
+            return future_outcome(vm, f, fu, res);
+        if (vm->loop && loop_current_task(vm->loop) == task_from_future(fu)) {
+            val_decref(rt, f->awaiting);
+            f->awaiting = VAL_UNDEF_V;
+            rt_raise_id(rt, CLS_RuntimeError, "Task cannot await on itself: %R", aw);
+            return -1;
+        }
+        *fut = fu;
+        *st = VM_SUSPEND;
+        return 2;
+    }
+    val_decref(rt, f->awaiting);
+    f->awaiting = VAL_UNDEF_V;
+    rt_raise_id(rt, CLS_TypeError, "object %s can't be used in 'await' expression", obj_type_name(rt, aw));
+    return -1;
+}
+
+/* ------------------------------------------------------------ run loop */
+
+#define SAVE() (f->pc = pc, f->sp = (uint32_t)(sp - f->stack))
+#define PUSH(v) (*sp++ = (v))
+#define POP() (*--sp)
+#define TOP() (sp[-1])
+#define CHECK(x)                                                                                   \
+    do {                                                                                           \
+        if ((x) != RT_OK)                                                                          \
+            goto error;                                                                            \
+    } while (0)
+
+static inline bool fast_int_binop(uint32_t op, int64_t a, int64_t b, Value *out)
+{
+    int64_t r;
+    switch (op) {
+    case BINOP_ADD:
+        if (__builtin_add_overflow(a, b, &r))
+            return false;
+        break;
+    case BINOP_SUB:
+        if (__builtin_sub_overflow(a, b, &r))
+            return false;
+        break;
+    case BINOP_MUL:
+        if (__builtin_mul_overflow(a, b, &r))
+            return false;
+        break;
+    case BINOP_FLOORDIV:
+        if (b == 0 || (a == INT64_MIN && b == -1))
+            return false;
+        r = a / b;
+        if ((a % b != 0) && ((a < 0) != (b < 0)))
+            r--;
+        break;
+    case BINOP_MOD:
+        if (b == 0 || b == -1)
+            return false;
+        r = a % b;
+        if (r != 0 && ((r < 0) != (b < 0)))
+            r += b;
+        break;
+    default: return false;
+    }
+    *out = val_int(r);
+    return true;
+}
+
+static inline bool fast_cmp(uint32_t op, Value a, Value b, bool *out)
+{
+    double x, y;
+    if (a.tag == VAL_INT && b.tag == VAL_INT) {
+        int64_t i = a.u.i, j = b.u.i;
+        switch (op) {
+        case COMPARE_LT: *out = i < j; return true;
+        case COMPARE_LE: *out = i <= j; return true;
+        case COMPARE_EQ: *out = i == j; return true;
+        case COMPARE_NE: *out = i != j; return true;
+        case COMPARE_GT: *out = i > j; return true;
+        case COMPARE_GE: *out = i >= j; return true;
+        default: return false;
+        }
+    }
+    if (a.tag == VAL_FLOAT && b.tag == VAL_FLOAT) {
+        x = a.u.f;
+        y = b.u.f;
+    } else if (a.tag == VAL_FLOAT && b.tag == VAL_INT) {
+        x = a.u.f;
+        y = (double)b.u.i;
+        if (b.u.i > (1LL << 53) || b.u.i < -(1LL << 53))
+            return false;
+    } else if (a.tag == VAL_INT && b.tag == VAL_FLOAT) {
+        x = (double)a.u.i;
+        y = b.u.f;
+        if (a.u.i > (1LL << 53) || a.u.i < -(1LL << 53))
+            return false;
+    } else {
+        return false;
+    }
+    switch (op) {
+    case COMPARE_LT: *out = x < y; return true;
+    case COMPARE_LE: *out = x <= y; return true;
+    case COMPARE_EQ: *out = x == y; return true;
+    case COMPARE_NE: *out = x != y; return true;
+    case COMPARE_GT: *out = x > y; return true;
+    case COMPARE_GE: *out = x >= y; return true;
+    default: return false;
+    }
+}
+
+VmStatus vm_exec(Vm *vm, Frame *f, bool throw, Value *out, Future **fut)
+{
+    Rt *rt = &vm->rt;
+    Frame *caller_frame = vm->frame;
+    VmStatus result = VM_ERROR;
+    bool reraise = false;
+    Code *co;
+    const Instr *ins;
+    Value *slots, *sp;
+    uint32_t pc;
+    vm->c_depth++;
+
+load:
+    vm->frame = f;
+    co = f->code;
+    ins = co->ins;
+    slots = f->slots;
+    sp = f->stack + f->sp;
+    pc = f->pc;
+    if (throw) {
+        throw = false;
+        goto error;
+    }
+
+    for (;;) {
+        Instr in = ins[pc++];
+        uint32_t arg = OP_ARG(in);
+        switch (OP_CODE(in)) {
+        case OP_NOP: break;
+        case OP_POP_TOP: {
+            Value v = POP();
+            val_decref(rt, v);
+            break;
+        }
+        case OP_DUP_TOP: {
+            Value v = TOP();
+            PUSH(val_incref(v));
+            break;
+        }
+        case OP_DUP_TOP_TWO: {
+            Value a = sp[-2], b = sp[-1];
+            PUSH(val_incref(a));
+            PUSH(val_incref(b));
+            break;
+        }
+        case OP_ROT_TWO: {
+            Value t = sp[-1];
+            sp[-1] = sp[-2];
+            sp[-2] = t;
+            break;
+        }
+        case OP_ROT_THREE: {
+            Value t = sp[-1];
+            sp[-1] = sp[-2];
+            sp[-2] = sp[-3];
+            sp[-3] = t;
+            break;
+        }
+        case OP_LOAD_CONST: PUSH(val_incref(co->consts[arg])); break;
+        case OP_LOAD_NONE: PUSH(VAL_NONE_V); break;
+        case OP_LOAD_FAST: {
+            Value v = slots[arg];
+            if (v.tag == VAL_UNDEF) {
+                SAVE();
+                rt_raise_id(rt, CLS_UnboundLocalError,
+                            "cannot access local variable '%s' where it is not associated with a value",
+                            co->localnames[arg]->data);
+                goto error;
+            }
+            PUSH(val_incref(v));
+            break;
+        }
+        case OP_STORE_FAST: {
+            Value old = slots[arg];
+            slots[arg] = POP();
+            SAVE();
+            val_decref(rt, old);
+            break;
+        }
+        case OP_DELETE_FAST: {
+            Value old = slots[arg];
+            SAVE();
+            if (old.tag == VAL_UNDEF) {
+                rt_raise_id(rt, CLS_UnboundLocalError,
+                            "cannot access local variable '%s' where it is not associated with a value",
+                            co->localnames[arg]->data);
+                goto error;
+            }
+            slots[arg] = VAL_UNDEF_V;
+            val_decref(rt, old);
+            break;
+        }
+        case OP_LOAD_DEREF: case OP_LOAD_CLOSURE: {
+            Value cv = slots[co->nlocals + arg];
+            if (OP_CODE(in) == OP_LOAD_CLOSURE) {
+                PUSH(val_incref(cv));
+                break;
+            }
+            Value v = ((Cell *)cv.u.o)->v;
+            if (v.tag == VAL_UNDEF) {
+                SAVE();
+                if ((int)arg < co->ncells)
+                    rt_raise_id(rt, CLS_UnboundLocalError,
+                                "cannot access local variable '%s' where it is not associated with a value",
+                                co->cellnames[arg]->data);
+                else
+                    rt_raise_id(rt, CLS_NameError,
+                                "cannot access free variable '%s' where it is not associated with a value in enclosing scope",
+                                co->cellnames[arg]->data);
+                goto error;
+            }
+            PUSH(val_incref(v));
+            break;
+        }
+        case OP_STORE_DEREF: {
+            Cell *c = (Cell *)slots[co->nlocals + arg].u.o;
+            Value old = c->v;
+            c->v = POP();
+            SAVE();
+            val_decref(rt, old);
+            break;
+        }
+        case OP_DELETE_DEREF: {
+            Cell *c = (Cell *)slots[co->nlocals + arg].u.o;
+            Value old = c->v;
+            c->v = VAL_UNDEF_V;
+            SAVE();
+            val_decref(rt, old);
+            break;
+        }
+        case OP_LOAD_GLOBAL: {
+            Str *name = co->names[arg];
+            Value v = dict_get_str(f->globals, name);
+            if (v.tag == VAL_UNDEF)
+                v = dict_get_str(vm->builtins, name);
+            if (v.tag == VAL_UNDEF) {
+                SAVE();
+                name_error(vm, f, name);
+                goto error;
+            }
+            PUSH(val_incref(v));
+            break;
+        }
+        case OP_STORE_GLOBAL: {
+            Value v = POP();
+            SAVE();
+            RtStatus st = dict_set(rt, f->globals, val_obj(&co->names[arg]->hdr), v);
+            val_decref(rt, v);
+            CHECK(st);
+            break;
+        }
+        case OP_DELETE_GLOBAL: {
+            bool found;
+            SAVE();
+            CHECK(dict_del(rt, f->globals, val_obj(&co->names[arg]->hdr), &found));
+            if (!found) {
+                name_error(vm, f, co->names[arg]);
+                goto error;
+            }
+            break;
+        }
+        case OP_LOAD_ATTR: {
+            Value o = TOP(), v;
+            SAVE();
+            CHECK(obj_getattr(rt, o, co->names[arg], &v));
+            sp[-1] = v;
+            val_decref(rt, o);
+            break;
+        }
+        case OP_STORE_ATTR: {
+            Value o = sp[-1], v = sp[-2];
+            sp -= 2;
+            SAVE();
+            RtStatus st = obj_setattr(rt, o, co->names[arg], v);
+            val_decref(rt, o);
+            val_decref(rt, v);
+            CHECK(st);
+            break;
+        }
+        case OP_BINARY_SUBSCR: {
+            Value c = sp[-2], k = sp[-1], v;
+            SAVE();
+            if (val_is_list(c) && k.tag == VAL_INT) {
+                List *l = val_list(c);
+                int64_t i = k.u.i;
+                if (i < 0)
+                    i += (int64_t)l->len;
+                if (i >= 0 && (uint64_t)i < l->len) {
+                    v = val_incref(l->items[i]);
+                    sp -= 2;
+                    PUSH(v);
+                    val_decref(rt, c);
+                    break;
+                }
+            }
+            CHECK(obj_getitem(rt, c, k, &v));
+            sp -= 2;
+            PUSH(v);
+            SAVE();
+            val_decref(rt, c);
+            val_decref(rt, k);
+            break;
+        }
+        case OP_STORE_SUBSCR: {
+            Value k = sp[-1], c = sp[-2], v = sp[-3];
+            SAVE();
+            CHECK(obj_setitem(rt, c, k, v));
+            sp -= 3;
+            SAVE();
+            val_decref(rt, k);
+            val_decref(rt, c);
+            val_decref(rt, v);
+            break;
+        }
+        case OP_DELETE_SUBSCR: {
+            Value k = sp[-1], c = sp[-2];
+            SAVE();
+            CHECK(obj_delitem(rt, c, k));
+            sp -= 2;
+            SAVE();
+            val_decref(rt, k);
+            val_decref(rt, c);
+            break;
+        }
+        case OP_BUILD_SLICE: {
+            Value v;
+            SAVE();
+            CHECK(slice_new(rt, sp[-3], sp[-2], sp[-1], &v));
+            for (int i = 1; i <= 3; i++)
+                val_decref(rt, sp[-i]);
+            sp -= 3;
+            PUSH(v);
+            break;
+        }
+        case OP_BINARY_OP: {
+            Value a = sp[-2], b = sp[-1], v;
+            uint32_t op = arg & 0xff;
+            if (a.tag == VAL_INT && b.tag == VAL_INT && fast_int_binop(op, a.u.i, b.u.i, &v)) {
+                sp[-2] = v;
+                sp--;
+                break;
+            }
+            if (a.tag == VAL_FLOAT && b.tag == VAL_FLOAT && op <= BINOP_TRUEDIV) {
+                double x = a.u.f, y = b.u.f;
+                if (op == BINOP_ADD) { sp[-2] = val_float(x + y); sp--; break; }
+                if (op == BINOP_SUB) { sp[-2] = val_float(x - y); sp--; break; }
+                if (op == BINOP_MUL) { sp[-2] = val_float(x * y); sp--; break; }
+                if (op == BINOP_TRUEDIV && y != 0.0) { sp[-2] = val_float(x / y); sp--; break; }
+            }
+            SAVE();
+            if (arg & BINOP_INPLACE)
+                CHECK(obj_inplace(rt, (BinOp)op, a, b, &v));
+            else
+                CHECK(obj_binop(rt, (BinOp)op, a, b, &v));
+            sp -= 2;
+            PUSH(v);
+            SAVE();
+            val_decref(rt, a);
+            val_decref(rt, b);
+            break;
+        }
+        case OP_UNARY_NEG: case OP_UNARY_POS: {
+            Value a = TOP(), v;
+            if (a.tag == VAL_INT && OP_CODE(in) == OP_UNARY_NEG && a.u.i != INT64_MIN) {
+                sp[-1] = val_int(-a.u.i);
+                break;
+            }
+            SAVE();
+            CHECK(obj_unop(rt, OP_CODE(in) == OP_UNARY_NEG ? UNOP_NEG : UNOP_POS, a, &v));
+            sp[-1] = v;
+            val_decref(rt, a);
+            break;
+        }
+        case OP_UNARY_NOT: {
+            Value a = TOP();
+            bool known, t = val_truthy_fast(a, &known);
+            if (!known) {
+                SAVE();
+                CHECK(obj_truthy(rt, a, &t));
+            }
+            sp[-1] = val_bool(!t);
+            val_decref(rt, a);
+            break;
+        }
+        case OP_COMPARE_OP: {
+            Value a = sp[-2], b = sp[-1];
+            bool r;
+            if (fast_cmp(arg, a, b, &r)) {
+                sp[-2] = val_bool(r);
+                sp--;
+                break;
+            }
+            SAVE();
+            switch (arg) {
+            case COMPARE_IS: r = val_is(a, b); break;
+            case COMPARE_IS_NOT: r = !val_is(a, b); break;
+            case COMPARE_IN: CHECK(obj_contains(rt, b, a, &r)); break;
+            case COMPARE_NOT_IN:
+                CHECK(obj_contains(rt, b, a, &r));
+                r = !r;
+                break;
+            default: CHECK(obj_compare(rt, (CmpOp)arg, a, b, &r)); break;
+            }
+            sp -= 2;
+            PUSH(val_bool(r));
+            SAVE();
+            val_decref(rt, a);
+            val_decref(rt, b);
+            break;
+        }
+        case OP_JUMP:
+            if (arg < pc) {
+                if (++vm->ticks > vm->budget) {
+                    SAVE();
+                    budget_error(vm);
+                    goto error;
+                }
+            }
+            pc = arg;
+            break;
+        case OP_POP_JUMP_IF_FALSE: case OP_POP_JUMP_IF_TRUE: {
+            Value v = POP();
+            bool known, t = val_truthy_fast(v, &known);
+            if (!known) {
+                SAVE();
+                RtStatus st = obj_truthy(rt, v, &t);
+                val_decref(rt, v);
+                CHECK(st);
+            }
+            if (t == (OP_CODE(in) == OP_POP_JUMP_IF_TRUE)) {
+                if (arg < pc && ++vm->ticks > vm->budget) {
+                    SAVE();
+                    budget_error(vm);
+                    goto error;
+                }
+                pc = arg;
+            }
+            break;
+        }
+        case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP: {
+            Value v = TOP();
+            bool known, t = val_truthy_fast(v, &known);
+            if (!known) {
+                SAVE();
+                CHECK(obj_truthy(rt, v, &t));
+            }
+            if (t == (OP_CODE(in) == OP_JUMP_IF_TRUE_OR_POP)) {
+                pc = arg;
+            } else {
+                sp--;
+                val_decref(rt, v);
+            }
+            break;
+        }
+        case OP_GET_ITER: {
+            Value v = TOP(), it;
+            SAVE();
+            CHECK(obj_iter(rt, v, &it));
+            sp[-1] = it;
+            val_decref(rt, v);
+            break;
+        }
+        case OP_FOR_ITER: {
+            Value it = TOP(), v;
+            SAVE();
+            RtStatus st = obj_next(rt, it, &v);
+            if (st == RT_OK) {
+                PUSH(v);
+            } else if (st == RT_STOP) {
+                sp--;
+                val_decref(rt, it);
+                pc = arg;
+            } else {
+                goto error;
+            }
+            break;
+        }
+        case OP_BUILD_LIST: {
+            List *l = list_new(rt, arg);
+            SAVE();
+            if (!l)
+                goto error;
+            sp -= arg;
+            for (uint32_t i = 0; i < arg; i++)
+                l->items[i] = sp[i];
+            l->len = arg;
+            PUSH(val_obj(&l->hdr));
+            break;
+        }
+        case OP_BUILD_TUPLE: {
+            Tuple *t = tuple_new(rt, arg);
+            SAVE();
+            if (!t)
+                goto error;
+            sp -= arg;
+            for (uint32_t i = 0; i < arg; i++)
+                t->items[i] = sp[i];
+            PUSH(val_obj(&t->hdr));
+            break;
+        }
+        case OP_BUILD_DICT: {
+            Dict *d = dict_new(rt);
+            SAVE();
+            if (!d)
+                goto error;
+            Value *base = sp - 2 * arg;
+            RtStatus st = RT_OK;
+            for (uint32_t i = 0; i < arg && st == RT_OK; i++)
+                st = dict_set(rt, d, base[2 * i], base[2 * i + 1]);
+            for (uint32_t i = 0; i < 2 * arg; i++)
+                val_decref(rt, base[i]);
+            sp = base;
+            PUSH(val_obj(&d->hdr));
+            SAVE();
+            CHECK(st);
+            break;
+        }
+        case OP_LIST_APPEND: {
+            Value v = POP();
+            SAVE();
+            RtStatus st = list_append_take(rt, val_list(sp[-(int)arg]), v);
+            CHECK(st);
+            break;
+        }
+        case OP_DICT_SET: {
+            Value v = POP(), k = POP();
+            SAVE();
+            RtStatus st = dict_set(rt, val_dict(sp[-(int)arg + 2]), k, v);
+            val_decref(rt, k);
+            val_decref(rt, v);
+            CHECK(st);
+            break;
+        }
+        case OP_LIST_EXTEND: {
+            Value v = POP();
+            SAVE();
+            Value tmp;
+            RtStatus st = obj_to_list(rt, v, &tmp);
+            if (st == RT_OK) {
+                List *src = val_list(tmp), *dst = val_list(sp[-(int)arg]);
+                for (size_t i = 0; i < src->len && st == RT_OK; i++)
+                    st = list_append(rt, dst, src->items[i]);
+                val_decref(rt, tmp);
+            } else if (rt_exc_matches(rt, rt->cls[CLS_TypeError])) {
+                rt_clear_exc(rt);
+                rt_raise_id(rt, CLS_TypeError, "Value after * must be an iterable, not %s",
+                            obj_type_name(rt, v));
+            }
+            val_decref(rt, v);
+            CHECK(st);
+            break;
+        }
+        case OP_LIST_TO_TUPLE: {
+            List *l = val_list(TOP());
+            SAVE();
+            Tuple *t = tuple_from(rt, l->items, l->len);
+            if (!t)
+                goto error;
+            val_decref(rt, TOP());
+            sp[-1] = val_obj(&t->hdr);
+            break;
+        }
+        case OP_UNPACK_SEQUENCE: {
+            Value s = POP();
+            SAVE();
+            RtStatus st = unpack(vm, s, arg, sp);
+            if (st != RT_OK) {
+                val_decref(rt, s);
+                goto error;
+            }
+            sp += arg;
+            SAVE();
+            val_decref(rt, s);
+            break;
+        }
+        case OP_FORMAT_VALUE: {
+            Value spec = VAL_UNDEF_V;
+            if (arg & FMT_SPEC)
+                spec = POP();
+            Value v = TOP(), conv = VAL_UNDEF_V, res;
+            SAVE();
+            RtStatus st = RT_OK;
+            if ((arg & FMT_CONV_MASK) == FMT_REPR)
+                st = obj_repr(rt, v, &conv);
+            else if ((arg & FMT_CONV_MASK) == FMT_STR)
+                st = obj_str(rt, v, &conv);
+            if (st == RT_OK) {
+                Value src = val_is_undef(conv) ? v : conv;
+                if (val_is_undef(spec) && val_is_str(src))
+                    res = val_incref(src);
+                else if (val_is_undef(spec))
+                    st = obj_format(rt, src, "", 0, &res);
+                else
+                    st = obj_format(rt, src, val_str(spec)->data, val_str(spec)->len, &res);
+            }
+            val_decref(rt, conv);
+            val_decref(rt, spec);
+            CHECK(st);
+            sp[-1] = res;
+            val_decref(rt, v);
+            break;
+        }
+        case OP_BUILD_STRING: {
+            StrBuf sb;
+            sb_init(&sb, rt);
+            for (uint32_t i = arg; i > 0; i--) {
+                Str *s = val_str(sp[-(int)i]);
+                sb_put(&sb, s->data, s->len);
+            }
+            Value res;
+            SAVE();
+            RtStatus st = sb_finish(&sb, &res);
+            CHECK(st);
+            for (uint32_t i = 0; i < arg; i++)
+                val_decref(rt, POP());
+            PUSH(res);
+            break;
+        }
+        case OP_CALL: case OP_CALL_KW: case OP_CALL_EX: case OP_CALL_METHOD: case OP_CALL_METHOD_KW: {
+            Opcode op = OP_CODE(in);
+            Tuple *kwnames = NULL;
+            Value *args;
+            size_t nargs;
+            Value callee;
+            Value *base; /* first stack slot to pop */
+            Value *exargs = NULL;
+            size_t exsize = 0;
+            Str *mname = NULL;
+            if (op == OP_CALL_METHOD || op == OP_CALL_METHOD_KW) {
+                size_t total = arg & 0xff;
+                mname = co->names[arg >> 8];
+                if (op == OP_CALL_METHOD_KW) {
+                    kwnames = val_tuple(sp[-1]);
+                    args = sp - 1 - total;
+                    nargs = total - kwnames->len;
+                } else {
+                    args = sp - total;
+                    nargs = total;
+                }
+                callee = args[-1];
+                base = args - 1;
+            } else if (op == OP_CALL_EX) {
+                Value kwd = VAL_UNDEF_V;
+                Value *top = sp;
+                if (arg & 1)
+                    kwd = *--top;
+                Value argt = top[-1];
+                callee = top[-2];
+                base = top - 2;
+                SAVE();
+                CHECK(call_ex_args(vm, argt, kwd, &exargs, &nargs, &kwnames, &exsize));
+                args = exargs;
+            } else {
+                size_t total = arg;
+                if (op == OP_CALL_KW) {
+                    kwnames = val_tuple(sp[-1]);
+                    args = sp - 1 - total;
+                    nargs = total - kwnames->len;
+                } else {
+                    args = sp - total;
+                    nargs = total;
+                }
+                callee = args[-1];
+                base = args - 1;
+            }
+            if (++vm->ticks > vm->budget) {
+                SAVE();
+                if (exargs) {
+                    if (kwnames)
+                        obj_decref(rt, &kwnames->hdr);
+                    mem_free(vm->mem, exargs, exsize);
+                }
+                budget_error(vm);
+                goto error;
+            }
+            SAVE();
+            if (!mname && val_is_type(callee, &vm_function_type) &&
+                !(((Function *)callee.u.o)->code->flags & CODE_COROUTINE)) {
+                /* A lesson function: push its frame and continue there. */
+                Function *fn = (Function *)callee.u.o;
+                Frame *nf = frame_for_call(vm, fn, args, nargs, kwnames);
+                if (exargs) {
+                    if (kwnames && op == OP_CALL_EX)
+                        obj_decref(rt, &kwnames->hdr);
+                    mem_free(vm->mem, exargs, exsize);
+                }
+                if (!nf)
+                    goto error;
+                nf->depth = f->depth + 1;
+                if (nf->depth > vm->recursion_limit) {
+                    vm_frame_free(vm, nf);
+                    rt_raise_id(rt, CLS_RecursionError, "maximum recursion depth exceeded");
+                    goto error;
+                }
+                for (Value *p = sp; p > base;)
+                    val_decref(rt, *--p);
+                sp = base;
+                SAVE();
+                nf->back = f;
+                f = nf;
+                goto load;
+            }
+            Value res;
+            RtStatus st;
+            if (mname)
+                st = obj_call_method(rt, callee, mname, args, nargs, kwnames, &res);
+            else
+                st = vm_call(vm, callee, args, nargs, kwnames, &res);
+            if (exargs) {
+                if (kwnames && op == OP_CALL_EX)
+                    obj_decref(rt, &kwnames->hdr);
+                mem_free(vm->mem, exargs, exsize);
+            }
+            vm->frame = f;
+            if (st != RT_OK)
+                goto error;
+            for (Value *p = sp; p > base;)
+                val_decref(rt, *--p);
+            sp = base;
+            PUSH(res);
+            SAVE();
+            if (!val_is_undef(vm->run_request) && vm->c_depth == 1) {
+                vm->suspended = f;
+                result = VM_HOST_RUN;
+                goto leave;
+            }
+            break;
+        }
+        case OP_MAKE_FUNCTION: {
+            Code *code = co->codes[arg >> 3];
+            Function *fn = (Function *)obj_alloc(rt, &vm_function_type, sizeof(Function));
+            SAVE();
+            if (!fn)
+                goto error;
+            fn->code = code;
+            fn->globals = f->globals;
+            obj_incref(&f->globals->hdr);
+            if (arg & MKFN_CLOSURE)
+                fn->closure = val_tuple(POP());
+            if (arg & MKFN_KWDEFAULTS)
+                fn->kwdefaults = val_dict(POP());
+            if (arg & MKFN_DEFAULTS)
+                fn->defaults = val_tuple(POP());
+            PUSH(val_obj(&fn->hdr));
+            break;
+        }
+        case OP_RETURN_VALUE: {
+            Value v = POP();
+            SAVE();
+            if (f->entry) {
+                *out = v;
+                result = VM_RETURN;
+                goto leave;
+            }
+            Frame *back = f->back;
+            vm->frame = back;
+            if (f->coro) {
+                CoroObj *c = f->coro;
+                c->state = CS_DONE;
+                c->frame = NULL;
+                vm_frame_free(vm, f);
+                /* Drops the coroutine object the awaiter held. */
+                Value aw = back->awaiting;
+                back->awaiting = VAL_UNDEF_V;
+                val_decref(rt, aw);
+            } else {
+                vm_frame_free(vm, f);
+            }
+            f = back;
+            f->stack[f->sp++] = v;
+            goto load;
+        }
+        case OP_GET_AWAITABLE: {
+            Value v = TOP();
+            if (val_is_type(v, &vm_coro_type)) {
+                CoroObj *c = (CoroObj *)v.u.o;
+                if (c->state != CS_CREATED) {
+                    SAVE();
+                    rt_raise_id(rt, CLS_RuntimeError, "cannot reuse already awaited coroutine");
+                    goto error;
+                }
+            } else if (val_is_type(v, &vm_nco_type)) {
+                if (((NcoObj *)v.u.o)->started) {
+                    SAVE();
+                    rt_raise_id(rt, CLS_RuntimeError, "cannot reuse already awaited coroutine");
+                    goto error;
+                }
+            } else if (!val_is_type(v, &vm_task_type) && !val_is_type(v, &vm_future_type) &&
+                       !val_is_type(v, &vm_gfuture_type)) {
+                SAVE();
+                rt_raise_id(rt, CLS_TypeError, "object %s can't be used in 'await' expression",
+                            obj_type_name(rt, v));
+                goto error;
+            }
+            break;
+        }
+        case OP_AWAIT: {
+            f->awaiting = POP();
+            SAVE();
+            Frame *next = NULL;
+            Value res;
+            VmStatus st;
+            int r = await_start(vm, f, &next, &res, &st, fut);
+            if (r < 0) {
+                Value aw = f->awaiting;
+                f->awaiting = VAL_UNDEF_V;
+                val_decref(rt, aw);
+                goto error;
+            }
+            if (r == 0) {
+                PUSH(res);
+                break;
+            }
+            if (r == 1) {
+                f = next;
+                goto load;
+            }
+            result = st;
+            vm->suspended = f;
+            goto leave;
+        }
+        case OP_RAISE: {
+            SAVE();
+            if (arg == 0) {
+                Value h = handled_exc(f);
+                if (val_is_undef(h)) {
+                    rt_raise_id(rt, CLS_RuntimeError, "No active exception to reraise");
+                    goto error;
+                }
+                rt_raise_value(rt, h);
+                reraise = true;
+                goto error;
+            }
+            Value cause = VAL_UNDEF_V;
+            if (arg == 2)
+                cause = POP();
+            Value ev = POP();
+            SAVE();
+            Value exc;
+            RtStatus st = make_exc(vm, ev, &exc);
+            val_decref(rt, ev);
+            if (st != RT_OK) {
+                val_decref(rt, cause);
+                goto error;
+            }
+            if (arg == 2) {
+                Value cexc = VAL_NONE_V;
+                if (!val_is_none(cause)) {
+                    st = make_exc(vm, cause, &cexc);
+                    if (st != RT_OK) {
+                        rt_clear_exc(rt);
+                        rt_raise_id(rt, CLS_TypeError,
+                                    "exception causes must derive from BaseException");
+                        val_decref(rt, cause);
+                        val_decref(rt, exc);
+                        goto error;
+                    }
+                }
+                val_decref(rt, cause);
+                Exc *e = (Exc *)exc.u.o;
+                val_decref(rt, e->cause);
+                e->cause = cexc;
+                e->suppress_context = true;
+            }
+            rt_raise_value(rt, exc);
+            val_decref(rt, exc);
+            goto error;
+        }
+        case OP_RERAISE: {
+            Value e = POP();
+            SAVE();
+            rt_raise_value(rt, e);
+            val_decref(rt, e);
+            reraise = true;
+            goto error;
+        }
+        case OP_PUSH_EXC_INFO: {
+            Value e = TOP();
+            Value prev = f->exc;
+            f->exc = val_incref(e);
+            sp[-1] = prev;
+            PUSH(e);
+            break;
+        }
+        case OP_POP_EXCEPT: {
+            Value prev = POP();
+            Value cur = f->exc;
+            f->exc = prev;
+            SAVE();
+            val_decref(rt, cur);
+            break;
+        }
+        case OP_POP_EXCEPT_RERAISE: {
+            Value e = POP();
+            Value prev = POP();
+            Value cur = f->exc;
+            f->exc = prev;
+            SAVE();
+            val_decref(rt, cur);
+            rt_raise_value(rt, e);
+            val_decref(rt, e);
+            reraise = true;
+            goto error;
+        }
+        case OP_CHECK_EXC_MATCH: {
+            Value type = POP();
+            bool m;
+            SAVE();
+            RtStatus st = exc_match(vm, TOP(), type, &m);
+            val_decref(rt, type);
+            CHECK(st);
+            PUSH(val_bool(m));
+            break;
+        }
+        case OP_ASSERT_FAIL: {
+            SAVE();
+            Value exc;
+            if (arg) {
+                Value msg = POP();
+                SAVE();
+                RtStatus st = exc_new(rt, rt->cls[CLS_AssertionError], &msg, 1, &exc);
+                val_decref(rt, msg);
+                CHECK(st);
+            } else {
+                CHECK(exc_new(rt, rt->cls[CLS_AssertionError], NULL, 0, &exc));
+            }
+            rt_raise_value(rt, exc);
+            val_decref(rt, exc);
+            goto error;
+        }
+        case OP_IMPORT_NAME: {
+            Value m;
+            SAVE();
+            CHECK(vm_import(vm, co->names[arg], &m));
+            PUSH(m);
+            break;
+        }
+        case OP_IMPORT_FROM: {
+            Value m = TOP(), v;
+            SAVE();
+            if (obj_getattr(rt, m, co->names[arg], &v) != RT_OK) {
+                rt_clear_exc(rt);
+                const char *mn = val_is_type(m, &obj_module_type) ? ((Module *)m.u.o)->name->data : "?";
+                rt_raise_id(rt, CLS_ImportError, "cannot import name '%s' from '%s' (unknown location)",
+                            co->names[arg]->data, mn);
+                goto error;
+            }
+            PUSH(v);
+            break;
+        }
+        case OP_BEFORE_ASYNC_WITH: {
+            Value mgr = TOP(), exit, enter;
+            SAVE();
+            Str *aexit = rt_intern_cstr(rt, "__aexit__"), *aenter = rt_intern_cstr(rt, "__aenter__");
+            if (!aexit || !aenter)
+                goto error;
+            if (obj_getattr(rt, mgr, aexit, &exit) != RT_OK) {
+                rt_clear_exc(rt);
+                rt_raise_id(rt, CLS_TypeError,
+                            "'%s' object does not support the asynchronous context manager protocol",
+                            obj_type_name(rt, mgr));
+                goto error;
+            }
+            if (obj_call_method(rt, mgr, aenter, NULL, 0, NULL, &enter) != RT_OK) {
+                val_decref(rt, exit);
+                goto error;
+            }
+            sp[-1] = exit;
+            PUSH(enter);
+            SAVE();
+            val_decref(rt, mgr);
+            break;
+        }
+        case OP_ASYNC_WITH_EXIT: {
+            Value exit, args[3], res;
+            SAVE();
+            if (arg == 0) {
+                exit = sp[-1];
+                args[0] = args[1] = args[2] = VAL_NONE_V;
+            } else {
+                exit = sp[-3];
+                Value e = sp[-1];
+                args[0] = val_obj(&((Exc *)e.u.o)->cls->hdr);
+                args[1] = e;
+                args[2] = ((Exc *)e.u.o)->traceback;
+                if (val_is_undef(args[2]))
+                    args[2] = VAL_NONE_V;
+            }
+            CHECK(obj_call(rt, exit, args, 3, NULL, &res));
+            PUSH(res);
+            break;
+        }
+        default:
+            SAVE();
+            rt_raise_id(rt, CLS_RuntimeError, "internal error: bad opcode %u", (unsigned)OP_CODE(in));
+            goto error;
+        }
+        continue;
+
+    error:
+        /* rt->exc is set; pc is the instruction after the failing one. */
+        SAVE();
+        if (!reraise) {
+            set_context(vm, f);
+            if (add_traceback(vm, f, f->pc ? f->pc - 1 : 0) != RT_OK)
+                rt_no_memory(rt);
+        }
+        reraise = false;
+        if (!vm->budget_hit && !vm->interrupted) {
+            uint32_t at = f->pc ? f->pc - 1 : 0;
+            const CodeExc *h = NULL;
+            for (uint32_t i = 0; i < co->nexc; i++)
+                if (at >= co->exc[i].start && at < co->exc[i].end) {
+                    h = &co->exc[i];
+                    break;
+                }
+            if (h) {
+                Value *want = f->stack + h->depth;
+                for (Value *p = f->stack + f->sp; p > want;)
+                    val_decref(rt, *--p);
+                f->sp = h->depth;
+                f->stack[f->sp++] = rt_fetch_exc(rt);
+                f->pc = h->handler;
+                goto load;
+            }
+        }
+        /* No handler here: leave the frame. */
+        if (f->entry) {
+            result = VM_ERROR;
+            goto leave;
+        }
+        {
+            Frame *back = f->back;
+            vm->frame = back;
+            if (f->coro) {
+                CoroObj *c = f->coro;
+                c->state = CS_DONE;
+                c->frame = NULL;
+                /* Keep the exception pending while freeing. */
+                Value exc = rt_fetch_exc(rt);
+                vm_frame_free(vm, f);
+                Value aw = back->awaiting;
+                back->awaiting = VAL_UNDEF_V;
+                val_decref(rt, aw);
+                rt->exc = exc;
+            } else {
+                Value exc = rt_fetch_exc(rt);
+                vm_frame_free(vm, f);
+                rt->exc = exc;
+            }
+            f = back;
+            co = f->code;
+            sp = f->stack + f->sp;
+            pc = f->pc;
+            slots = f->slots;
+            ins = co->ins;
+            vm->frame = f;
+            goto error;
+        }
+    }
+
+leave:
+    vm->c_depth--;
+    vm->frame = caller_frame;
+    return result;
+}
+
+/* ------------------------------------------------------------ engine glue */
+
+/* The frame that the resume continues in, for a coroutine chain. */
+static CoroStatus coro_vt_resume(void *self, Task *task, CoroIn how, void *in, void **out)
+{
+    CoroObj *c = self;
+    Vm *vm = c->vm;
+    Rt *rt = &vm->rt;
+    (void)task;
+    if (c->state == CS_DONE) {
+        rt_raise_id(rt, CLS_RuntimeError, "cannot reuse already awaited coroutine");
+        *out = vm_to_host(vm, rt->exc);
+        rt_clear_exc(rt);
+        return CORO_RAISE;
+    }
+    vm->ticks = 0;
+    Frame *f;
+    bool throw = false;
+    if (c->state == CS_CREATED) {
+        c->state = CS_RUNNING;
+        if (how == CORO_THROW) {
+            c->state = CS_DONE;
+            if (c->frame) {
+                Frame *fr = c->frame;
+                c->frame = NULL;
+                vm_frame_free(vm, fr);
+            }
+            host_retain(&vm->host, in);
+            *out = in;
+            return CORO_RAISE;
+        }
+        f = c->frame;
+        f->entry = true;
+        f->depth = 1;
+    } else {
+        c->state = CS_RUNNING;
+        f = c->inner;
+        Value aw = f->awaiting;
+        Value res = VAL_UNDEF_V;
+        if (val_is_type(aw, &vm_nco_type) && coro_ok(((NcoObj *)aw.u.o)->coro)) {
+            void *o = NULL;
+            CoroStatus cs = coro_resume(((NcoObj *)aw.u.o)->coro, task, how, in, &o);
+            VmStatus st;
+            Future *fu = NULL;
+            int r = nco_outcome(vm, f, cs, o, &res, &st, &fu);
+            if (r == 2) {
+                c->state = CS_SUSPENDED;
+                *out = fu;
+                return st == VM_YIELD ? CORO_YIELD : CORO_SUSPEND;
+            }
+            if (r < 0)
+                throw = true;
+        } else {
+            val_decref(rt, f->awaiting);
+            f->awaiting = VAL_UNDEF_V;
+            if (how == CORO_THROW) {
+                Value e = vm_from_host(vm, in);
+                rt_raise_value(rt, e);
+                val_decref(rt, e);
+                throw = true;
+            } else {
+                res = vm_from_host(vm, in);
+            }
+        }
+        if (!throw)
+            f->stack[f->sp++] = res;
+    }
+    Value rv = VAL_UNDEF_V;
+    Future *fu = NULL;
+    Frame *saved = vm->frame;
+    VmStatus st = vm_exec(vm, f, throw, &rv, &fu);
+    (void)saved;
+    switch (st) {
+    case VM_RETURN:
+        c->state = CS_DONE;
+        if (c->frame) {
+            Frame *fr = c->frame;
+            c->frame = NULL;
+            vm_frame_free(vm, fr);
+        }
+        *out = vm_to_host(vm, rv);
+        val_decref(rt, rv);
+        return CORO_RETURN;
+    case VM_ERROR: {
+        c->state = CS_DONE;
+        Value e = rt_fetch_exc(rt);
+        if (c->frame) {
+            Frame *fr = c->frame;
+            c->frame = NULL;
+            vm_frame_free(vm, fr);
+        }
+        *out = vm_to_host(vm, e);
+        val_decref(rt, e);
+        return CORO_RAISE;
+    }
+    case VM_SUSPEND: case VM_YIELD:
+        c->state = CS_SUSPENDED;
+        c->inner = vm->suspended;
+        *out = fu;
+        return st == VM_YIELD ? CORO_YIELD : CORO_SUSPEND;
+    default:
+        c->state = CS_DONE;
+        rt_raise_id(rt, CLS_RuntimeError, "internal error: bad coroutine status");
+        *out = vm_to_host(vm, rt->exc);
+        rt_clear_exc(rt);
+        return CORO_RAISE;
+    }
+}
+
+static void coro_vt_drop(void *self)
+{
+    CoroObj *c = self;
+    obj_decref(&c->vm->rt, &c->hdr);
+}
+
+static const CoroVt coro_vt = {"coroutine", coro_vt_resume, coro_vt_drop};
+
+Coro vm_coro_as_engine(CoroObj *c)
+{
+    obj_incref(&c->hdr);
+    c->in_task = true;
+    return (Coro){&coro_vt, c};
+}
+
+/* ------------------------------------------------------------ output */
+
+void vm_write_out(Vm *vm, const char *s, size_t n)
+{
+    interp_emit_out(vm->ip, s, n);
+    if (vm->loop && vm->loop_running)
+        loop_output(vm->loop, s, n);
+}
+
+void vm_write_err(Vm *vm, const char *s, size_t n)
+{
+    interp_emit_err(vm->ip, s, n);
+}
+
+static void write_sb_err(Vm *vm, StrBuf *sb)
+{
+    if (sb->buf)
+        vm_write_err(vm, sb->buf, sb->len);
+}
+
+/* ------------------------------------------------------------ tracebacks */
+
+static size_t chars_in(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            c++;
+    return c;
+}
+
+static void format_line_and_carets(const Code *code, const CodeLoc *l, StrBuf *sb)
+{
+    size_t len;
+    const char *line = code_source_line(code->source, code->src_len, l->line, &len);
+    if (!line)
+        return;
+    size_t lead = 0;
+    while (lead < len && (line[lead] == ' ' || line[lead] == '\t' || line[lead] == '\f'))
+        lead++;
+    size_t end = len;
+    while (end > lead && (line[end - 1] == ' ' || line[end - 1] == '\t'))
+        end--;
+    if (end <= lead)
+        return;
+    sb_puts(sb, "    ");
+    sb_put(sb, line + lead, end - lead);
+    sb_putc(sb, '\n');
+    if (l->end_line != l->line || l->col < (int)lead || l->end_col > (int)end || l->end_col <= l->col)
+        return;
+    if ((size_t)l->col == lead && (size_t)l->end_col == end)
+        return; /* the whole line: no carets */
+    sb_puts(sb, "    ");
+    size_t pad = chars_in(line + lead, (size_t)l->col - lead);
+    for (size_t i = 0; i < pad; i++)
+        sb_putc(sb, ' ');
+    for (int i = l->col; i < l->end_col; i++) {
+        if (((unsigned char)line[i] & 0xC0) == 0x80)
+            continue;
+        char ch = '^';
+        if (l->op_col >= 0 && (i < l->op_col || i >= l->op_end))
+            ch = '~';
+        sb_putc(sb, ch);
+    }
+    sb_putc(sb, '\n');
+}
+
+void vm_format_tb(Vm *vm, Value tb, StrBuf *sb)
+{
+    (void)vm;
+    int n = 0, repeat = 0;
+    const Code *lastc = NULL;
+    int lastline = -1;
+    for (; val_is_type(tb, &vm_tb_type); tb = ((TbEntry *)tb.u.o)->next) {
+        TbEntry *t = (TbEntry *)tb.u.o;
+        const CodeLoc *l = &t->code->locs[t->pc < t->code->nins ? t->pc : 0];
+        /* CPython folds runs of the same line (deep recursion). */
+        if (t->code == lastc && l->line == lastline) {
+            repeat++;
+            if (repeat >= 3)
+                continue;
+        } else {
+            if (repeat >= 3)
+                sb_printf(sb, "  [Previous line repeated %d more time%s]\n", repeat - 2,
+                          repeat - 2 == 1 ? "" : "s");
+            repeat = 0;
+        }
+        lastc = t->code;
+        lastline = l->line;
+        sb_printf(sb, "  File \"%s\", line %d, in %s\n", t->code->filename, l->line,
+                  t->code->name->data);
+        format_line_and_carets(t->code, l, sb);
+        n++;
+    }
+    if (repeat >= 3)
+        sb_printf(sb, "  [Previous line repeated %d more time%s]\n", repeat - 2,
+                  repeat - 2 == 1 ? "" : "s");
+}
+
+/* "ValueError: msg" / "asyncio.exceptions.CancelledError" */
+static void format_exc_only(Vm *vm, Value exc, StrBuf *sb)
+{
+    Rt *rt = &vm->rt;
+    if (!val_is_exc(exc)) {
+        obj_repr_sb(rt, exc, sb);
+        sb_putc(sb, '\n');
+        return;
+    }
+    Exc *e = (Exc *)exc.u.o;
+    if (e->cls->module && !str_eq_cstr(e->cls->module, "builtins"))
+        sb_printf(sb, "%s.", e->cls->module->data);
+    sb_puts(sb, e->cls->name->data);
+    Value s;
+    if (obj_str(rt, exc, &s) == RT_OK) {
+        if (val_str(s)->len) {
+            sb_puts(sb, ": ");
+            sb_put(sb, val_str(s)->data, val_str(s)->len);
+        }
+        val_decref(rt, s);
+    } else {
+        rt_clear_exc(rt);
+        sb_puts(sb, ": <exception str() failed>");
+    }
+    if (val_is_str(e->notes) && (e->cls == rt->cls[CLS_NameError] || e->cls == rt->cls[CLS_AttributeError]))
+        sb_printf(sb, ". Did you mean: '%s'?", val_str(e->notes)->data);
+    sb_putc(sb, '\n');
+}
+
+static void format_exc_chain(Vm *vm, Value exc, StrBuf *sb, int depth)
+{
+    if (val_is_exc(exc) && depth < 20) {
+        Exc *e = (Exc *)exc.u.o;
+        if (val_is_exc(e->cause)) {
+            format_exc_chain(vm, e->cause, sb, depth + 1);
+            sb_puts(sb, "\nThe above exception was the direct cause of the following exception:\n\n");
+        } else if (!e->suppress_context && val_is_exc(e->context)) {
+            format_exc_chain(vm, e->context, sb, depth + 1);
+            sb_puts(sb, "\nDuring handling of the above exception, another exception occurred:\n\n");
+        }
+        if (val_is_type(e->traceback, &vm_tb_type)) {
+            sb_puts(sb, "Traceback (most recent call last):\n");
+            vm_format_tb(vm, e->traceback, sb);
+        }
+    }
+    format_exc_only(vm, exc, sb);
+}
+
+void vm_format_exception(Vm *vm, Value exc, StrBuf *sb)
+{
+    format_exc_chain(vm, exc, sb, 0);
+}
+
+void vm_print_exception(Vm *vm, Value exc)
+{
+    StrBuf sb;
+    sb_init(&sb, &vm->rt);
+    format_exc_chain(vm, exc, &sb, 0);
+    write_sb_err(vm, &sb);
+    sb_fini(&sb);
+    rt_clear_exc(&vm->rt);
+}
+
+/* ------------------------------------------------------------ warnings */
+
+void vm_warn_never_awaited(Vm *vm, Code *code)
+{
+    StrBuf sb;
+    sb_init(&sb, &vm->rt);
+    if (vm->at_exit) {
+        sb_printf(&sb, "sys:1: RuntimeWarning: coroutine '%s' was never awaited\n", code->qualname->data);
+    } else if (!vm->frame) {
+        sb_printf(&sb,
+                  "<stdlib>/asyncio/events.py:80: RuntimeWarning: coroutine '%s' was never awaited\n"
+                  "  self._context.run(self._callback, *self._args)\n"
+                  "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n",
+                  code->qualname->data);
+    } else {
+        Frame *f = vm->frame;
+        uint32_t pc = f->pc ? f->pc - 1 : 0;
+        int line = f->code->locs[pc].line;
+        for (size_t i = 0; i < vm->nwarned; i++)
+            if (vm->warned[i].code == f->code && vm->warned[i].line == line &&
+                strcmp(vm->warned[i].text, code->qualname->data) == 0) {
+                sb_fini(&sb);
+                return;
+            }
+        if (vm->nwarned == vm->warned_cap) {
+            size_t ncap = vm->warned_cap ? vm->warned_cap * 2 : 8;
+            WarnKey *w = mem_realloc(vm->mem, vm->warned, vm->warned_cap * sizeof *w, ncap * sizeof *w);
+            if (w) {
+                vm->warned = w;
+                vm->warned_cap = ncap;
+            }
+        }
+        if (vm->nwarned < vm->warned_cap)
+            vm->warned[vm->nwarned++] = (WarnKey){code->qualname->data, f->code, line};
+        sb_printf(&sb, "%s:%d: RuntimeWarning: coroutine '%s' was never awaited\n", f->code->filename,
+                  line, code->qualname->data);
+        size_t len;
+        const char *src = code_source_line(f->code->source, f->code->src_len, line, &len);
+        if (src) {
+            size_t lead = 0;
+            while (lead < len && (src[lead] == ' ' || src[lead] == '\t'))
+                lead++;
+            sb_puts(&sb, "  ");
+            sb_put(&sb, src + lead, len - lead);
+            sb_putc(&sb, '\n');
+        }
+        sb_puts(&sb, "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
+    }
+    write_sb_err(vm, &sb);
+    sb_fini(&sb);
+}
+
+/* ------------------------------------------------------------ imports */
+
+RtStatus vm_import(Vm *vm, Str *name, Value *out)
+{
+    Module *m = NULL;
+    if (str_eq_cstr(name, "asyncio"))
+        m = vm->mod_asyncio;
+    else if (str_eq_cstr(name, "time"))
+        m = vm->mod_time;
+    else if (str_eq_cstr(name, "random"))
+        m = vm->mod_random;
+    if (!m) {
+        /* CPython names the top package for dotted names. */
+        const char *dot = strchr(name->data, '.');
+        int n = dot ? (int)(dot - name->data) : (int)name->len;
+        return rt_raise_id(&vm->rt, CLS_ModuleNotFoundError, "No module named '%.*s'", n, name->data);
+    }
+    obj_incref(&m->hdr);
+    *out = val_obj(&m->hdr);
+    return RT_OK;
+}
+
+/* ------------------------------------------------------------ setup */
+
+RtStatus vm_init(Vm *vm, Mem *mem, Interp *ip)
+{
+    memset(vm, 0, sizeof *vm);
+    vm->mem = mem;
+    vm->ip = ip;
+    vm->run_request = VAL_UNDEF_V;
+    vm->budget_exc = VAL_UNDEF_V;
+    vm->recursion_limit = 1000;
+    vm->budget = UINT64_MAX;
+    if (rt_init(&vm->rt, mem) != RT_OK)
+        return RT_ERR;
+    vm->rt.host = vm;
+    host_init(&vm->host, mem, &vm_host_ops, vm);
+    if (builtins_init(vm) != RT_OK || mod_time_init(vm) != RT_OK || mod_asyncio_init(vm) != RT_OK ||
+        mod_random_init(vm) != RT_OK)
+        return RT_ERR;
+    return RT_OK;
+}
+
+void vm_fini(Vm *vm)
+{
+    Rt *rt = &vm->rt;
+    vm->at_exit = true;
+    if (vm->builtins)
+        obj_decref(rt, &vm->builtins->hdr);
+    if (vm->mod_asyncio)
+        obj_decref(rt, &vm->mod_asyncio->hdr);
+    if (vm->mod_time)
+        obj_decref(rt, &vm->mod_time->hdr);
+    if (vm->mod_random)
+        obj_decref(rt, &vm->mod_random->hdr);
+    val_decref(rt, vm->run_request);
+    val_decref(rt, vm->budget_exc);
+    mod_random_fini(vm);
+    mem_free(vm->mem, vm->warned, vm->warned_cap * sizeof *vm->warned);
+    mem_free(vm->mem, vm->task_codes, vm->ntask_codes * sizeof *vm->task_codes);
+    rt_fini(rt);
+    host_fini(&vm->host);
+}

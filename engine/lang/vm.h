@@ -1,0 +1,279 @@
+/* vm: the bytecode interpreter of the lesson language, its object kinds
+ * (functions, cells, coroutines, tasks and futures as Python sees them) and
+ * its bridge to the engine (coroutines implement engine/coro.h).
+ *
+ * Frames live on the heap. Python-to-Python calls do not recurse in C: the
+ * run loop pushes the callee's frame and continues, so a coroutine suspended
+ * at `await` is just a chain of heap frames (root coroutine frame -> frames
+ * of coroutines it awaits inline) and a saved pc; resuming it continues the
+ * innermost one. C re-enters the loop only when native code calls a lesson
+ * function (sorted(key=f)), and such a nested run can never suspend.
+ *
+ * This header is internal to engine/lang (builtins.c, mod_*.c, interp.c);
+ * hosts use interp.h.
+ */
+#ifndef AIO_LANG_VM_H
+#define AIO_LANG_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/coro.h"
+#include "engine/future.h"
+#include "engine/host.h"
+#include "engine/loop.h"
+#include "engine/task.h"
+#include "engine/trace.h"
+#include "engine/lang/code.h"
+#include "engine/lang/interp.h"
+#include "engine/lang/obj.h"
+
+typedef struct Vm Vm;
+typedef struct Frame Frame;
+
+/* ---- object kinds of the VM */
+
+typedef struct Function {
+    Obj hdr;
+    Code *code;      /* borrowed: the program's Code outlives functions */
+    Dict *globals;   /* owned */
+    Tuple *defaults; /* owned or NULL: values of the last positional params */
+    Dict *kwdefaults;/* owned or NULL */
+    Tuple *closure;  /* owned or NULL: cells for the code's free variables */
+} Function;
+extern const ObjType vm_function_type;
+
+typedef struct Cell {
+    Obj hdr;
+    Value v; /* VAL_UNDEF when empty */
+} Cell;
+extern const ObjType vm_cell_type;
+
+typedef enum CoroState { CS_CREATED, CS_RUNNING, CS_SUSPENDED, CS_DONE } CoroState;
+
+/* A coroutine object: what calling an async def returns. */
+typedef struct CoroObj {
+    Obj hdr;
+    Vm *vm;
+    Frame *frame;    /* the body's frame (owned) until done */
+    Frame *inner;    /* innermost frame of the suspended chain */
+    Code *code;      /* for repr / warnings */
+    CoroState state;
+    bool in_task;    /* driven by a Task (the Task owns one reference) */
+    bool closed;     /* closed without running: no warning */
+} CoroObj;
+extern const ObjType vm_coro_type;
+
+/* A native awaitable made lazily into an engine coroutine when awaited:
+ * asyncio.sleep(d) is one (CPython's sleep is a coroutine too). */
+typedef enum NcoKind { NK_SLEEP, NK_WAIT_FOR, NK_DONE } NcoKind;
+typedef struct NcoObj {
+    Obj hdr;
+    Vm *vm;
+    NcoKind kind;
+    const char *name; /* "sleep" */
+    int64_t delay_ns;
+    Value result;     /* sleep's result / wait_for's awaitable */
+    Coro coro;        /* made on the first await (vt NULL before) */
+    bool started;
+    bool in_task;     /* a Task drives it (and owns one reference) */
+} NcoObj;
+extern const ObjType vm_nco_type;
+
+/* asyncio.Task / asyncio.Future / _GatheringFuture as Python sees them: a
+ * handle holding one reference on the engine future. task_host/future_host
+ * point back at the handle while it lives. */
+typedef struct FutObj {
+    Obj hdr;
+    Vm *vm;
+    Future *f;
+} FutObj;
+extern const ObjType vm_task_type;
+extern const ObjType vm_future_type;
+extern const ObjType vm_gfuture_type;
+
+/* One traceback entry: frames from the outermost (the first) to where the
+ * exception was raised. */
+typedef struct TbEntry {
+    Obj hdr;
+    Value next;  /* TbEntry or VAL_NONE */
+    Code *code;
+    uint32_t pc; /* index of the instruction */
+} TbEntry;
+extern const ObjType vm_tb_type;
+
+/* A boxed inline value, for engine host values (void *), which must be
+ * pointers. None is NULL. */
+typedef struct Boxed {
+    Obj hdr;
+    Value v;
+} Boxed;
+extern const ObjType vm_box_type;
+
+/* ---- frames */
+
+struct Frame {
+    Frame *back;       /* inline caller / awaiter in the same run, or NULL */
+    Code *code;
+    Function *fn;      /* owned; NULL for the module frame */
+    Dict *globals;     /* borrowed from fn or the module */
+    uint32_t pc;       /* next instruction */
+    uint32_t sp;       /* stack entries in use */
+    Value exc;         /* the exception being handled (PUSH_EXC_INFO) */
+    CoroObj *coro;     /* the coroutine whose body this is (not owned) */
+    Value awaiting;    /* owned: what the frame awaits (coroutine, future,
+                          native coroutine), VAL_UNDEF when not awaiting */
+    bool entry;        /* returns to C (vm_exec's caller) when done */
+    int depth;         /* call depth, for RecursionError */
+    size_t size;       /* bytes allocated */
+    Value *stack;      /* = slots + nlocals + ncells + nfree */
+    Value slots[];
+};
+
+/* ---- the VM */
+
+typedef struct WarnKey {
+    const char *text; /* qualname */
+    Code *code;
+    int line;
+} WarnKey;
+
+struct Vm {
+    Rt rt;
+    Mem *mem;
+    Host host;
+    Interp *ip;               /* back pointer (output, limits) */
+    Dict *builtins;
+    Module *mod_asyncio, *mod_time, *mod_random;
+    Loop *loop;               /* the running loop, or NULL */
+    Trace *trace;             /* NULL unless tracing */
+    Frame *frame;             /* the innermost frame running now */
+    Frame *suspended;         /* innermost frame of the last suspension */
+    int c_depth;              /* nested vm_exec calls */
+    int depth;                /* Python call depth */
+    int recursion_limit;
+    uint64_t ticks;           /* backward jumps + calls since the last reset */
+    uint64_t budget;
+    bool budget_hit;          /* set when the budget ran out: unwinds everything */
+    bool interrupted;
+    bool at_exit;             /* tearing down: warnings say "sys:1" */
+    bool aborting;            /* dropping a loop after a limit: no reports */
+    bool defer_runs;          /* asyncio.run at top level returns VM_HOST_RUN */
+    Value budget_exc;         /* the exception raised when the budget ran out */
+    int64_t max_time_ns;      /* virtual-time cap of a loop, 0 = none */
+    bool loop_running;        /* inside a loop iteration (prints are traced) */
+    Value run_request;        /* asyncio.run's coroutine when deferred to the host */
+    WarnKey *warned;
+    size_t nwarned, warned_cap;
+    struct MtState *mt;       /* random's generator (mod_random.c) */
+    Code **task_codes;        /* task id -> coroutine code (for reprs), grows */
+    size_t ntask_codes;
+    int64_t real_start_ns;
+};
+
+/* Status of vm_exec. */
+typedef enum VmStatus {
+    VM_RETURN,  /* the entry frame returned; *out is the value */
+    VM_ERROR,   /* an exception escaped the entry frame: rt->exc */
+    VM_SUSPEND, /* a coroutine chain suspended on a future: *fut */
+    VM_YIELD,   /* a coroutine chain did a bare yield */
+    VM_HOST_RUN /* asyncio.run asked the host to drive a loop (vm->run_request) */
+} VmStatus;
+
+RtStatus vm_init(Vm *vm, Mem *mem, Interp *ip);
+void vm_fini(Vm *vm);
+
+/* A new frame for code (fn may be NULL: the module). */
+Frame *vm_frame_new(Vm *vm, Code *code, Function *fn, Dict *globals);
+void vm_frame_free(Vm *vm, Frame *f);
+
+/* Runs from `f` (innermost of a chain whose entry frame has entry=true) until
+ * the entry frame returns, an exception escapes it, or a coroutine chain
+ * suspends (then *fut is the pending Future, borrowed, and vm->suspended the
+ * innermost frame). throw: rt->exc is pending and is raised in f at its
+ * current instruction (pc - 1) first. */
+VmStatus vm_exec(Vm *vm, Frame *f, bool throw, Value *out, Future **fut);
+
+/* Calls any callable from C (a function runs to completion; an async def
+ * returns its coroutine). */
+RtStatus vm_call(Vm *vm, Value callee, const Value *args, size_t nargs, Tuple *kwnames, Value *out);
+
+/* The Vm of an Rt (rt->host). */
+static inline Vm *vm_of(Rt *rt)
+{
+    return (Vm *)rt->host;
+}
+
+/* Output through the host's callbacks (and the trace for stdout). */
+void vm_write_out(Vm *vm, const char *s, size_t n);
+void vm_write_err(Vm *vm, const char *s, size_t n);
+
+/* Prints "Traceback (most recent call last):" ... for exc (with its chain)
+ * to stderr. */
+void vm_print_exception(Vm *vm, Value exc);
+/* The whole report (chain, tracebacks, last line) appended to sb. */
+void vm_format_exception(Vm *vm, Value exc, StrBuf *sb);
+/* Formats the traceback lines of one exception (no chain, no header). */
+void vm_format_tb(Vm *vm, Value tb, StrBuf *sb);
+
+/* Coroutines and the engine. */
+Coro vm_coro_as_engine(CoroObj *c); /* the task takes a reference */
+FutObj *vm_fut_wrap(Vm *vm, Future *f); /* new reference to the handle */
+void *vm_to_host(Vm *vm, Value v);      /* new host reference (NULL = None) */
+Value vm_from_host(Vm *vm, void *p);    /* new reference */
+extern const HostOps vm_host_ops;
+/* Records the code of the coroutine a task runs (for the task's repr). */
+void vm_note_task_code(Vm *vm, Task *t, Code *code);
+Code *vm_task_code(Vm *vm, Task *t);
+/* Repr of a Task as asyncio prints it. */
+void vm_task_repr(Vm *vm, Task *t, StrBuf *sb);
+
+/* The "coroutine ... was never awaited" warning for a coroutine freed
+ * without running (called from the coroutine's free). */
+void vm_warn_never_awaited(Vm *vm, Code *code);
+
+/* Builtins (builtins.c) and modules (mod_*.c). */
+RtStatus builtins_init(Vm *vm);
+RtStatus mod_time_init(Vm *vm);
+RtStatus mod_asyncio_init(Vm *vm);
+RtStatus mod_random_init(Vm *vm);
+void mod_random_fini(Vm *vm);
+/* import NAME: the module, or ModuleNotFoundError. */
+RtStatus vm_import(Vm *vm, Str *name, Value *out);
+
+/* Time as the program sees it (ns): the running loop's clock, else the
+ * host's virtual clock. */
+int64_t vm_now_ns(Vm *vm);
+/* time.sleep: blocks the loop (or the program). */
+void vm_block_for(Vm *vm, int64_t ns);
+
+/* asyncio.run driving, shared by the inline path and the host (interp.c). */
+RtStatus vm_asyncio_run(Vm *vm, Value coro, Value *out);
+
+typedef enum { AR_MAIN, AR_CANCEL, AR_AGEN, AR_EXEC, AR_DONE } AioPhase;
+typedef enum { AIO_STEP_TASK, AIO_STEP_ITERATION, AIO_STEP_ALL } AioStepMode;
+typedef struct AioRun {
+    AioPhase phase;
+    Loop *loop;
+    Task *main;      /* owned reference */
+    Future *wait;    /* what ends the current phase (owned), or NULL */
+    Future **cancelled; /* tasks cancelled at shutdown (owned) */
+    size_t ncancelled;
+} AioRun;
+/* Creates the loop and the main task; RT_ERR with the exception set. */
+RtStatus aiorun_start(Vm *vm, AioRun *r, Value coro);
+/* Runs a step / an iteration / everything. Returns 0 (more to do), 2 (only
+ * timers pending; real or stepped clock), or 1: finished, with *st RT_OK
+ * and *out main's result, or RT_ERR and the exception set. */
+int aiorun_step(Vm *vm, AioRun *r, AioStepMode mode, Value *out, RtStatus *st);
+/* Drops the loop and everything in it (after a limit or on teardown). */
+void aiorun_abort(Vm *vm, AioRun *r);
+
+/* Output sinks of the Interp (interp.c). */
+void interp_emit_out(Interp *ip, const char *s, size_t n);
+void interp_emit_err(Interp *ip, const char *s, size_t n);
+
+/* Host configuration read by the modules. */
+InterpClock vm_clock(Vm *vm, double *speed);
+
+#endif

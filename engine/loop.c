@@ -370,9 +370,9 @@ static int prepare(Loop *L, int64_t limit)
     switch (L->clock) {
     case LOOP_CLOCK_VIRTUAL:
         if (L->count) {
-            if (L->busy_ns) {
+            if (L->busy_ns && L->nheap) { /* the busy charge, loop.h */
                 L->busy_debt += L->busy_ns;
-                if (L->nheap && L->now + L->busy_debt >= L->heap[0]->when)
+                if (L->now + L->busy_debt >= L->heap[0]->when)
                     set_now(L, L->heap[0]->when);
             }
             return PREP_GO;
@@ -506,13 +506,17 @@ LoopStatus loop_run_until(Loop *L, int64_t t)
                 return st;
         }
     }
+    /* Iterations that start with callbacks ready are charged busy_ns each
+     * against the span, so a sleep(0) loop cannot keep us here forever; when
+     * the span is used up that way we return without moving the clock (it
+     * only moves when nothing is ready, loop.h). */
+    int64_t spent = 0;
     for (;;) {
         if (L->batch_left == 0 && !L->stopping) {
             if (L->count) {
-                if (L->clock == LOOP_CLOCK_VIRTUAL && L->busy_ns &&
-                    L->now + L->busy_debt + L->busy_ns >= t &&
-                    !(L->nheap && L->heap[0]->when <= t))
-                    break; /* busy time used up the span */
+                spent += L->busy_ns;
+                if (L->busy_ns && L->now + spent > t)
+                    return LOOP_RAN;
             } else if (L->nheap && L->heap[0]->when <= t) {
                 if (L->clock == LOOP_CLOCK_STEPPED)
                     set_now(L, L->heap[0]->when);

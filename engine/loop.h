@@ -118,7 +118,12 @@ LoopStatus loop_run_step(Loop *loop); /* run callbacks until one task step ran *
 /* Run every iteration with something due at or before t_ns, then set the
  * clock to t_ns (virtual/stepped). Real clock: runs until loop_time >= t_ns
  * (returns WAITING early with no_block). Returns RAN, STOPPED, IDLE
- * (nothing left at all; the clock is still moved to t_ns), or ENOMEM. */
+ * (nothing left at all; the clock is still moved to t_ns), or ENOMEM.
+ * Virtual/stepped: each iteration that starts with callbacks ready counts
+ * busy_ns against the span; when callbacks keep the queue busy for the
+ * whole span (a sleep(0) loop), it returns RAN early WITHOUT moving the
+ * clock (time never moves while work is ready), so the host stays
+ * responsive; call it again. busy_ns == 0 removes that bound. */
 LoopStatus loop_run_until(Loop *loop, int64_t t_ns);
 /* Iterate until STOPPED (returns RAN), IDLE, WAITING or ENOMEM. */
 LoopStatus loop_run_forever(Loop *loop);

@@ -417,6 +417,37 @@ START_TEST(test_run_until_time)
 }
 END_TEST
 
+/* run_until on a loop kept busy by sleep(0): returns, clock unmoved, and a
+ * timer within the span still fires on time. */
+START_TEST(test_run_until_busy)
+{
+    TWorld w;
+    tw_init(&w);
+    Spin *s = mem_calloc(&w.mem, sizeof *s);
+    s->w = &w;
+    Task *spinner = task_new(w.loop, (Coro){&spin_vt, s}, NULL);
+    ck_assert_int_eq(loop_run_until(w.loop, 1000000), LOOP_RAN); /* 1 ms: ~100 iterations */
+    ck_assert_int_eq(loop_time(w.loop), 0);
+    ck_assert_int_ge(s->n, 90);
+    ck_assert_int_le(s->n, 110);
+    Task *napper = task_new(w.loop, tco(&w, nap), NULL); /* sleeps 1 ms */
+    loop_run_until(w.loop, 5000000);
+    ck_assert(future_done(task_future(napper)));
+    ck_assert_int_eq(loop_time(w.loop), 1000000);
+    loop_set_clock(w.loop, LOOP_CLOCK_STEPPED, 1);
+    long before = s->n;
+    ck_assert_int_eq(loop_run_until(w.loop, 2000000), LOOP_RAN);
+    ck_assert_int_gt(s->n, before);
+    task_cancel(spinner, NULL);
+    loop_run_until(w.loop, 3000000);
+    ck_assert(future_cancelled(task_future(spinner)));
+    ck_assert_int_eq(loop_time(w.loop), 3000000);
+    task_release(spinner);
+    task_release(napper);
+    tw_fini(&w);
+}
+END_TEST
+
 START_TEST(test_clock_carries_over_loops)
 {
     TWorld w;
@@ -434,5 +465,5 @@ ENGINE_SUITE_MAIN("loop", test_fifo_and_batches, test_call_later0_after_call_soo
                   test_stepped_clock, test_run_step, test_real_clock_fast,
                   test_real_clock_no_block, test_sleep0_does_not_starve_timers,
                   test_busy_guard_off_is_pure_virtual, test_block_for,
-                  test_stop_finishes_iteration, test_run_until_complete, test_run_until_time,
+                  test_stop_finishes_iteration, test_run_until_complete, test_run_until_time, test_run_until_busy,
                   test_clock_carries_over_loops)

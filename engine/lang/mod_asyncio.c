@@ -796,7 +796,8 @@ static RtStatus f_current_task(Rt *rt, Value self, const Value *a, size_t n, Tup
 {
     (void)self;
     Vm *vm = vm_of(rt);
-    if (rt_parse_args(rt, "current_task", "|loop", a, n, kw, NULL) != RT_OK)
+    Value lv[1];
+    if (rt_parse_args(rt, "current_task", "|loop", a, n, kw, lv) != RT_OK)
         return RT_ERR;
     if (need_loop(vm) != RT_OK)
         return RT_ERR;
@@ -816,7 +817,8 @@ static RtStatus f_all_tasks(Rt *rt, Value self, const Value *a, size_t n, Tuple 
 {
     (void)self;
     Vm *vm = vm_of(rt);
-    if (rt_parse_args(rt, "all_tasks", "|loop", a, n, kw, NULL) != RT_OK)
+    Value lv[1];
+    if (rt_parse_args(rt, "all_tasks", "|loop", a, n, kw, lv) != RT_OK)
         return RT_ERR;
     if (need_loop(vm) != RT_OK)
         return RT_ERR;

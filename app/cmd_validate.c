@@ -2,16 +2,27 @@
  * pack before it meets students.
  *
  * It loads the pack with the lesson loader (every schema and file problem
- * comes back as a diagnostic with file, line and column) and prints each
- * problem in the GNU "file:line:col: error: message" form that editors jump
- * to. Exit status: 0 clean, 1 problems found, 2 usage error or a DIR that is
- * not a directory.
+ * comes back as a diagnostic with file, line and column), then runs every
+ * program of every lesson on aiotutor's interpreter with the virtual clock:
+ * each must compile; a demo must print what the lesson says it prints and
+ * take the time it states; a question's answer must be what its code does;
+ * an exercise's solution must pass its output, time, no_exception and
+ * no_warning checks and its starter fail at least one of them. (Structure,
+ * concurrency and robust checks need the exercise checker of issue 7.)
+ * Problems print in the GNU "file:line:col: error: message" form that
+ * editors jump to. Exit status: 0 clean, 1 problems found, 2 usage error or
+ * a DIR that is not a directory.
  */
 #include "config.h"
 #include "app/cli.h"
 #include "app/lesson.h"
+#include "engine/lang/interp.h"
 
+#include <regex.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -20,15 +31,363 @@ int cli_validate(int argc, char **argv);
 static void usage(FILE *f)
 {
     fprintf(f, "Usage: aiotutor validate [OPTION]... [DIR]\n"
-               "Check a lesson pack: every lesson.json against the lesson format, and every\n"
-               "Markdown and .py file it names. DIR defaults to the built-in course.\n"
+               "Check a lesson pack: every lesson.json against the lesson format, every\n"
+               "Markdown and .py file it names, and every program's run (virtual clock)\n"
+               "against the outputs, times and answers the lesson states, and each\n"
+               "exercise's solution and starter against its checks.\n"
+               "DIR defaults to the built-in course.\n"
                "\n"
                "  -q, --quiet    print only the problems, not the summary line\n"
+               "      --no-run   check the files only; do not run the programs\n"
                "  -h, --help     display this help and exit\n"
                "\n"
                "Problems are printed as FILE:LINE:COL: error|warning: MESSAGE.\n"
                "Exit status: 0 no problems, 1 problems found, 2 usage error.\n"
                "The lesson format is described in lessons/README.md.\n");
+}
+
+/* ------------------------------------------------------------- running */
+
+typedef struct Buf {
+    char *p;
+    size_t n, cap;
+} Buf;
+
+static void buf_add(Buf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p)
+            return; /* keep what fits; the comparison will fail loudly */
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+typedef struct Run {
+    Buf out, err;
+    int status;         /* 0, 1 */
+    int64_t elapsed_ns; /* virtual time at the end */
+    bool compiled;
+} Run;
+
+static void write_out(void *host, const char *s, size_t n)
+{
+    buf_add(&((Run *)host)->out, s, n);
+}
+
+static void write_err(void *host, const char *s, size_t n)
+{
+    buf_add(&((Run *)host)->err, s, n);
+}
+
+static void run_fini(Run *r)
+{
+    free(r->out.p);
+    free(r->err.p);
+}
+
+static const char *run_text(const Buf *b)
+{
+    return b->p ? b->p : "";
+}
+
+/* Runs one program on the virtual clock. A SyntaxError is reported against
+ * the .py file itself, at its line and column. */
+static bool run_code(const LessonCode *code, Run *r, LessonDiags *d)
+{
+    memset(r, 0, sizeof *r);
+    InterpConfig cfg;
+    interp_config_init(&cfg);
+    cfg.out = write_out;
+    cfg.err = write_err;
+    cfg.host = r;
+    cfg.clock = INTERP_CLOCK_VIRTUAL;
+    Interp *ip = interp_new(&cfg);
+    if (!ip) {
+        lesson_diags_add(d, LESSON_ERROR, code->path, 0, 0, "out of memory running this program");
+        return false;
+    }
+    if (interp_load(ip, code->source, strlen(code->source), code->file) != 0) {
+        const InterpDiag *di = interp_diag(ip);
+        lesson_diags_add(d, LESSON_ERROR, code->path, di->line, di->col,
+                         "%s: %s: this program does not compile in the lesson language", di->kind,
+                         di->msg);
+        interp_free(ip);
+        r->status = 1;
+        return false;
+    }
+    r->compiled = true;
+    interp_run(ip);
+    r->status = interp_exit_status(ip);
+    r->elapsed_ns = interp_now(ip);
+    interp_free(ip);
+    return true;
+}
+
+/* "line 3: got 'x', the lesson says 'y'" for two texts that differ. */
+static void first_difference(const char *got, const char *want, char *buf, size_t size)
+{
+    int line = 1;
+    const char *g = got, *w = want;
+    while (*g && *g == *w) {
+        if (*g == '\n') {
+            line++;
+            got = g + 1;
+            want = w + 1;
+        }
+        g++;
+        w++;
+    }
+    int gl = (int)strcspn(got, "\n"), wl = (int)strcspn(want, "\n");
+    if (!*got && !*want)
+        snprintf(buf, size, "the texts differ only in the final newline");
+    else if (!*got)
+        snprintf(buf, size, "line %d: got nothing more, the lesson says \"%.*s\"", line,
+                 wl > 80 ? 80 : wl, want);
+    else if (!*want)
+        snprintf(buf, size, "line %d: got \"%.*s\", the lesson says nothing more", line,
+                 gl > 80 ? 80 : gl, got);
+    else
+        snprintf(buf, size, "line %d: got \"%.*s\", the lesson says \"%.*s\"", line,
+                 gl > 80 ? 80 : gl, got, wl > 80 ? 80 : wl, want);
+}
+
+static void check_output(LessonDiags *d, const char *json, const LessonCode *code, const Run *r,
+                         const char *want, const char *what)
+{
+    const char *got = run_text(&r->out);
+    if (!want || strcmp(got, want) == 0)
+        return;
+    char diff[256];
+    first_difference(got, want, diff, sizeof diff);
+    const char *err = run_text(&r->err);
+    const char *last = err;
+    for (const char *p = err; *p; p++)
+        if (p[0] == '\n' && p[1])
+            last = p + 1;
+    lesson_diags_add(d, LESSON_ERROR, json, code->line, code->col,
+                     "%s prints something else than %s states (%s)%s%.*s", code->file, what, diff,
+                     *last ? "; stderr: " : "", (int)strcspn(last, "\n"), last);
+}
+
+static void check_time(LessonDiags *d, const char *json, const LessonCode *code, const Run *r,
+                       int64_t want_ns, const char *what)
+{
+    if (want_ns < 0 || r->elapsed_ns == want_ns)
+        return;
+    lesson_diags_add(d, LESSON_ERROR, json, code->line, code->col,
+                     "%s takes %.9g s of virtual time, %s says %.9g s", code->file,
+                     (double)r->elapsed_ns / 1e9, what, (double)want_ns / 1e9);
+}
+
+/* Verdict of one check that the run alone can decide: 1 pass, 0 fail, -1
+ * needs the exercise checker (structure, concurrency). */
+static int judge(const LessonCheck *ck, const Run *r)
+{
+    const char *out = run_text(&r->out), *err = run_text(&r->err);
+    switch (ck->type) {
+    case LESSON_CHECK_OUTPUT:
+        switch (ck->op) {
+        case LESSON_OP_EXACT:
+            return strcmp(out, ck->expected) == 0;
+        case LESSON_OP_CONTAINS:
+            return strstr(out, ck->expected) != NULL;
+        case LESSON_OP_REGEX: {
+            regex_t re;
+            if (regcomp(&re, ck->expected, REG_EXTENDED | REG_NEWLINE | REG_NOSUB) != 0)
+                return 0;
+            int ok = regexec(&re, out, 0, NULL, 0) == 0;
+            regfree(&re);
+            return ok;
+        }
+        case LESSON_OP_LINES_ANY_ORDER: {
+            /* same multiset of lines: each expected line used once */
+            size_t n = strlen(out);
+            char *left = malloc(n + 1);
+            if (!left)
+                return 0;
+            memcpy(left, out, n + 1);
+            int ok = 1;
+            const char *w = ck->expected;
+            while (*w && ok) {
+                size_t wl = strcspn(w, "\n");
+                ok = 0;
+                for (char *p = left; *p;) {
+                    size_t pl = strcspn(p, "\n");
+                    if (pl == wl && memcmp(p, w, wl) == 0 && p[0] != '\x01') {
+                        memset(p, '\x01', pl ? pl : 0);
+                        if (pl == 0 && p[0] == '\n')
+                            p[0] = '\x02';
+                        ok = 1;
+                        break;
+                    }
+                    p += pl;
+                    if (*p)
+                        p++;
+                }
+                w += wl;
+                if (*w)
+                    w++;
+            }
+            /* every line of the output must have been matched */
+            for (char *p = left; *p && ok;) {
+                size_t pl = strcspn(p, "\n");
+                if (pl > 0 && p[0] != '\x01')
+                    ok = 0;
+                p += pl;
+                if (*p)
+                    p++;
+            }
+            free(left);
+            return ok;
+        }
+        default:
+            return -1;
+        }
+    case LESSON_CHECK_TIME:
+        switch (ck->op) {
+        case LESSON_OP_AT_MOST:
+            return r->elapsed_ns <= ck->time_ns;
+        case LESSON_OP_AT_LEAST:
+            return r->elapsed_ns >= ck->time_ns;
+        case LESSON_OP_ABOUT: {
+            int64_t diff = r->elapsed_ns - ck->time_ns;
+            return (diff < 0 ? -diff : diff) <= ck->tolerance_ns;
+        }
+        default:
+            return -1;
+        }
+    case LESSON_CHECK_NO_EXCEPTION:
+        return r->status == 0 && !strstr(err, "Traceback (most recent call last)");
+    case LESSON_CHECK_NO_WARNING:
+        return strstr(err, "Warning") == NULL;
+    default:
+        return -1;
+    }
+}
+
+/* A short, one-line rendering of program output for a message. */
+static const char *snippet(const char *s, char *buf, size_t size)
+{
+    size_t k = 0;
+    for (; *s && k + 5 < size; s++) {
+        if (*s == '\n') {
+            buf[k++] = '\\';
+            buf[k++] = 'n';
+        } else {
+            buf[k++] = *s;
+        }
+    }
+    if (*s && k >= 3)
+        memcpy(buf + k - 3, "...", 3);
+    buf[k] = '\0';
+    return buf;
+}
+
+static void check_exercise(LessonDiags *d, const char *json, const LessonExercise *e)
+{
+    Run sol, st;
+    char buf[80];
+    if (run_code(&e->solution, &sol, d)) {
+        for (size_t i = 0; i < e->nchecks; i++) {
+            const LessonCheck *ck = &e->checks[i];
+            if (judge(ck, &sol) == 0)
+                lesson_diags_add(d, LESSON_ERROR, json, ck->line, ck->col,
+                                 "the solution %s fails this %s%s%s check (it took %.9g s; "
+                                 "stdout: \"%s\")",
+                                 e->solution.file, lesson_check_type_names[ck->type],
+                                 ck->op ? " " : "", lesson_check_op_names[ck->op],
+                                 (double)sol.elapsed_ns / 1e9,
+                                 snippet(run_text(&sol.out), buf, sizeof buf));
+        }
+    }
+    if (run_code(&e->starter, &st, d)) {
+        int fails = 0, unjudged = 0;
+        for (size_t i = 0; i < e->nchecks; i++) {
+            int v = judge(&e->checks[i], &st);
+            fails += v == 0;
+            unjudged += v < 0;
+        }
+        if (fails == 0 && unjudged == 0)
+            lesson_diags_add(d, LESSON_ERROR, json, e->starter.line, e->starter.col,
+                             "the starter %s passes every check of exercise \"%s\": it must fail "
+                             "at least one, or the student has nothing to do",
+                             e->starter.file, e->id);
+    }
+    run_fini(&sol);
+    run_fini(&st);
+}
+
+/* Runs every program of the lesson and compares with what it states. */
+static void run_lesson(const Lesson *l, LessonDiags *d)
+{
+    size_t n = strlen(l->dir) + sizeof "/lesson.json";
+    char *json = malloc(n);
+    if (!json)
+        return;
+    snprintf(json, n, "%s/lesson.json", l->dir);
+    for (size_t i = 0; i < l->npages; i++) {
+        const LessonPage *p = &l->pages[i];
+        Run r;
+        switch (p->kind) {
+        case LESSON_PAGE_DEMO:
+            if (run_code(&p->demo.code, &r, d)) {
+                check_output(d, json, &p->demo.code, &r, p->demo.output, "the demo");
+                check_time(d, json, &p->demo.code, &r, p->demo.time_ns, "the demo");
+                for (size_t k = 0; k < p->demo.nstderr_lines; k++)
+                    if (!strstr(run_text(&r.err), p->demo.stderr_lines[k]))
+                        lesson_diags_add(d, LESSON_ERROR, json, p->demo.code.line,
+                                         p->demo.code.col,
+                                         "%s: stderr has no line \"%s\" (it has: \"%.100s\")",
+                                         p->demo.code.file, p->demo.stderr_lines[k],
+                                         run_text(&r.err));
+            }
+            run_fini(&r);
+            if (p->demo.compare.file) {
+                if (run_code(&p->demo.compare, &r, d)) {
+                    check_output(d, json, &p->demo.compare, &r, p->demo.compare_output,
+                                 "the demo");
+                    check_time(d, json, &p->demo.compare, &r, p->demo.compare_time_ns,
+                               "the demo");
+                }
+                run_fini(&r);
+            }
+            break;
+        case LESSON_PAGE_WALKTHROUGH:
+            if (run_code(&p->walk.code, &r, d)) {
+                check_output(d, json, &p->walk.code, &r, p->walk.output, "the walkthrough");
+                check_time(d, json, &p->walk.code, &r, p->walk.time_ns, "the walkthrough");
+            }
+            run_fini(&r);
+            break;
+        case LESSON_PAGE_QUESTION:
+            if (!p->question.code.file)
+                break;
+            if (run_code(&p->question.code, &r, d)) {
+                if (p->question.kind == LESSON_Q_OUTPUT)
+                    check_output(d, json, &p->question.code, &r, p->question.answer,
+                                 "the question's answer");
+                else if (p->question.kind == LESSON_Q_TIME)
+                    check_time(d, json, &p->question.code, &r, p->question.answer_ns,
+                               "the question's answer");
+            }
+            run_fini(&r);
+            break;
+        case LESSON_PAGE_EXERCISE:
+            check_exercise(d, json, &p->exercise);
+            break;
+        default:
+            break;
+        }
+    }
+    free(json);
 }
 
 static void print_diag(const LessonDiag *d)
@@ -43,13 +402,15 @@ static void print_diag(const LessonDiag *d)
 int cli_validate(int argc, char **argv)
 {
     const char *dir = NULL;
-    int quiet = 0;
+    int quiet = 0, run = 1;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;
         } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
             quiet = 1;
+        } else if (strcmp(argv[i], "--no-run") == 0) {
+            run = 0;
         } else if (strcmp(argv[i], "--") == 0 && i + 1 < argc && !dir && i + 2 == argc) {
             dir = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -69,6 +430,9 @@ int cli_validate(int argc, char **argv)
     }
 
     LessonCourse *c = lesson_course_load(dir);
+    if (run)
+        for (size_t i = 0; i < c->nlessons; i++)
+            run_lesson(c->lessons[i], &c->diags);
     for (size_t i = 0; i < c->diags.count; i++)
         print_diag(&c->diags.items[i]);
     size_t errors = lesson_diags_errors(&c->diags);

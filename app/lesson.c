@@ -1667,6 +1667,19 @@ LessonCourse *lesson_course_load(const char *dir)
     c->title = xstrdup("Introduction to asyncio");
     char **names;
     size_t n;
+    char *own = path_join(dir, "lesson.json");
+    bool single = is_file(own);
+    free(own);
+    if (single) {
+        /* DIR is itself a lesson folder: a course of one lesson */
+        Lesson *l = lesson_load(dir, &c->diags);
+        c->lessons = xcalloc(1, sizeof *c->lessons);
+        if (l) {
+            l->number = 1;
+            c->lessons[c->nlessons++] = l;
+        }
+        return c;
+    }
     if (!course_index(c, &names, &n))
         course_scan(c, &names, &n);
     if (n == 0 && lesson_diags_errors(&c->diags) == 0)

@@ -292,7 +292,9 @@ void lesson_free(Lesson *l);
 /* Loads a course directory: the folders listed in DIR/course.json
  * ({"title": ..., "lessons": ["01-waiting", ...]}) in that order, or when
  * there is no course.json, every subfolder holding a lesson.json in name
- * order. Returns NULL only when out of memory; an unreadable directory gives
+ * order. When DIR itself holds a lesson.json, the course is that one lesson
+ * (an instructor validating or opening a single lesson folder).
+ * Returns NULL only when out of memory; an unreadable directory gives
  * an empty course with a diagnostic. Duplicate lesson or exercise ids are
  * errors (the later lesson is left out). */
 LessonCourse *lesson_course_load(const char *dir);

@@ -1,16 +1,35 @@
 #!/bin/sh
-# validate-lessons.sh: `aiotutor validate` as an instructor runs it. The
-# built-in course must be clean (exit 0); the broken packs of
-# tests/lessons-bad must give exit 1 and one located problem each; a DIR that
-# does not exist is a usage error (exit 2).
+# validate-lessons.sh: `aiotutor validate` as an instructor runs it.
+# - The built-in course's files must be clean (validate --no-run), and each
+#   lesson must run on aiotutor's interpreter exactly as it states (outputs,
+#   times, answers, exercise solutions and starters) -- except the lessons
+#   listed in NEEDS_PART2, whose programs use what the language's part 2
+#   brings (issue 4); they are checked with --no-run and named in the log.
+# - The broken packs of tests/lessons-bad give exit 1 and each problem at
+#   its file, line and column; a DIR that does not exist is exit 2.
 srcdir=${srcdir:-.}
 bin=./app/aiotutor
 out=validate-lessons.out
 fail=0
 
-if ! $bin validate "$srcdir/lessons" >$out 2>&1; then
-    echo "FAIL: the built-in course does not validate:"; cat $out; fail=1
+# requests/aiohttp (07), wait_for/timeout (10), Semaphore/Queue (11),
+# TaskGroup (12): empty this list when the interpreter has them.
+NEEDS_PART2="07-downloads 10-timeouts 11-limits-and-queues 12-taskgroup"
+
+if ! $bin validate --no-run "$srcdir/lessons" >$out 2>&1; then
+    echo "FAIL: the built-in course's files do not validate:"; cat $out; fail=1
 fi
+for dir in "$srcdir"/lessons/[0-9]*/; do
+    name=$(basename "$dir")
+    case " $NEEDS_PART2 " in
+    *" $name "*)
+        echo "NOT RUN: $name (its programs need the lesson language's part 2)"
+        continue ;;
+    esac
+    if ! $bin validate "$dir" >$out 2>&1; then
+        echo "FAIL: lesson $name does not run as it states:"; cat $out; fail=1
+    fi
+done
 
 $bin validate --quiet "$srcdir/tests/lessons-bad" >$out 2>&1
 st=$?
@@ -23,7 +42,12 @@ for want in \
     '04-unknown-kind/lesson.json:7:14: error: unknown page kind "vidoe"' \
     '05-missing-py/lesson.json:8:14: error: nowhere.py: no such file' \
     '06-wrong-type/lesson.json:3:3: error: "title" in the lesson must be a string' \
-    '07-bad-check/lesson.json:10:31: error: "at_mots" is not an op'; do
+    '07-bad-check/lesson.json:10:31: error: "at_mots" is not an op' \
+    '08-wrong-output/lesson.json:7:30: error: demo.py prints something else than the demo states (line 2: got nothing more, the lesson says "world")' \
+    '08-wrong-output/lesson.json:7:30: error: demo.py takes 1 s of virtual time, the demo says 2 s' \
+    '08-wrong-output/lesson.json:8:77: error: demo.py takes 1 s of virtual time, the question.s answer says 3 s' \
+    "09-syntax-error/broken.py:3:17: error: SyntaxError: expected ':'" \
+    '10-lazy-starter/lesson.json:7:71: error: the starter demo.py passes every check'; do
     if ! grep -q -- "$want" $out; then
         echo "FAIL: no line matching: $want"; fail=1
     fi

@@ -132,7 +132,9 @@ START_TEST(good_lesson)
     ck_assert_uint_eq(e->nchecks, 2);
     ck_assert_int_eq(e->checks[0].type, LESSON_CHECK_TIME);
     ck_assert_int_eq(e->checks[0].op, LESSON_OP_AT_MOST);
-    ck_assert_int_eq(e->checks[0].time_ns, 500000000);
+    ck_assert_int_eq(e->checks[0].time_ns, 1000000000);
+    ck_assert_str_eq(e->starter.file, "starter.py");
+    ck_assert_str_eq(e->solution.file, "demo.py");
     ck_assert_int_eq(e->checks[0].points, 1);
     ck_assert(!e->checks[0].hidden);
     ck_assert_int_eq(e->checks[1].type, LESSON_CHECK_NO_EXCEPTION);
@@ -150,11 +152,21 @@ END_TEST
 
 START_TEST(broken_pack_still_loads_the_rest)
 {
+    /* 02..07 are broken files; 08..10 load (their problems show when
+     * validate runs the programs) */
     LessonCourse *c = lesson_course_load(BAD);
-    ck_assert_uint_eq(c->nlessons, 1);
+    ck_assert_uint_eq(c->nlessons, 4);
     ck_assert_str_eq(c->lessons[0]->id, "good");
     ck_assert_int_eq(c->lessons[0]->number, 1);
+    ck_assert_str_eq(c->lessons[1]->id, "wrong-output");
+    ck_assert_int_eq(c->lessons[1]->number, 2);
     ck_assert_uint_eq(lesson_diags_errors(&c->diags), 9);
+    lesson_course_free(c);
+    /* a lesson folder given as the course: a course of one */
+    c = lesson_course_load(BAD "/01-good");
+    ck_assert_uint_eq(c->nlessons, 1);
+    ck_assert_uint_eq(c->diags.count, 0);
+    ck_assert_str_eq(c->lessons[0]->id, "good");
     lesson_course_free(c);
 }
 END_TEST

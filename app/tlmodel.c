@@ -258,6 +258,12 @@ bool tlmodel_add(TlModel *m, const TlEvent *e)
     return update_loop(m, t);
 }
 
+void tlmodel_advance(TlModel *m, double t)
+{
+    if (t > m->end)
+        m->end = t;
+}
+
 void tlmodel_finish(TlModel *m, double t)
 {
     if (t < m->end)

@@ -64,6 +64,9 @@ void tlmodel_reset(TlModel *m);
 /* Adds an event. Events come in time order (t never decreases). Returns
  * false when out of memory (the event is dropped). */
 bool tlmodel_add(TlModel *m, const TlEvent *e);
+/* The clock has reached t with no event (a live run between events): the
+ * open segments extend to it, so cells up to t are drawn. */
+void tlmodel_advance(TlModel *m, double t);
 /* Marks the end of the run at time t: open segments stop there. */
 void tlmodel_finish(TlModel *m, double t);
 

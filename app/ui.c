@@ -302,7 +302,7 @@ static void open_page(Ui *ui, int li, int pi)
     ui->prose_dirty = true;
     memset(ui->scroll, 0, sizeof ui->scroll);
     ui->out_follow = true;
-    ui->tv = (TlView){0, 10, true};
+    ui->tv = (TlView){0, 6, true};
     ui->answer = -1;
     ui->revealed = false;
     ui->hints = 0;
@@ -546,8 +546,6 @@ static char *page_markdown(const Ui *ui)
     buf_add(&b, "");
     if (!pg)
         return b.s;
-    if (pg->title && pg->title[0])
-        buf_addf(&b, "# %s\n\n", pg->title);
     if (pg->text)
         buf_add(&b, pg->text);
     switch (pg->kind) {
@@ -624,6 +622,8 @@ static char *page_markdown(const Ui *ui)
 static void ensure_prose(Ui *ui)
 {
     int w = ui->lay.prose.w - 4; /* border and a column of margin each side */
+    if (w > 96)
+        w = 96; /* long lines are hard to read; the rest stays margin */
     if (!ui->prose_dirty && ui->prose && w == ui->prose_width)
         return;
     prose_free(ui->prose);
@@ -836,7 +836,7 @@ static int draw_lanes(Ui *ui, UiCanvas *c, const UiRun *run, int y, int ymax, in
                 if (lane == 0 && st == TL_RUNNING && sw >= 2 && k == 0) {
                     char d[2] = {sw > 9 ? '+' : (char)('0' + sw), 0};
                     ui_canvas_put(c, y + used + k, x0 + i, 1, ROLE_TL_SWITCH, d);
-                } else if ((marks & TL_MARK_PRINT) && k == 0) {
+                } else if ((marks & TL_MARK_PRINT) && k == 0 && st < TL_DONE) {
                     ui_canvas_glyph(c, y + used + k, x0 + i, ROLE_TL_PRINT, GLYPH_PRINT);
                 } else {
                     ui_canvas_glyph(c, y + used + k, x0 + i, role, g);
@@ -927,7 +927,8 @@ static void draw_timeline(Ui *ui, UiCanvas *c)
     if (cx >= 0 && cx < ncells)
         ui_canvas_glyph(c, ay, x0 + cx, ROLE_TL_CURSOR, GLYPH_SCROLL_UP);
     char per[40];
-    snprintf(per, sizeof per, "%gs/col", dt);
+    snprintf(per, sizeof per, "%gs", dt);
+    ui_canvas_put(c, ay, r->x + 1, LABEL_W - 1, ROLE_DIM, "1 col =");
     ui_canvas_put(c, ay + 1, r->x + 1, LABEL_W - 1, ROLE_DIM, per);
     /* The legend, in the bottom border. */
     int lx = r->x + 2, ly = r->y + r->h - 1;
@@ -1228,12 +1229,31 @@ static bool ensure_run(Ui *ui)
     return true;
 }
 
+/* The zoom a run starts with: the page's stated run time fits the pane
+ * (else 0.1 s a column); following the run widens it if needed. */
+static void initial_view(Ui *ui)
+{
+    const LessonPage *pg = cur_page(ui);
+    double expect = 0;
+    if (pg && pg->kind == LESSON_PAGE_DEMO) {
+        expect = pg->demo.time_ns > 0 ? pg->demo.time_ns / 1e9 : 0;
+        if (ui->compare && pg->demo.compare_time_ns / 1e9 > expect)
+            expect = pg->demo.compare_time_ns / 1e9;
+    } else if (pg && pg->kind == LESSON_PAGE_QUESTION && pg->question.answer_ns > 0) {
+        expect = pg->question.answer_ns / 1e9;
+    }
+    int ncells = ui->lay.timeline.w > 0 ? ui->lay.timeline.w - 2 - LABEL_W : 60;
+    ui->tv = (TlView){0, 6, true};
+    if (expect > 0)
+        tlview_fit(&ui->tv, expect, ncells);
+}
+
 static void start_run(Ui *ui, double now)
 {
     if (!ensure_run(ui))
         return;
     ui->out_follow = true;
-    ui->tv = (TlView){0, 10, true};
+    initial_view(ui);
     ui_run_start(ui->run, now, ui->speed);
     if (ui->cmp)
         ui_run_start(ui->cmp, now, ui->speed);
@@ -1457,6 +1477,8 @@ static void do_action(Ui *ui, UiAction a, int key, double now)
     case ACT_PAUSE: toggle_pause(ui, now); break;
     case ACT_STEP:
         if (ensure_run(ui)) {
+            if (ui_run_state(ui->run) == UI_RUN_IDLE)
+                initial_view(ui);
             if (ui->cmp) {
                 ui_run_free(ui->cmp);
                 ui->cmp = NULL;

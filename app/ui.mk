@@ -10,15 +10,15 @@ UI_MODEL_SOURCES = \
 
 # ui_run_none.c stands in for ui_run.c until engine/lang has the
 # interpreter (interp_new and friends) to link against.
-UI_RUN_SOURCES = app/ui_run_none.c app/ui_run.h
+UI_RUN_SOURCES = app/ui_run.c app/ui_run.h
 # Likewise ui_code_plain.c for ui_code_lex.c until the lexer is in liblang.
-UI_CODE_HL = app/ui_code_plain.c
+UI_CODE_HL = app/ui_code_lex.c
 
 app_aiotutor_SOURCES += app/tutor.c \
 	$(UI_MODEL_SOURCES) $(UI_RUN_SOURCES) \
 	app/ui.c app/ui.h app/ui_code.c app/ui_code.h $(UI_CODE_HL) \
 	app/ui_curses.c app/ui_curses.h
-EXTRA_DIST += app/ui_run.c app/ui_code_lex.c
+EXTRA_DIST += app/ui_run_none.c app/ui_code_plain.c
 
 # Unit tests: the plain-C parts, no terminal needed.
 UI_TEST_LIBS = $(CHECK_LIBS) -lm
@@ -41,5 +41,10 @@ TESTS += tests/unit/check_tlmodel tests/unit/check_layout \
 	tests/unit/check_progress tests/unit/check_prose
 
 # End-to-end: the real binary driven in tmux (fails without tmux).
-TESTS += tests/e2e/tutor.sh
-EXTRA_DIST += tests/e2e/lib.sh tests/e2e/tutor.sh tests/e2e/fixtures
+TESTS += tests/e2e/tutor.sh tests/e2e/demo.sh
+EXTRA_DIST += tests/e2e/lib.sh tests/e2e/tutor.sh tests/e2e/demo.sh tests/e2e/fixtures
+
+# Theme files (--theme NAME finds NAME.theme here, installed or in the
+# source tree); the built-in ones are tables in app/theme.c.
+themedir = $(pkgdatadir)/themes
+dist_theme_DATA = assets/themes/solarized.theme assets/themes/amber.theme

@@ -273,7 +273,7 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
     ui_resize(ui, COLS, LINES);
 
     FILE *timing = opt->timing_file ? fopen(opt->timing_file, "w") : NULL;
-    bool first = true, dirty = true;
+    bool first = true, dirty = true, was_running = false;
     int status = 0;
     while (!ui_quit_requested(ui)) {
         if (got_signal) {
@@ -283,8 +283,9 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
         }
         double now = ui_curses_now();
         int wait = ui_tick(ui, now);
-        if (wait >= 0)
-            dirty = true; /* a program is running: its time moves */
+        if (wait >= 0 || was_running)
+            dirty = true; /* a program is running (or just ended): time moves */
+        was_running = wait >= 0;
         if (dirty) {
             double t0 = ui_curses_now();
             ui_draw(ui, &canvas);

@@ -45,6 +45,8 @@ struct UiRun {
     int nlines, clines;
     Pending out, err;
     int exit_status;
+    uint64_t hidden[16]; /* internal tasks not drawn (see hidden_task) */
+    int nhidden;
 };
 
 bool ui_run_available(void)
@@ -102,8 +104,28 @@ static double secs(int64_t ns)
     return (double)ns / 1e9;
 }
 
+/* asyncio.run's own shutdown steps (shutdown_asyncgens and the default
+ * executor) run as tasks too, in CPython as in the engine; they have no
+ * parent and are created after the loop has started, whereas the main
+ * task is created before its first iteration. They are not the student's
+ * tasks, so they get no lane. */
+static bool hidden_task(const UiRun *r, uint64_t id)
+{
+    for (int i = 0; i < r->nhidden; i++)
+        if (r->hidden[i] == id)
+            return true;
+    return false;
+}
+
 static void adapt(UiRun *r, const Trace *tr, const TraceEvent *e)
 {
+    if (e->kind == TRACE_TASK_CREATED && e->other == 0 && e->iter > 0) {
+        if (r->nhidden < (int)(sizeof r->hidden / sizeof r->hidden[0]))
+            r->hidden[r->nhidden++] = e->task;
+        return;
+    }
+    if (e->task && hidden_task(r, e->task))
+        return;
     TlEvent ev = {.t = secs(e->t_ns), .task = (int)e->task, .until = -1};
     char name[64];
     switch ((TraceKind)e->kind) {
@@ -260,6 +282,7 @@ static bool load(UiRun *r)
     tlmodel_reset(r->tl);
     clear_lines(r);
     r->trace_pos = 0;
+    r->nhidden = 0;
     r->exit_status = -1;
     r->shown = 0;
     InterpConfig cfg;
@@ -308,6 +331,7 @@ void ui_run_pause(UiRun *r, double now)
         return;
     r->base_v = vnow(r, now);
     r->shown = r->base_v;
+    tlmodel_advance(r->tl, r->shown);
     r->state = UI_RUN_PAUSED;
 }
 
@@ -345,6 +369,7 @@ int ui_run_tick(UiRun *r, double now)
             /* time.sleep pushed the loop's clock ahead: the loop is blocked
              * until real time catches up. */
             r->shown = v;
+            tlmodel_advance(r->tl, v);
             return 30;
         }
         InterpState st = interp_step(r->ip, INTERP_STEP_TASK);
@@ -365,6 +390,7 @@ int ui_run_tick(UiRun *r, double now)
                 continue;
             }
             r->shown = v;
+            tlmodel_advance(r->tl, v);
             /* Redraw often enough for the cursor to move smoothly, and
              * wake up exactly at the deadline. */
             double ms = (double)(dl - v_ns) / 1e6 / r->speed;
@@ -405,18 +431,18 @@ static void run_to_step(UiRun *r, int target)
         r->state = UI_RUN_PAUSED;
         double t = secs(interp_now(r->ip));
         r->base_v = r->shown = t;
+        tlmodel_advance(r->tl, t);
     }
 }
 
 bool ui_run_step(UiRun *r)
 {
-    if (r->state == UI_RUN_IDLE) {
+    /* Stepping a finished run starts it again, in step mode. */
+    if (r->state == UI_RUN_IDLE || r->state == UI_RUN_FINISHED) {
         if (!load(r))
             return false;
         r->state = UI_RUN_PAUSED;
     }
-    if (r->state == UI_RUN_FINISHED)
-        return false;
     if (r->state == UI_RUN_LIVE) {
         r->state = UI_RUN_PAUSED;
     }

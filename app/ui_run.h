@@ -57,6 +57,7 @@ double ui_run_speed(const UiRun *r);
 int ui_run_tick(UiRun *r, double now);
 
 /* Step mode: runs one task step (from a resume to the next suspension),
+ * starting the program again (in step mode) when it has finished,
  * moving the clock to the next timer when only timers are left. Starts the
  * program if needed; pauses a live run. False when finished. */
 bool ui_run_step(UiRun *r);

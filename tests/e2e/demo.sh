@@ -1,0 +1,56 @@
+#!/bin/sh
+# End-to-end: a demo runs live in the tutor and the timeline shows a lane
+# per task; step forward and back; the loop-internals panel; a blocking
+# time.sleep stops the whole loop.
+. "${srcdir:-.}/tests/e2e/lib.sh"
+
+start 110 34 -- --lessons "$FIXTURES" --lesson 1
+expect "started" 'q Quit'
+keys n
+expect "demo page" 'page 2/4: Gather'
+keys r
+expect "live run: the loop lane" '^.loop '
+for t in 1 2 3 4; do
+    expect "lane Task-$t appears" "^.Task-$t "
+done
+expect "the run finishes" 'timeline +finished +t=1\.000s' 5
+expect "output with virtual time and task" '1\.000s Task-2 +func 1'
+expect "output of main last" '1\.000s Task-1 +\[None, None, None\]'
+if screen | grep -q 'Task-5'; then fail "asyncio.run's internal tasks get no lane"; else pass "asyncio.run's internal tasks get no lane"; fi
+
+# Step mode: forward twice, back once (a deterministic replay).
+keys s
+expect "step 1" 'timeline +paused .* step 1 '
+keys s
+expect "step 2" 'timeline +paused .* step 2 '
+keys s
+expect "step 3" 'timeline +paused .* step 3 '
+keys b
+expect "step back to 2" 'timeline +paused .* step 2 '
+keys i
+expect "loop internals panel" 'loop internals'
+expect "ready queue listed" 'ready queue:'
+expect "Task-3 and Task-4 ready at step 2" 'Task-3'
+keys Space
+expect "resume runs to the end" 'timeline +finished' 5
+
+# Pause and resume a live run.
+keys r
+expect "restarted" 'timeline +running'
+keys Space
+expect "paused" 'timeline +paused'
+keys Space
+expect "finished after resume" 'timeline +finished' 5
+
+# time.sleep in a coroutine: the loop lane shows it blocked.
+keys t
+keys Down
+keys Enter
+expect "lesson 2" 'Lesson 2/2'
+keys r
+expect "blocked loop drawn" "^.loop +$(printf '\342\226\223')+" 3
+expect "blocking run finishes" 'timeline +finished +t=1\.000s' 5
+expect "the tick printed before the block" '0\.000s Task-2 +tick'
+keys q
+expect_exited 0
+finish

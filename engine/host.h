@@ -29,6 +29,7 @@
 #include "engine/mem.h"
 
 typedef struct Future Future;
+typedef struct Task Task;
 
 typedef struct HostOps {
     /* Reference counting of host values (results, exceptions, messages). */
@@ -54,6 +55,10 @@ typedef struct HostOps {
      * the engine cannot allocate what an await needs. When NULL the engine
      * raises CancelledError instead. */
     void *(*memory_error)(void *ctx);
+    /* Optional: called by task_new for every task, including the ones the
+     * engine creates itself (wait_for wraps its awaitable in a task), so the
+     * host can map a Task to its coroutine object (reprs, code). */
+    void (*task_created)(void *ctx, Task *t);
 } HostOps;
 
 typedef struct HostRec HostRec; /* default-ops allocations, freed by host_fini */

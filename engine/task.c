@@ -83,6 +83,8 @@ Task *task_new(Loop *L, Coro coro, const char *name)
     link_pending(L, t);
     if (L->trace)
         trace_created(L, t);
+    if (h->ops->task_created)
+        h->ops->task_created(h->ctx, t);
     return t;
 }
 

@@ -326,7 +326,33 @@ START_TEST(test_loop_free_with_pending)
 }
 END_TEST
 
-ENGINE_SUITE_MAIN("task", test_name_counter_across_loops, test_steps_and_result,
+/* HostOps.task_created sees the tasks the engine makes (wait_for's). */
+static int g_created;
+static void on_created(void *ctx, Task *t)
+{
+    g_created++;
+    ck_assert_ptr_nonnull(task_coro(t).vt);
+}
+
+START_TEST(test_task_created_hook)
+{
+    TWorld w;
+    tw_init(&w);
+    HostOps ops = *host_default_ops();
+    ops.task_created = on_created;
+    w.host.ops = &ops;
+    static const TStep p[] = {S_END};
+    Coro wf = nco_wait_for(w.loop, (NcoAwaitable){.coro = tco(&w, p)}, LOOP_NS_PER_SEC);
+    Task *t = task_new(w.loop, wf, NULL);
+    loop_run_forever(w.loop);
+    ck_assert_int_eq(g_created, 2);
+    ck_assert_int_eq(future_state(task_future(t)), FUTURE_RESULT);
+    task_release(t);
+    tw_fini(&w);
+}
+END_TEST
+
+ENGINE_SUITE_MAIN("task", test_task_created_hook, test_name_counter_across_loops, test_steps_and_result,
                   test_await_task_hop, test_sleep0_ping_pong, test_cancel_before_first_step,
                   test_cancel_while_sleeping, test_swallow_and_uncancel,
                   test_self_cancel_loses_result, test_cancel_outer_cancels_inner, test_exception,

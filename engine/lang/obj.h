@@ -108,6 +108,8 @@ struct ObjType {
     /* bool(o) is len(o) != 0 when len is set, else true. */
     const MethodDef *methods; /* NULL-terminated, looked up by name */
     bool unhashable;          /* dict keys refuse it: "unhashable type: 'NAME'" */
+    int builtin_class;        /* internal: ClassId + 1 for the kinds of obj*.c;
+                               * leave 0 (the Rt then makes a class named `name`) */
 };
 
 /* A fresh object of `size` bytes (>= sizeof(Obj)) of kind `type`, zeroed,
@@ -196,6 +198,7 @@ struct Class {
     Str *name;              /* __name__ */
     Str *module;            /* "builtins" is not shown in the repr */
     Class *base;            /* NULL only for object */
+    Class *base2;           /* a second base (ExceptionGroup's Exception), or NULL */
     const ObjType *inst;    /* kind of the instances, NULL for exceptions/inline kinds */
     NativeFn ctor;          /* NULL: "cannot create 'NAME' instances" */
     bool is_exc;            /* an exception class (BaseException or below) */
@@ -584,18 +587,18 @@ bool dict_next(const Dict *d, size_t *pos, Value *key, Value *value);
 /* ------------------------------------------------------------------------
  * range and slice objects (obj_list.c).
  */
-typedef struct Range {
+typedef struct RangeObj {
     Obj hdr;
     int64_t start, stop, step; /* step != 0 */
     int64_t len;
-} Range;
+} RangeObj;
 typedef struct Slice {
     Obj hdr;
     Value start, stop, step; /* VAL_NONE when omitted */
 } Slice;
 extern const ObjType obj_range_type;
 extern const ObjType obj_slice_type;
-RtStatus range_new(Rt *rt, int64_t start, int64_t stop, int64_t step, Value *out);
+RtStatus range_obj_new(Rt *rt, int64_t start, int64_t stop, int64_t step, Value *out);
 RtStatus slice_new(Rt *rt, Value start, Value stop, Value step, Value *out);
 
 /* ------------------------------------------------------------------------

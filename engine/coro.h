@@ -77,8 +77,7 @@ static inline CoroStatus coro_resume(Coro c, Task *task, CoroIn how, void *in, v
 
 static inline void coro_drop(Coro c)
 {
-    if (c.vt && c.vt->drop)
-        c.vt->drop(c.self);
+    if (c.vt && c.vt->drop) c.vt->drop(c.self);
 }
 
 static inline int coro_ok(Coro c)

@@ -20,16 +20,14 @@ void future_init(Future *f, Loop *L, FutureKind kind)
     f->label = "future";
     f->prev = NULL;
     f->next = L->futs;
-    if (L->futs)
-        L->futs->prev = f;
+    if (L->futs) L->futs->prev = f;
     L->futs = f;
 }
 
 Future *future_new(Loop *L)
 {
     Future *f = mem_calloc(L->mem, sizeof *f);
-    if (f)
-        future_init(f, L, FUTURE_PLAIN);
+    if (f) future_init(f, L, FUTURE_PLAIN);
     return f;
 }
 
@@ -45,25 +43,20 @@ static Host *detached_host(const Future *f);
 static size_t future_size(const Future *f)
 {
     switch ((FutureKind)f->kind) {
-    case FUTURE_TASK:
-        return sizeof(Task);
-    case FUTURE_GATHER:
-        return sizeof(Gather);
-    default:
-        return sizeof(Future);
+    case FUTURE_TASK: return sizeof(Task);
+    case FUTURE_GATHER: return sizeof(Gather);
+    default: return sizeof(Future);
     }
 }
 
 void future_release(Future *f)
 {
-    if (!f || --f->refs > 0)
-        return;
+    if (!f || --f->refs > 0) return;
     Host *h = fhost(f, detached_host(f));
     if (f->log_exc && h->ops->unretrieved) {
         f->refs = 1; /* the hook may look at it */
         h->ops->unretrieved(h->ctx, f);
-        if (--f->refs > 0)
-            return;
+        if (--f->refs > 0) return;
     }
     if (f->kind == FUTURE_TASK)
         task_fini((Task *)f, h);
@@ -71,16 +64,14 @@ void future_release(Future *f)
         nco_gather_fini((Gather *)f, h);
     host_release(h, f->value);
     host_release(h, f->cancel_msg);
-    if (f->cbs)
-        mem_free(h->mem, f->cbs, f->capcb * sizeof *f->cbs);
+    if (f->cbs) mem_free(h->mem, f->cbs, f->capcb * sizeof *f->cbs);
     if (f->loop) {
         Loop *L = f->loop;
         if (f->prev)
             f->prev->next = f->next;
         else
             L->futs = f->next;
-        if (f->next)
-            f->next->prev = f->prev;
+        if (f->next) f->next->prev = f->prev;
     }
     mem_free(h->mem, f, future_size(f));
 }
@@ -121,8 +112,7 @@ static void schedule_callbacks(Future *f)
     Loop *L = f->loop;
     uint32_t n = f->ncb;
     f->ncb = 0;
-    if (!L)
-        return;
+    if (!L) return;
     for (uint32_t i = 0; i < n; i++) {
         FutureCb cb = *cb_at(f, i);
         f->refs++;
@@ -137,8 +127,7 @@ static void schedule_callbacks(Future *f)
 
 int future_set_result(Future *f, void *v)
 {
-    if (f->state != FUTURE_PENDING)
-        return -1;
+    if (f->state != FUTURE_PENDING) return -1;
     Host *h = fhost(f, detached_host(f));
     host_retain(h, v);
     f->value = v;
@@ -149,8 +138,7 @@ int future_set_result(Future *f, void *v)
 
 int future_set_exception(Future *f, void *exc)
 {
-    if (f->state != FUTURE_PENDING)
-        return -1;
+    if (f->state != FUTURE_PENDING) return -1;
     Host *h = fhost(f, detached_host(f));
     host_retain(h, exc);
     f->value = exc;
@@ -162,8 +150,7 @@ int future_set_exception(Future *f, void *exc)
 
 bool future_cancel_base(Future *f, void *msg)
 {
-    if (f->state != FUTURE_PENDING)
-        return false;
+    if (f->state != FUTURE_PENDING) return false;
     Host *h = fhost(f, detached_host(f));
     host_retain(h, msg);
     host_release(h, f->cancel_msg);
@@ -176,12 +163,9 @@ bool future_cancel_base(Future *f, void *msg)
 bool future_cancel(Future *f, void *msg)
 {
     switch ((FutureKind)f->kind) {
-    case FUTURE_TASK:
-        return task_cancel((Task *)f, msg);
-    case FUTURE_GATHER:
-        return nco_gather_cancel((Gather *)f, msg);
-    default:
-        return future_cancel_base(f, msg);
+    case FUTURE_TASK: return task_cancel((Task *)f, msg);
+    case FUTURE_GATHER: return nco_gather_cancel((Gather *)f, msg);
+    default: return future_cancel_base(f, msg);
     }
 }
 
@@ -192,8 +176,7 @@ void *future_result(const Future *f)
 
 void *future_exception(Future *f)
 {
-    if (f->state != FUTURE_EXCEPTION)
-        return NULL;
+    if (f->state != FUTURE_EXCEPTION) return NULL;
     f->log_exc = 0;
     return f->value;
 }
@@ -212,8 +195,7 @@ void *future_make_cancelled_error(Future *f)
 
 void *future_take_error(Future *f)
 {
-    if (f->state == FUTURE_CANCELLED)
-        return future_make_cancelled_error(f);
+    if (f->state == FUTURE_CANCELLED) return future_make_cancelled_error(f);
     if (f->state == FUTURE_EXCEPTION) {
         Host *h = fhost(f, detached_host(f));
         f->log_exc = 0;
@@ -235,8 +217,7 @@ bool future_exception_unretrieved(const Future *f)
 
 int future_add_callback(Future *f, LoopFn fn, void *data)
 {
-    if (!f->loop)
-        return 0; /* detached: nothing will ever run */
+    if (!f->loop) return 0; /* detached: nothing will ever run */
     if (f->state != FUTURE_PENDING) {
         f->refs++;
         if (loop_enqueue(f->loop, fn, data, f, f) < 0) {
@@ -251,8 +232,7 @@ int future_add_callback(Future *f, LoopFn fn, void *data)
         Host *h = fhost(f, detached_host(f));
         uint32_t ncap = f->capcb ? f->capcb * 2 : 4;
         FutureCb *n = mem_realloc(h->mem, f->cbs, f->capcb * sizeof *n, ncap * sizeof *n);
-        if (!n)
-            return -1;
+        if (!n) return -1;
         f->cbs = n;
         f->capcb = ncap;
     }
@@ -330,7 +310,6 @@ void future_detach(Future *f)
 
 void *future_nomem_error(Host *h)
 {
-    if (h->ops->memory_error)
-        return h->ops->memory_error(h->ctx);
+    if (h->ops->memory_error) return h->ops->memory_error(h->ctx);
     return h->ops->cancelled_error(h->ctx, NULL, false);
 }

@@ -15,32 +15,41 @@ struct HostRec {
 static void *rec_alloc(Host *h, size_t size)
 {
     HostRec *r = mem_calloc(h->mem, sizeof(HostRec) + size);
-    if (!r)
-        return NULL;
+    if (!r) return NULL;
     r->size = sizeof(HostRec) + size;
     r->next = h->recs;
     h->recs = r;
     return r + 1;
 }
 
-static void def_noop(void *ctx, void *v)
-{
-}
+static void def_noop(void *ctx, void *v) {}
+
+/* When the Mem cap refuses a new record, the defaults fall back to these
+ * immutable ones (never written: retain/release do nothing, and only fresh
+ * records get a cause) so that an exception is never NULL. */
+static const HostExc oom_cancelled = {.kind = HOST_EXC_CANCELLED};
+static const HostExc oom_timeout = {.kind = HOST_EXC_TIMEOUT};
+static const HostExc oom_memory = {.kind = HOST_EXC_ERROR, .msg = "MemoryError"};
 
 static void *def_cancelled(void *ctx, void *msg, bool empty_if_none)
 {
     HostExc *e = host_exc_new(ctx, HOST_EXC_CANCELLED, msg);
-    if (e && !msg && empty_if_none)
-        e->empty_msg = true;
+    if (!e) return (void *)&oom_cancelled;
+    if (!msg && empty_if_none) e->empty_msg = true;
     return e;
 }
 
 static void *def_timeout(void *ctx, void *cause)
 {
     HostExc *e = host_exc_new(ctx, HOST_EXC_TIMEOUT, NULL);
-    if (e)
-        e->cause = cause;
+    if (!e) return (void *)&oom_timeout;
+    e->cause = cause;
     return e;
+}
+
+static void *def_memory(void *ctx)
+{
+    return (void *)&oom_memory;
 }
 
 static bool def_is_cancelled(void *ctx, void *exc)
@@ -52,12 +61,10 @@ static void *def_list(void *ctx, void *const *items, size_t n)
 {
     Host *h = ctx;
     HostList *l = rec_alloc(h, sizeof(HostList) + n * sizeof(void *));
-    if (!l)
-        return NULL;
+    if (!l) return NULL;
     l->n = n;
     l->items = (void **)(l + 1);
-    if (n)
-        memcpy(l->items, items, n * sizeof(void *));
+    if (n) memcpy(l->items, items, n * sizeof(void *));
     return l;
 }
 
@@ -85,6 +92,7 @@ static const HostOps default_ops = {
     .is_cancelled_error = def_is_cancelled,
     .list_new = def_list,
     .repr = def_repr,
+    .memory_error = def_memory,
 };
 
 const HostOps *host_default_ops(void)

@@ -11,7 +11,10 @@
  * see asyncio-semantics.md §1, §3), the task id counter used by the trace and
  * the virtual monotonic clock, which a new loop continues from.
  *
- * A value of NULL means None and is never passed to retain/release.
+ * A value of NULL means None and is never passed to retain/release. The ops
+ * that make exceptions (cancelled_error, timeout_error, memory_error) must
+ * not return NULL, even when memory runs out (fall back to a preallocated
+ * instance).
  *
  * Default operations (ops == NULL) exist for pure-C use and tests: values are
  * integers cast to pointers (host_int/host_to_int), retain/release do nothing,
@@ -51,9 +54,9 @@ typedef struct HostOps {
     /* Optional: called when a future that holds an exception nobody
      * retrieved is freed ("exception was never retrieved", §9). */
     void (*unretrieved)(void *ctx, Future *f);
-    /* Optional: new reference to MemoryError(), raised into a coroutine when
-     * the engine cannot allocate what an await needs. When NULL the engine
-     * raises CancelledError instead. */
+    /* Optional: new reference to MemoryError() (preallocated: it must not
+     * fail), raised into a coroutine when the engine cannot allocate what an
+     * await needs. When NULL the engine raises CancelledError instead. */
     void *(*memory_error)(void *ctx);
     /* Optional: called by task_new for every task, including the ones the
      * engine creates itself (wait_for wraps its awaitable in a task), so the
@@ -64,12 +67,12 @@ typedef struct HostOps {
 typedef struct HostRec HostRec; /* default-ops allocations, freed by host_fini */
 
 typedef struct Host {
-    Mem *mem;              /* every engine allocation goes here */
-    const HostOps *ops;    /* never NULL after host_init */
-    void *ctx;             /* first argument of every op */
-    uint64_t task_names;   /* last N handed out as Task-N (0: none yet) */
-    uint64_t task_ids;     /* last task id handed out (trace key, never 0) */
-    int64_t now_ns;        /* virtual monotonic time, carried between loops */
+    Mem *mem;            /* every engine allocation goes here */
+    const HostOps *ops;  /* never NULL after host_init */
+    void *ctx;           /* first argument of every op */
+    uint64_t task_names; /* last N handed out as Task-N (0: none yet) */
+    uint64_t task_ids;   /* last task id handed out (trace key, never 0) */
+    int64_t now_ns;      /* virtual monotonic time, carried between loops */
     HostRec *recs;
 } Host;
 
@@ -80,13 +83,11 @@ void host_fini(Host *h); /* frees default-ops records; loops must be freed first
 /* Shorthands the engine uses. */
 static inline void host_retain(Host *h, void *v)
 {
-    if (v)
-        h->ops->retain(h->ctx, v);
+    if (v) h->ops->retain(h->ctx, v);
 }
 static inline void host_release(Host *h, void *v)
 {
-    if (v)
-        h->ops->release(h->ctx, v);
+    if (v) h->ops->release(h->ctx, v);
 }
 static inline bool host_is_cancelled(Host *h, void *exc)
 {
@@ -102,10 +103,10 @@ typedef enum HostExcKind {
 
 typedef struct HostExc {
     HostExcKind kind;
-    const char *msg;        /* static string or NULL */
-    bool empty_msg;         /* CancelledError('') */
-    struct HostExc *cause;  /* __cause__ */
-    intptr_t code;          /* free for tests */
+    const char *msg;       /* static string or NULL */
+    bool empty_msg;        /* CancelledError('') */
+    struct HostExc *cause; /* __cause__ */
+    intptr_t code;         /* free for tests */
 } HostExc;
 
 typedef struct HostList {
@@ -114,8 +115,14 @@ typedef struct HostList {
 } HostList;
 
 const HostOps *host_default_ops(void);
-static inline void *host_int(intptr_t n) { return (void *)n; }
-static inline intptr_t host_to_int(const void *v) { return (intptr_t)v; }
+static inline void *host_int(intptr_t n)
+{
+    return (void *)n;
+}
+static inline intptr_t host_to_int(const void *v)
+{
+    return (intptr_t)v;
+}
 /* Default ops only: a new exception record (kept until host_fini). */
 HostExc *host_exc_new(Host *h, HostExcKind kind, const char *msg);
 

@@ -31,34 +31,34 @@ struct Future {
     uint8_t log_exc;          /* holds an exception nobody retrieved */
     uint8_t cancel_requested; /* gather: cancel() accepted by a child */
     Loop *loop;
-    Future *prev, *next;      /* the loop's all-futures list */
+    Future *prev, *next; /* the loop's all-futures list */
     void *value;
-    void *cancel_msg;     /* Future._cancel_message (tasks: also the pending one) */
+    void *cancel_msg; /* Future._cancel_message (tasks: also the pending one) */
     const char *label;
     void *host;
-    FutureCb cb0;         /* first callback inline: most futures have one waiter */
-    FutureCb *cbs;        /* callbacks 2.. */
-    uint32_t ncb, capcb;  /* ncb counts cb0 too; capcb is the size of cbs */
+    FutureCb cb0;        /* first callback inline: most futures have one waiter */
+    FutureCb *cbs;       /* callbacks 2.. */
+    uint32_t ncb, capcb; /* ncb counts cb0 too; capcb is the size of cbs */
 };
 
 struct Task {
     Future fut;
-    Coro coro;            /* vt NULL once finished and dropped */
-    Task *prev, *next;    /* the loop's pending tasks, creation order */
-    Future *fut_waiter;   /* referenced */
+    Coro coro;          /* vt NULL once finished and dropped */
+    Task *prev, *next;  /* the loop's pending tasks, creation order */
+    Future *fut_waiter; /* referenced */
     uint64_t id, name_num, parent;
-    char *name;           /* NULL: "Task-<name_num>" */
-    void *cancelled_exc;  /* the CancelledError the coroutine raised, handed out once */
+    char *name;          /* NULL: "Task-<name_num>" */
+    void *cancelled_exc; /* the CancelledError the coroutine raised, handed out once */
     int32_t cancelling;
     uint8_t must_cancel, started;
 };
 
 typedef struct Gather {
     Future fut;
-    Future **children;    /* referenced, argument order, duplicates kept */
+    Future **children; /* referenced, argument order, duplicates kept */
     size_t n, nfuts, nfinished;
     bool return_exceptions;
-    bool self_ref;        /* holds a reference on itself until every child reported */
+    bool self_ref; /* holds a reference on itself until every child reported */
 } Gather;
 
 typedef struct ReadyItem {
@@ -76,7 +76,7 @@ struct LoopTimer {
     LoopFn fn;
     void *data;
     void *arg;
-    uint32_t idx;   /* position in the heap while IN_HEAP */
+    uint32_t idx; /* position in the heap while IN_HEAP */
     uint8_t state;
     LoopTimer *free_next;
 };
@@ -116,8 +116,7 @@ int loop_enqueue_slow(Loop *loop, LoopFn fn, void *data, void *arg, Future *hold
  * hence inline). 0, or -1 on ENOMEM (loop->nomem is then set). */
 static inline int loop_enqueue(Loop *L, LoopFn fn, void *data, void *arg, Future *hold)
 {
-    if (__builtin_expect(L->count == L->cap, 0))
-        return loop_enqueue_slow(L, fn, data, arg, hold);
+    if (__builtin_expect(L->count == L->cap, 0)) return loop_enqueue_slow(L, fn, data, arg, hold);
     ReadyItem *it = &L->ring[(L->head + L->count) & (L->cap - 1)];
     it->fn = fn;
     it->data = data;
@@ -128,10 +127,9 @@ static inline int loop_enqueue(Loop *L, LoopFn fn, void *data, void *arg, Future
 }
 void loop_trace_event(Loop *loop, TraceKind kind, uint64_t task, uint64_t other, TraceWhy why,
                       int64_t t2, const char *text, size_t len);
-#define LOOP_TRACE(L, ...)                                                                  \
-    do {                                                                                   \
-        if (__builtin_expect((L)->trace != NULL, 0))                                       \
-            loop_trace_event((L), __VA_ARGS__);                                            \
+#define LOOP_TRACE(L, ...)                                                                         \
+    do {                                                                                           \
+        if (__builtin_expect((L)->trace != NULL, 0)) loop_trace_event((L), __VA_ARGS__);           \
     } while (0)
 
 /* future.c */
@@ -148,7 +146,7 @@ void *future_nomem_error(Host *h);
 /* task.c */
 void task_wakeup_cb(Loop *loop, void *data, void *arg);
 void task_fini(Task *t, Host *h); /* kind-specific part of freeing */
-void task_detach(Task *t); /* loop_free: drop the coroutine and the waiter */
+void task_detach(Task *t);        /* loop_free: drop the coroutine and the waiter */
 
 /* nco.c */
 bool nco_gather_cancel(Gather *g, void *msg);

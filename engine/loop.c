@@ -20,30 +20,24 @@ static int64_t mono_ns(void)
 
 int64_t loop_ns_from_seconds(double s)
 {
-    if (!(s == s))
-        return 0;
-    if (s >= 9.2e9)
-        return INT64_MAX / 2;
-    if (s <= -9.2e9)
-        return -(INT64_MAX / 2);
+    if (!(s == s)) return 0;
+    if (s >= 9.2e9) return INT64_MAX / 2;
+    if (s <= -9.2e9) return -(INT64_MAX / 2);
     return (int64_t)llround(s * 1e9);
 }
 
 int64_t loop_time(Loop *L)
 {
-    if (L->clock != LOOP_CLOCK_REAL)
-        return L->now;
+    if (L->clock != LOOP_CLOCK_REAL) return L->now;
     int64_t m = mono_ns();
-    if (m <= L->real_base)
-        return L->now; /* holding after loop_block_for */
+    if (m <= L->real_base) return L->now; /* holding after loop_block_for */
     return L->now + (int64_t)((double)(m - L->real_base) * L->speed);
 }
 
 /* Virtual/stepped: move the clock forward to t (never back). */
 static void set_now(Loop *L, int64_t t)
 {
-    if (t > L->now)
-        L->now = t;
+    if (t > L->now) L->now = t;
     L->busy_debt = 0;
 }
 
@@ -74,8 +68,7 @@ void loop_set_busy_ns(Loop *L, int64_t busy_ns)
 
 void loop_advance(Loop *L, int64_t ns)
 {
-    if (ns <= 0)
-        return;
+    if (ns <= 0) return;
     if (L->clock == LOOP_CLOCK_REAL)
         L->now += ns;
     else
@@ -84,8 +77,7 @@ void loop_advance(Loop *L, int64_t ns)
 
 void loop_block_for(Loop *L, int64_t ns)
 {
-    if (ns < 0)
-        ns = 0;
+    if (ns < 0) ns = 0;
     int64_t t0 = loop_time(L);
     int64_t t1 = t0 + ns;
     if (L->clock == LOOP_CLOCK_REAL) {
@@ -108,8 +100,7 @@ static int ring_grow(Loop *L)
 {
     size_t ncap = L->cap ? L->cap * 2 : 64;
     ReadyItem *n = mem_alloc(L->mem, ncap * sizeof *n);
-    if (!n)
-        return -1;
+    if (!n) return -1;
     for (size_t i = 0; i < L->count; i++)
         n[i] = L->ring[(L->head + i) & (L->cap - 1)];
     mem_free(L->mem, L->ring, L->cap * sizeof *n);
@@ -144,8 +135,7 @@ static void run_one(Loop *L)
     L->running = true;
     it.fn(L, it.data, it.arg);
     L->running = false;
-    if (it.hold)
-        future_release(it.hold);
+    if (it.hold) future_release(it.hold);
 }
 
 /* ---------------------------------------------------------------- timers */
@@ -166,8 +156,7 @@ static void heap_up(Loop *L, size_t i)
     LoopTimer *t = L->heap[i];
     while (i > 0) {
         size_t p = (i - 1) / 2;
-        if (!timer_less(t, L->heap[p]))
-            break;
+        if (!timer_less(t, L->heap[p])) break;
         heap_set(L, i, L->heap[p]);
         i = p;
     }
@@ -180,12 +169,9 @@ static void heap_down(Loop *L, size_t i)
     size_t n = L->nheap;
     for (;;) {
         size_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && timer_less(L->heap[c + 1], L->heap[c]))
-            c++;
-        if (!timer_less(L->heap[c], t))
-            break;
+        if (c >= n) break;
+        if (c + 1 < n && timer_less(L->heap[c + 1], L->heap[c])) c++;
+        if (!timer_less(L->heap[c], t)) break;
         heap_set(L, i, L->heap[c]);
         i = c;
     }
@@ -195,8 +181,7 @@ static void heap_down(Loop *L, size_t i)
 static void heap_remove(Loop *L, size_t i)
 {
     L->nheap--;
-    if (i == L->nheap)
-        return;
+    if (i == L->nheap) return;
     heap_set(L, i, L->heap[L->nheap]);
     heap_down(L, i);
     heap_up(L, L->heap[i]->idx == i ? i : L->heap[i]->idx);
@@ -214,8 +199,7 @@ LoopTimer *loop_call_at(Loop *L, int64_t when, LoopFn fn, void *data, void *arg)
     if (L->nheap == L->capheap) {
         size_t ncap = L->capheap ? L->capheap * 2 : 64;
         LoopTimer **n = mem_realloc(L->mem, L->heap, L->capheap * sizeof *n, ncap * sizeof *n);
-        if (!n)
-            return NULL;
+        if (!n) return NULL;
         L->heap = n;
         L->capheap = ncap;
     }
@@ -250,8 +234,7 @@ int64_t loop_timer_when(const LoopTimer *t)
 
 void loop_timer_cancel(Loop *L, LoopTimer *t)
 {
-    if (!t)
-        return;
+    if (!t) return;
     if (t->state == TIMER_IN_HEAP) {
         heap_remove(L, t->idx);
         timer_free(L, t);
@@ -268,8 +251,7 @@ static void timer_run(Loop *L, void *data, void *arg)
     LoopFn fn = t->fn;
     void *d = t->data, *a = t->arg;
     timer_free(L, t);
-    if (live)
-        fn(L, d, a);
+    if (live) fn(L, d, a);
 }
 
 /* ---------------------------------------------------------------- lifetime */
@@ -277,8 +259,7 @@ static void timer_run(Loop *L, void *data, void *arg)
 Loop *loop_new(Host *host)
 {
     Loop *L = mem_calloc(host->mem, sizeof *L);
-    if (!L)
-        return NULL;
+    if (!L) return NULL;
     L->host = host;
     L->mem = host->mem;
     L->clock = LOOP_CLOCK_VIRTUAL;
@@ -294,8 +275,7 @@ Loop *loop_new(Host *host)
 
 void loop_free(Loop *L)
 {
-    if (!L)
-        return;
+    if (!L) return;
     L->host->now_ns = loop_time(L);
     /* Queued callbacks are dropped; due timers among them go back to the
      * free list with the others. */
@@ -303,10 +283,8 @@ void loop_free(Loop *L)
         ReadyItem it = L->ring[L->head];
         L->head = (L->head + 1) & (L->cap - 1);
         L->count--;
-        if (it.fn == timer_run)
-            timer_free(L, it.data);
-        if (it.hold)
-            future_release(it.hold);
+        if (it.fn == timer_run) timer_free(L, it.data);
+        if (it.hold) future_release(it.hold);
     }
     L->batch_left = 0;
     /* Break every tie from futures to the loop: pin them all first so that
@@ -365,29 +343,23 @@ enum { PREP_GO = -1 };
  * clock). Returns PREP_GO or a LoopStatus. */
 static int prepare(Loop *L, int64_t limit)
 {
-    if (L->stopping)
-        return PREP_GO;
+    if (L->stopping) return PREP_GO;
     switch (L->clock) {
     case LOOP_CLOCK_VIRTUAL:
         if (L->count) {
             if (L->busy_ns && L->nheap) { /* the busy charge, loop.h */
                 L->busy_debt += L->busy_ns;
-                if (L->now + L->busy_debt >= L->heap[0]->when)
-                    set_now(L, L->heap[0]->when);
+                if (L->now + L->busy_debt >= L->heap[0]->when) set_now(L, L->heap[0]->when);
             }
             return PREP_GO;
         }
-        if (!L->nheap)
-            return LOOP_IDLE;
-        if (L->heap[0]->when > limit)
-            return LOOP_WAITING;
+        if (!L->nheap) return LOOP_IDLE;
+        if (L->heap[0]->when > limit) return LOOP_WAITING;
         set_now(L, L->heap[0]->when);
         return PREP_GO;
     case LOOP_CLOCK_STEPPED:
-        if (L->count)
-            return PREP_GO;
-        if (!L->nheap)
-            return LOOP_IDLE;
+        if (L->count) return PREP_GO;
+        if (!L->nheap) return LOOP_IDLE;
         return L->heap[0]->when <= L->now ? PREP_GO : LOOP_WAITING;
     case LOOP_CLOCK_REAL:
         for (;;) {
@@ -396,23 +368,17 @@ static int prepare(Loop *L, int64_t limit)
             if (m < L->real_base) {
                 wait_real = L->real_base - m; /* blocked by loop_block_for */
             } else {
-                if (L->count)
-                    return PREP_GO;
-                if (!L->nheap)
-                    return LOOP_IDLE;
+                if (L->count) return PREP_GO;
+                if (!L->nheap) return LOOP_IDLE;
                 int64_t now = loop_time(L);
                 int64_t when = L->heap[0]->when;
-                if (when <= now)
-                    return PREP_GO;
-                if (now >= limit)
-                    return LOOP_WAITING;
-                if (L->speed <= 0)
-                    return LOOP_WAITING; /* paused: only the host can help */
+                if (when <= now) return PREP_GO;
+                if (now >= limit) return LOOP_WAITING;
+                if (L->speed <= 0) return LOOP_WAITING; /* paused: only the host can help */
                 int64_t until = when < limit ? when : limit;
                 wait_real = (int64_t)ceil((double)(until - now) / L->speed);
             }
-            if (L->no_block)
-                return LOOP_WAITING;
+            if (L->no_block) return LOOP_WAITING;
             int ms = (int)((wait_real + 999999) / 1000000);
             poll(NULL, 0, ms > 0 ? ms : 1);
         }
@@ -459,8 +425,7 @@ static LoopStatus once(Loop *L, int64_t limit)
 {
     if (L->batch_left == 0) {
         int p = prepare(L, limit);
-        if (p != PREP_GO)
-            return (LoopStatus)p;
+        if (p != PREP_GO) return (LoopStatus)p;
         start_iteration(L);
     }
     while (L->batch_left)
@@ -479,17 +444,13 @@ LoopStatus loop_run_step(Loop *L)
     for (;;) {
         if (L->batch_left == 0) {
             int p = prepare(L, INT64_MAX);
-            if (p != PREP_GO)
-                return (LoopStatus)p;
+            if (p != PREP_GO) return (LoopStatus)p;
             start_iteration(L);
         }
-        if (L->batch_left)
-            run_one(L);
+        if (L->batch_left) run_one(L);
         LoopStatus st = end_check(L);
-        if (st != LOOP_RAN)
-            return st;
-        if (L->steps != s0)
-            return LOOP_RAN;
+        if (st != LOOP_RAN) return st;
+        if (L->steps != s0) return LOOP_RAN;
     }
 }
 
@@ -497,13 +458,10 @@ LoopStatus loop_run_until(Loop *L, int64_t t)
 {
     if (L->clock == LOOP_CLOCK_REAL) {
         for (;;) {
-            if (L->batch_left == 0 && loop_time(L) >= t)
-                return LOOP_RAN;
+            if (L->batch_left == 0 && loop_time(L) >= t) return LOOP_RAN;
             LoopStatus st = once(L, t);
-            if (st == LOOP_STOPPED || st == LOOP_ENOMEM || st == LOOP_IDLE)
-                return st;
-            if (st == LOOP_WAITING && (L->no_block || L->speed <= 0))
-                return st;
+            if (st == LOOP_STOPPED || st == LOOP_ENOMEM || st == LOOP_IDLE) return st;
+            if (st == LOOP_WAITING && (L->no_block || L->speed <= 0)) return st;
         }
     }
     /* Iterations that start with callbacks ready are charged busy_ns each
@@ -515,20 +473,16 @@ LoopStatus loop_run_until(Loop *L, int64_t t)
         if (L->batch_left == 0 && !L->stopping) {
             if (L->count) {
                 spent += L->busy_ns;
-                if (L->busy_ns && L->now + spent > t)
-                    return LOOP_RAN;
+                if (L->busy_ns && L->now + spent > t) return LOOP_RAN;
             } else if (L->nheap && L->heap[0]->when <= t) {
-                if (L->clock == LOOP_CLOCK_STEPPED)
-                    set_now(L, L->heap[0]->when);
+                if (L->clock == LOOP_CLOCK_STEPPED) set_now(L, L->heap[0]->when);
             } else {
                 break;
             }
         }
         LoopStatus st = once(L, t);
-        if (st == LOOP_STOPPED || st == LOOP_ENOMEM)
-            return st;
-        if (st != LOOP_RAN)
-            break;
+        if (st == LOOP_STOPPED || st == LOOP_ENOMEM) return st;
+        if (st != LOOP_RAN) break;
     }
     bool idle = !L->count && !L->nheap;
     set_now(L, t);
@@ -539,10 +493,8 @@ LoopStatus loop_run_forever(Loop *L)
 {
     for (;;) {
         LoopStatus st = loop_run_once(L);
-        if (st == LOOP_STOPPED)
-            return LOOP_RAN;
-        if (st != LOOP_RAN)
-            return st;
+        if (st == LOOP_STOPPED) return LOOP_RAN;
+        if (st != LOOP_RAN) return st;
     }
 }
 
@@ -553,12 +505,10 @@ static void stop_cb(Loop *L, void *data, void *arg)
 
 LoopStatus loop_run_until_complete(Loop *L, Future *fut)
 {
-    if (future_add_callback(fut, stop_cb, NULL) < 0)
-        return LOOP_ENOMEM;
+    if (future_add_callback(fut, stop_cb, NULL) < 0) return LOOP_ENOMEM;
     LoopStatus st = loop_run_forever(L);
     future_remove_callback(fut, stop_cb, NULL);
-    if (st == LOOP_RAN && !future_done(fut))
-        return LOOP_IDLE;
+    if (st == LOOP_RAN && !future_done(fut)) return LOOP_IDLE;
     return st;
 }
 
@@ -571,20 +521,14 @@ int64_t loop_wait_hint(Loop *L)
 {
     if (L->clock == LOOP_CLOCK_REAL) {
         int64_t m = mono_ns();
-        if (m < L->real_base)
-            return L->real_base - m;
+        if (m < L->real_base) return L->real_base - m;
     }
-    if (L->count || L->stopping)
-        return 0;
-    if (!L->nheap)
-        return -1;
+    if (L->count || L->stopping) return 0;
+    if (!L->nheap) return -1;
     int64_t d = L->heap[0]->when - loop_time(L);
-    if (d <= 0)
-        return 0;
-    if (L->clock != LOOP_CLOCK_REAL)
-        return L->clock == LOOP_CLOCK_VIRTUAL ? 0 : d;
-    if (L->speed <= 0)
-        return -1;
+    if (d <= 0) return 0;
+    if (L->clock != LOOP_CLOCK_REAL) return L->clock == LOOP_CLOCK_VIRTUAL ? 0 : d;
+    if (L->speed <= 0) return -1;
     return (int64_t)ceil((double)d / L->speed);
 }
 
@@ -650,6 +594,5 @@ void loop_trace_event(Loop *L, TraceKind kind, uint64_t task, uint64_t other, Tr
 
 void loop_output(Loop *L, const char *text, size_t len)
 {
-    LOOP_TRACE(L, TRACE_OUTPUT, L->current ? L->current->id : 0, 0, TRACE_WHY_NONE, 0, text,
-               len);
+    LOOP_TRACE(L, TRACE_OUTPUT, L->current ? L->current->id : 0, 0, TRACE_WHY_NONE, 0, text, len);
 }

@@ -74,7 +74,7 @@ typedef enum LoopStatus {
 } LoopStatus;
 
 #define LOOP_NS_PER_SEC INT64_C(1000000000)
-#define LOOP_BUSY_NS INT64_C(10000) /* default busy charge per iteration */
+#define LOOP_BUSY_NS    INT64_C(10000) /* default busy charge per iteration */
 
 /* Seconds (a Python float) to exact ns, rounded to nearest: 0.1 -> 100000000. */
 int64_t loop_ns_from_seconds(double s);
@@ -94,8 +94,8 @@ Mem *loop_mem(const Loop *loop);
  * as fast, 0 = paused). Switching clock or speed keeps loop_time continuous. */
 void loop_set_clock(Loop *loop, LoopClock clock, double speed);
 LoopClock loop_clock(const Loop *loop);
-void loop_set_no_block(Loop *loop, bool no_block); /* never wait in poll() */
-void loop_set_busy_ns(Loop *loop, int64_t busy_ns);  /* see above; 0 = off */
+void loop_set_no_block(Loop *loop, bool no_block);  /* never wait in poll() */
+void loop_set_busy_ns(Loop *loop, int64_t busy_ns); /* see above; 0 = off */
 int64_t loop_time(Loop *loop);                      /* ns, CPython's loop.time() */
 
 /* Queue fn(loop, data, arg) at the back of the ready queue.
@@ -112,7 +112,7 @@ void loop_timer_cancel(Loop *loop, LoopTimer *t);
 int64_t loop_timer_when(const LoopTimer *t);
 
 /* Driving. */
-void loop_stop(Loop *loop);          /* the current iteration finishes, then STOPPED */
+void loop_stop(Loop *loop);           /* the current iteration finishes, then STOPPED */
 LoopStatus loop_run_once(Loop *loop); /* finish the current iteration or run one */
 LoopStatus loop_run_step(Loop *loop); /* run callbacks until one task step ran */
 /* Run every iteration with something due at or before t_ns, then set the

@@ -54,8 +54,7 @@ static void sleep_fire(Loop *L, void *data, void *arg)
 {
     NcoSleep *s = data;
     s->timer = NULL;
-    if (s->fut->state == FUTURE_PENDING)
-        future_set_result(s->fut, s->result);
+    if (s->fut->state == FUTURE_PENDING) future_set_result(s->fut, s->result);
 }
 
 static void sleep_leave(NcoSleep *s)
@@ -85,14 +84,12 @@ static CoroStatus sleep_resume(void *self, Task *task, CoroIn how, void *in, voi
             s->state = SL_YIELDED;
             return CORO_YIELD;
         }
-        if (!(s->fut = future_new(L)))
-            goto nomem;
+        if (!(s->fut = future_new(L))) goto nomem;
         s->fut->label = "sleep";
-        if (!(s->timer = loop_call_later(L, s->delay, sleep_fire, s, NULL)))
-            goto nomem;
+        if (!(s->timer = loop_call_later(L, s->delay, sleep_fire, s, NULL))) goto nomem;
         if (L->trace)
-            loop_trace_event(L, TRACE_SLEEP, task ? task->id : 0, 0, TRACE_WHY_NONE,
-                             s->timer->when, NULL, 0);
+            loop_trace_event(L, TRACE_SLEEP, task ? task->id : 0, 0, TRACE_WHY_NONE, s->timer->when,
+                             NULL, 0);
         s->state = SL_WAITING;
         *out = s->fut;
         return CORO_SUSPEND;
@@ -100,8 +97,7 @@ static CoroStatus sleep_resume(void *self, Task *task, CoroIn how, void *in, voi
     case SL_WAITING:
         sleep_leave(s);
         s->state = SL_DONE;
-        if (how == CORO_THROW)
-            return raise_in(h, in, out);
+        if (how == CORO_THROW) return raise_in(h, in, out);
         host_retain(h, s->result);
         *out = s->result;
         return CORO_RETURN;
@@ -126,8 +122,7 @@ static const CoroVt sleep_vt = {"sleep", sleep_resume, sleep_drop};
 Coro nco_sleep(Loop *L, int64_t delay_ns, void *result)
 {
     NcoSleep *s = mem_calloc(L->mem, sizeof *s);
-    if (!s)
-        return (Coro){NULL, NULL};
+    if (!s) return (Coro){NULL, NULL};
     s->loop = L;
     s->delay = delay_ns;
     s->result = result;
@@ -150,17 +145,14 @@ static CoroStatus await_resume(void *self, Task *task, CoroIn how, void *in, voi
     switch (a->state) {
     case 0:
         a->state = 2;
-        if (how == CORO_THROW)
-            return raise_in(h, in, out);
-        if (future_done(a->fut))
-            return result_of(h, a->fut, out);
+        if (how == CORO_THROW) return raise_in(h, in, out);
+        if (future_done(a->fut)) return result_of(h, a->fut, out);
         a->state = 1;
         *out = a->fut;
         return CORO_SUSPEND;
     case 1:
         a->state = 2;
-        if (how == CORO_THROW)
-            return raise_in(h, in, out);
+        if (how == CORO_THROW) return raise_in(h, in, out);
         host_retain(h, in);
         *out = in;
         return CORO_RETURN;
@@ -180,8 +172,7 @@ static const CoroVt await_vt = {"await", await_resume, await_drop};
 Coro nco_await(Loop *L, Future *f)
 {
     NcoAwait *a = mem_calloc(L->mem, sizeof *a);
-    if (!a)
-        return (Coro){NULL, NULL};
+    if (!a) return (Coro){NULL, NULL};
     a->loop = L;
     a->fut = f;
     future_retain(f);
@@ -213,8 +204,7 @@ Future *nco_gather(Loop *L, Future *const *children, size_t n, bool return_excep
 {
     Host *h = L->host;
     Gather *g = mem_calloc(L->mem, sizeof *g);
-    if (!g)
-        return NULL;
+    if (!g) return NULL;
     future_init(&g->fut, L, FUTURE_GATHER);
     g->fut.label = "gather";
     g->return_exceptions = return_exceptions;
@@ -253,12 +243,10 @@ Future *nco_gather(Loop *L, Future *const *children, size_t n, bool return_excep
         size_t k = (size_t)(hit - sorted);
         while (k > 0 && sorted[k - 1] == children[i])
             k--; /* the first slot of equal pointers is the mark */
-        if (seen[k])
-            continue;
+        if (seen[k]) continue;
         seen[k] = 1;
         g->nfuts++;
-        if (future_add_callback(children[i], gather_child_done, g) < 0)
-            L->nomem = true;
+        if (future_add_callback(children[i], gather_child_done, g) < 0) L->nomem = true;
     }
     mem_free(L->mem, sorted, n * sizeof *sorted);
     mem_free(L->mem, seen, n);
@@ -272,8 +260,7 @@ static void gather_child_done(Loop *L, void *data, void *arg)
     Host *h = L->host;
     g->nfinished++;
     if (g->fut.state != FUTURE_PENDING) {
-        if (child->state == FUTURE_EXCEPTION)
-            child->log_exc = 0; /* mark retrieved */
+        if (child->state == FUTURE_EXCEPTION) child->log_exc = 0; /* mark retrieved */
         goto out;
     }
     if (!g->return_exceptions) {
@@ -300,15 +287,13 @@ static void gather_child_done(Loop *L, void *data, void *arg)
                     items[i] = h->ops->cancelled_error(h->ctx, c->cancel_msg, true);
                     made[i] = 1;
                 } else {
-                    if (c->state == FUTURE_EXCEPTION)
-                        c->log_exc = 0;
+                    if (c->state == FUTURE_EXCEPTION) c->log_exc = 0;
                     items[i] = c->value;
                 }
             }
             list = h->ops->list_new(h->ctx, items, g->n);
             for (size_t i = 0; i < g->n; i++)
-                if (made[i])
-                    host_release(h, items[i]);
+                if (made[i]) host_release(h, items[i]);
         }
         mem_free(L->mem, items, g->n * sizeof *items);
         mem_free(L->mem, made, g->n);
@@ -327,20 +312,16 @@ static void gather_child_done(Loop *L, void *data, void *arg)
         host_release(h, list);
     }
 out:
-    if (g->nfinished >= g->nfuts)
-        gather_unref_self(g);
+    if (g->nfinished >= g->nfuts) gather_unref_self(g);
 }
 
 bool nco_gather_cancel(Gather *g, void *msg)
 {
-    if (g->fut.state != FUTURE_PENDING)
-        return false;
+    if (g->fut.state != FUTURE_PENDING) return false;
     bool ret = false;
     for (size_t i = 0; i < g->n; i++)
-        if (future_cancel(g->children[i], msg))
-            ret = true;
-    if (ret)
-        g->fut.cancel_requested = 1;
+        if (future_cancel(g->children[i], msg)) ret = true;
+    if (ret) g->fut.cancel_requested = 1;
     return ret;
 }
 
@@ -381,20 +362,19 @@ typedef struct NcoWaitFor {
     uint8_t state, after;
     Loop *loop;
     int64_t timeout;
-    Coro coro;         /* the awaitable when it is a coroutine (until used) */
-    Future *fut;       /* the awaited future or the task wrapping coro */
-    Future *waiter;    /* released by the timeout or by fut's completion */
-    Future *w2;        /* _cancel_and_wait's waiter */
+    Coro coro;      /* the awaitable when it is a coroutine (until used) */
+    Future *fut;    /* the awaited future or the task wrapping coro */
+    Future *waiter; /* released by the timeout or by fut's completion */
+    Future *w2;     /* _cancel_and_wait's waiter */
     LoopTimer *timer;
-    void *saved_exc;   /* CancelledError to re-raise after cancel-and-wait */
+    void *saved_exc; /* CancelledError to re-raise after cancel-and-wait */
 } NcoWaitFor;
 
 /* _release_waiter as a done-callback: data is a referenced waiter. */
 static void release_waiter_cb(Loop *L, void *data, void *arg)
 {
     Future *w = data;
-    if (w->state == FUTURE_PENDING)
-        future_set_result(w, NULL);
+    if (w->state == FUTURE_PENDING) future_set_result(w, NULL);
     future_release(w);
 }
 
@@ -404,8 +384,7 @@ static void timeout_cb(Loop *L, void *data, void *arg)
 {
     NcoWaitFor *w = data;
     w->timer = NULL;
-    if (w->waiter->state == FUTURE_PENDING)
-        future_set_result(w->waiter, NULL);
+    if (w->waiter->state == FUTURE_PENDING) future_set_result(w->waiter, NULL);
 }
 
 static int add_release(Future *f, Future *waiter)
@@ -433,8 +412,7 @@ static void wf_finish(NcoWaitFor *w)
         w->timer = NULL;
     }
     if (w->waiter) {
-        if (w->fut)
-            remove_release(w->fut, w->waiter);
+        if (w->fut) remove_release(w->fut, w->waiter);
         future_release(w->waiter);
         w->waiter = NULL;
     }
@@ -447,8 +425,7 @@ static CoroStatus wf_cancel_and_wait(NcoWaitFor *w, int after, void **out)
     Loop *L = w->loop;
     w->after = (uint8_t)after;
     if (!(w->w2 = future_new(L)) || add_release(w->fut, w->w2) < 0) {
-        if (w->w2)
-            future_release(w->w2);
+        if (w->w2) future_release(w->w2);
         w->w2 = NULL;
         host_release(L->host, w->saved_exc);
         w->saved_exc = NULL;
@@ -502,29 +479,24 @@ static CoroStatus wf_resume(void *self, Task *task, CoroIn how, void *in, void *
             }
             return wf_cancel_and_wait(w, AFTER_TIMEOUT, out);
         }
-        if (!(w->waiter = future_new(L)))
-            goto nomem;
+        if (!(w->waiter = future_new(L))) goto nomem;
         w->waiter->label = "wait_for";
-        if (!(w->timer = loop_call_later(L, w->timeout, timeout_cb, w, NULL)))
-            goto nomem;
-        if (add_release(w->fut, w->waiter) < 0)
-            goto nomem;
+        if (!(w->timer = loop_call_later(L, w->timeout, timeout_cb, w, NULL))) goto nomem;
+        if (add_release(w->fut, w->waiter) < 0) goto nomem;
         w->state = WF_WAIT;
         *out = w->waiter;
         return CORO_SUSPEND;
 
     case WF_INLINE:
-    inline_resume: {
+    inline_resume : {
         CoroStatus st = coro_resume(w->coro, task, how, in, out);
-        if (st == CORO_RETURN || st == CORO_RAISE)
-            w->state = WF_DONE;
+        if (st == CORO_RETURN || st == CORO_RAISE) w->state = WF_DONE;
         return st;
     }
 
     case WF_AWAIT_FUT:
         w->state = WF_DONE;
-        if (how == CORO_THROW)
-            return raise_in(h, in, out);
+        if (how == CORO_THROW) return raise_in(h, in, out);
         host_retain(h, in);
         *out = in;
         return CORO_RETURN;
@@ -561,8 +533,7 @@ static CoroStatus wf_resume(void *self, Task *task, CoroIn how, void *in, void *
             w->saved_exc = NULL;
             return CORO_RAISE;
         }
-        if (w->fut->state == FUTURE_RESULT)
-            return result_of(h, w->fut, out);
+        if (w->fut->state == FUTURE_RESULT) return result_of(h, w->fut, out);
         {
             void *exc = future_take_error(w->fut);
             if (host_is_cancelled(h, exc)) {
@@ -589,11 +560,9 @@ static void wf_drop(void *self)
         future_release(w->w2);
         w->w2 = NULL;
     }
-    if (w->state != WF_DONE)
-        wf_finish(w);
+    if (w->state != WF_DONE) wf_finish(w);
     coro_drop(w->coro);
-    if (w->fut)
-        future_release(w->fut);
+    if (w->fut) future_release(w->fut);
     host_release(L->host, w->saved_exc);
     mem_free(L->mem, w, sizeof *w);
 }
@@ -611,7 +580,6 @@ Coro nco_wait_for(Loop *L, NcoAwaitable aw, int64_t timeout_ns)
     w->timeout = timeout_ns;
     w->coro = aw.coro;
     w->fut = aw.coro.vt ? NULL : aw.fut;
-    if (w->fut)
-        future_retain(w->fut);
+    if (w->fut) future_retain(w->fut);
     return (Coro){&wait_for_vt, w};
 }

@@ -65,8 +65,7 @@ Task *task_new(Loop *L, Coro coro, const char *name)
         memcpy(t->name, name, n);
     }
     if (loop_enqueue(L, task_step_cb, t, NULL, NULL) < 0) {
-        if (t->name)
-            mem_free(L->mem, t->name, strlen(t->name) + 1);
+        if (t->name) mem_free(L->mem, t->name, strlen(t->name) + 1);
         mem_free(L->mem, t, sizeof *t);
         coro_drop(coro);
         return NULL;
@@ -77,14 +76,11 @@ Task *task_new(Loop *L, Coro coro, const char *name)
     t->coro = coro;
     Host *h = L->host;
     t->id = ++h->task_ids;
-    if (!name)
-        t->name_num = ++h->task_names;
+    if (!name) t->name_num = ++h->task_names;
     t->parent = L->current ? L->current->id : 0;
     link_pending(L, t);
-    if (L->trace)
-        trace_created(L, t);
-    if (h->ops->task_created)
-        h->ops->task_created(h->ctx, t);
+    if (L->trace) trace_created(L, t);
+    if (h->ops->task_created) h->ops->task_created(h->ctx, t);
     return t;
 }
 
@@ -115,8 +111,7 @@ static void trace_value(Loop *L, TraceKind kind, Task *t, void *v, bool is_exc)
     size_t n = 0;
     if (h->ops->repr && (v || !is_exc)) {
         n = h->ops->repr(h->ctx, v, is_exc, buf, sizeof buf);
-        if (n >= sizeof buf)
-            n = sizeof buf - 1;
+        if (n >= sizeof buf) n = sizeof buf - 1;
     }
     loop_trace_event(L, kind, t->id, 0, TRACE_WHY_NONE, 0, buf, n);
 }
@@ -134,8 +129,7 @@ static void finish(Loop *L, Task *t)
 /* One step: resume the coroutine with (how, in), act on what it returns. */
 static void task_step(Loop *L, Task *t, CoroIn how, void *in)
 {
-    if (t->fut.state != FUTURE_PENDING || !t->coro.vt)
-        return;
+    if (t->fut.state != FUTURE_PENDING || !t->coro.vt) return;
     Host *h = L->host;
     void *made = NULL;
     if (t->must_cancel) {
@@ -163,8 +157,8 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
         t->fut_waiter = f;
         if (L->trace) {
             Task *w = task_from_future(f);
-            loop_trace_event(L, TRACE_STEP_END, t->id, w ? w->id : 0, TRACE_WHY_AWAIT, 0,
-                             f->label, strlen(f->label));
+            loop_trace_event(L, TRACE_STEP_END, t->id, w ? w->id : 0, TRACE_WHY_AWAIT, 0, f->label,
+                             strlen(f->label));
         }
         if (future_add_callback(f, task_wakeup_cb, t) < 0) {
             /* Cannot wait on it: raise MemoryError at the await instead. */
@@ -174,8 +168,7 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
             L->nomem = true;
             return;
         }
-        if (t->must_cancel && future_cancel(f, t->fut.cancel_msg))
-            t->must_cancel = 0;
+        if (t->must_cancel && future_cancel(f, t->fut.cancel_msg)) t->must_cancel = 0;
         return;
     }
     case CORO_YIELD:
@@ -196,8 +189,7 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
             LOOP_TRACE(L, TRACE_CANCELLED, t->id, 0, TRACE_WHY_NONE, 0, NULL, 0);
         } else {
             future_set_result(&t->fut, out);
-            if (L->trace)
-                trace_value(L, TRACE_RESULT, t, out, false);
+            if (L->trace) trace_value(L, TRACE_RESULT, t, out, false);
         }
         host_release(h, out);
         break;
@@ -215,8 +207,7 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
             LOOP_TRACE(L, TRACE_STEP_END, t->id, 0, TRACE_WHY_RAISE, 0, NULL, 0);
             finish(L, t);
             future_set_exception(&t->fut, out);
-            if (L->trace)
-                trace_value(L, TRACE_EXCEPTION, t, out, true);
+            if (L->trace) trace_value(L, TRACE_EXCEPTION, t, out, true);
             host_release(h, out);
         }
         break;
@@ -256,15 +247,13 @@ void task_wakeup_cb(Loop *L, void *data, void *arg)
 
 bool task_cancel(Task *t, void *msg)
 {
-    if (t->fut.state != FUTURE_PENDING)
-        return false;
+    if (t->fut.state != FUTURE_PENDING) return false;
     Loop *L = t->fut.loop;
     t->cancelling++;
     if (L)
-        LOOP_TRACE(L, TRACE_CANCEL, t->id, L->current ? L->current->id : 0, TRACE_WHY_NONE, 0,
-                   NULL, 0);
-    if (t->fut_waiter && future_cancel(t->fut_waiter, msg))
-        return true;
+        LOOP_TRACE(L, TRACE_CANCEL, t->id, L->current ? L->current->id : 0, TRACE_WHY_NONE, 0, NULL,
+                   0);
+    if (t->fut_waiter && future_cancel(t->fut_waiter, msg)) return true;
     t->must_cancel = 1;
     if (L) {
         host_retain(L->host, msg);
@@ -281,8 +270,7 @@ int task_cancelling(const Task *t)
 
 int task_uncancel(Task *t)
 {
-    if (t->cancelling > 0)
-        t->cancelling--;
+    if (t->cancelling > 0) t->cancelling--;
     return t->cancelling;
 }
 
@@ -306,15 +294,12 @@ uint64_t task_name_num(const Task *t)
 int task_set_name(Task *t, const char *name)
 {
     Loop *L = t->fut.loop;
-    if (!L)
-        return -1;
+    if (!L) return -1;
     size_t n = strlen(name) + 1;
     char *s = mem_alloc(L->mem, n);
-    if (!s)
-        return -1;
+    if (!s) return -1;
     memcpy(s, name, n);
-    if (t->name)
-        mem_free(L->mem, t->name, strlen(t->name) + 1);
+    if (t->name) mem_free(L->mem, t->name, strlen(t->name) + 1);
     t->name = s;
     LOOP_TRACE(L, TRACE_TASK_RENAMED, t->id, 0, TRACE_WHY_NONE, 0, s, n - 1);
     return 0;
@@ -374,8 +359,7 @@ void task_fini(Task *t, Host *h)
         future_release(t->fut_waiter);
         t->fut_waiter = NULL;
     }
-    if (t->name)
-        mem_free(h->mem, t->name, strlen(t->name) + 1);
+    if (t->name) mem_free(h->mem, t->name, strlen(t->name) + 1);
     host_release(h, t->cancelled_exc);
 }
 

@@ -44,7 +44,10 @@
  * the loop's current task. NULL on ENOMEM. */
 Task *task_new(Loop *loop, Coro coro, const char *name);
 
-static inline Future *task_future(Task *t) { return (Future *)t; }
+static inline Future *task_future(Task *t)
+{
+    return (Future *)t;
+}
 Task *task_from_future(Future *f); /* NULL unless f is a task */
 void task_retain(Task *t);
 void task_release(Task *t);
@@ -52,13 +55,13 @@ Loop *task_loop(const Task *t);
 
 bool task_cancel(Task *t, void *msg);
 int task_cancelling(const Task *t);
-int task_uncancel(Task *t); /* decrements (not below 0), returns the new count */
+int task_uncancel(Task *t);           /* decrements (not below 0), returns the new count */
 bool task_must_cancel(const Task *t); /* a cancel waits for the next step */
 
 /* Writes the name ("Task-7" or the given name) NUL-terminated; returns its
  * length (like snprintf). */
 size_t task_name(const Task *t, char *buf, size_t size);
-uint64_t task_name_num(const Task *t); /* N of Task-N, 0 if named explicitly */
+uint64_t task_name_num(const Task *t);        /* N of Task-N, 0 if named explicitly */
 int task_set_name(Task *t, const char *name); /* copies; -1 on ENOMEM */
 uint64_t task_id(const Task *t);              /* unique per Host; the trace key */
 uint64_t task_parent_id(const Task *t);       /* 0: created outside any task */

@@ -29,15 +29,13 @@ static const char *const why_names[] = {
 Trace *trace_new(Mem *mem)
 {
     Trace *tr = mem_calloc(mem, sizeof *tr);
-    if (tr)
-        tr->mem = mem;
+    if (tr) tr->mem = mem;
     return tr;
 }
 
 void trace_free(Trace *tr)
 {
-    if (!tr)
-        return;
+    if (!tr) return;
     mem_free(tr->mem, tr->ev, tr->cap * sizeof *tr->ev);
     mem_free(tr->mem, tr->text, tr->tcap);
     mem_free(tr->mem, tr, sizeof *tr);
@@ -80,8 +78,8 @@ const char *trace_why_name(TraceWhy w)
     return w < TRACE_WHY_COUNT ? why_names[w] : "?";
 }
 
-int trace_add(Trace *tr, TraceKind kind, int64_t t_ns, uint64_t iter, uint64_t task,
-              uint64_t other, TraceWhy why, int64_t t2_ns, const char *text, size_t text_len)
+int trace_add(Trace *tr, TraceKind kind, int64_t t_ns, uint64_t iter, uint64_t task, uint64_t other,
+              TraceWhy why, int64_t t2_ns, const char *text, size_t text_len)
 {
     if (tr->n == tr->cap) {
         size_t ncap = tr->cap ? tr->cap * 2 : 256;
@@ -95,8 +93,7 @@ int trace_add(Trace *tr, TraceKind kind, int64_t t_ns, uint64_t iter, uint64_t t
     }
     uint32_t off = 0;
     if (text_len) {
-        if (text_len > UINT32_MAX / 2)
-            text_len = UINT32_MAX / 2;
+        if (text_len > UINT32_MAX / 2) text_len = UINT32_MAX / 2;
         if (tr->tlen + text_len > tr->tcap) {
             size_t ncap = tr->tcap ? tr->tcap : 4096;
             while (ncap < tr->tlen + text_len)
@@ -133,25 +130,20 @@ size_t trace_format(const Trace *tr, const TraceEvent *ev, char *buf, size_t siz
                      (long long)(ev->t_ns / 1000000000), (long long)(ev->t_ns % 1000000000),
                      (unsigned long long)ev->iter, (unsigned long long)ev->task,
                      trace_kind_name(ev->kind));
-    if (n < 0)
-        return 0;
+    if (n < 0) return 0;
     size_t len = (size_t)n;
-#define APPEND(...)                                                                          \
-    do {                                                                                     \
-        int k_ = snprintf(len < size ? buf + len : NULL, len < size ? size - len : 0,        \
-                          __VA_ARGS__);                                                      \
-        if (k_ > 0)                                                                          \
-            len += (size_t)k_;                                                               \
+#define APPEND(...)                                                                                \
+    do {                                                                                           \
+        int k_ =                                                                                   \
+            snprintf(len < size ? buf + len : NULL, len < size ? size - len : 0, __VA_ARGS__);     \
+        if (k_ > 0) len += (size_t)k_;                                                             \
     } while (0)
-    if (ev->why)
-        APPEND(" %s", trace_why_name(ev->why));
-    if (ev->other)
-        APPEND(" other=%llu", (unsigned long long)ev->other);
+    if (ev->why) APPEND(" %s", trace_why_name(ev->why));
+    if (ev->other) APPEND(" other=%llu", (unsigned long long)ev->other);
     if (ev->kind == TRACE_SLEEP || ev->kind == TRACE_BLOCK)
         APPEND(" until=%lld.%09lld", (long long)(ev->t2_ns / 1000000000),
                (long long)(ev->t2_ns % 1000000000));
-    if (ev->text_len)
-        APPEND(" %.*s", (int)ev->text_len, trace_text(tr, ev));
+    if (ev->text_len) APPEND(" %.*s", (int)ev->text_len, trace_text(tr, ev));
 #undef APPEND
     return len;
 }
@@ -164,17 +156,14 @@ size_t trace_max_sleeping(const Trace *tr)
     /* Track sleeping tasks in a small open-addressing set keyed by task id. */
     size_t cap = 64, used = 0, cur = 0, best = 0;
     uint64_t *set = mem_calloc(tr->mem, cap * sizeof *set);
-    if (!set)
-        return 0;
+    if (!set) return 0;
     for (size_t i = 0; i < tr->n; i++) {
         const TraceEvent *e = &tr->ev[i];
-        if (!e->task)
-            continue;
+        if (!e->task) continue;
         bool add = e->kind == TRACE_SLEEP;
         bool del = e->kind == TRACE_STEP_BEGIN || e->kind == TRACE_RESULT ||
                    e->kind == TRACE_EXCEPTION || e->kind == TRACE_CANCELLED;
-        if (!add && !del)
-            continue;
+        if (!add && !del) continue;
         size_t h = (size_t)(e->task * 0x9E3779B97F4A7C15ull) & (cap - 1);
         while (set[h] && set[h] != e->task)
             h = (h + 1) & (cap - 1);
@@ -182,13 +171,11 @@ size_t trace_max_sleeping(const Trace *tr)
             set[h] = e->task;
             used++;
             cur++;
-            if (cur > best)
-                best = cur;
+            if (cur > best) best = cur;
             if (used * 2 > cap) { /* rehash, keeping only live members */
                 size_t ncap = cap * 2;
                 uint64_t *n = mem_calloc(tr->mem, ncap * sizeof *n);
-                if (!n)
-                    break;
+                if (!n) break;
                 for (size_t j = 0; j < cap; j++) {
                     if (set[j] && set[j] != UINT64_MAX) {
                         size_t k = (size_t)(set[j] * 0x9E3779B97F4A7C15ull) & (ncap - 1);

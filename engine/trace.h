@@ -56,18 +56,18 @@
 
 typedef struct Trace Trace;
 
-#define TRACE_KINDS(X)                                                                   \
-    X(TASK_CREATED, "created")                                                         \
-    X(TASK_RENAMED, "renamed")                                                         \
-    X(READY, "ready")                                                                  \
-    X(STEP_BEGIN, "step")                                                              \
-    X(STEP_END, "end")                                                                 \
-    X(SLEEP, "sleep")                                                                  \
-    X(CANCEL, "cancel")                                                                \
-    X(BLOCK, "block")                                                                  \
-    X(OUTPUT, "output")                                                                \
-    X(RESULT, "result")                                                                \
-    X(EXCEPTION, "exception")                                                          \
+#define TRACE_KINDS(X)                                                                             \
+    X(TASK_CREATED, "created")                                                                     \
+    X(TASK_RENAMED, "renamed")                                                                     \
+    X(READY, "ready")                                                                              \
+    X(STEP_BEGIN, "step")                                                                          \
+    X(STEP_END, "end")                                                                             \
+    X(SLEEP, "sleep")                                                                              \
+    X(CANCEL, "cancel")                                                                            \
+    X(BLOCK, "block")                                                                              \
+    X(OUTPUT, "output")                                                                            \
+    X(RESULT, "result")                                                                            \
+    X(EXCEPTION, "exception")                                                                      \
     X(CANCELLED, "cancelled")
 
 typedef enum TraceKind {
@@ -77,12 +77,12 @@ typedef enum TraceKind {
         TRACE_KIND_COUNT
 } TraceKind;
 
-#define TRACE_WHYS(X)                                                                    \
-    X(NONE, "")                                                                        \
-    X(AWAIT, "await")                                                                  \
-    X(YIELD, "yield")                                                                  \
-    X(RETURN, "return")                                                                \
-    X(RAISE, "raise")                                                                  \
+#define TRACE_WHYS(X)                                                                              \
+    X(NONE, "")                                                                                    \
+    X(AWAIT, "await")                                                                              \
+    X(YIELD, "yield")                                                                              \
+    X(RETURN, "return")                                                                            \
+    X(RAISE, "raise")                                                                              \
     X(CANCELLED, "cancelled")
 
 typedef enum TraceWhy {
@@ -95,14 +95,14 @@ typedef enum TraceWhy {
 typedef struct TraceEvent {
     uint64_t seq;
     int64_t t_ns;
-    int64_t t2_ns;   /* SLEEP: deadline; BLOCK: end */
+    int64_t t2_ns; /* SLEEP: deadline; BLOCK: end */
     uint64_t iter;
-    uint64_t task;   /* task id, 0 = none */
-    uint64_t other;  /* parent / awaited task / canceller */
-    uint32_t text;   /* offset in the text arena (use trace_text) */
+    uint64_t task;  /* task id, 0 = none */
+    uint64_t other; /* parent / awaited task / canceller */
+    uint32_t text;  /* offset in the text arena (use trace_text) */
     uint32_t text_len;
-    uint8_t kind;    /* TraceKind */
-    uint8_t why;     /* TraceWhy (STEP_END) */
+    uint8_t kind; /* TraceKind */
+    uint8_t why;  /* TraceWhy (STEP_END) */
 } TraceEvent;
 
 Trace *trace_new(Mem *mem); /* NULL on ENOMEM */
@@ -131,7 +131,7 @@ size_t trace_max_sleeping(const Trace *tr);
 /* Recording (used by the engine; a host may record too). task/other are
  * task ids. Returns 0, or -1 on ENOMEM (the trace is then marked
  * truncated). */
-int trace_add(Trace *tr, TraceKind kind, int64_t t_ns, uint64_t iter, uint64_t task,
-              uint64_t other, TraceWhy why, int64_t t2_ns, const char *text, size_t text_len);
+int trace_add(Trace *tr, TraceKind kind, int64_t t_ns, uint64_t iter, uint64_t task, uint64_t other,
+              TraceWhy why, int64_t t2_ns, const char *text, size_t text_len);
 
 #endif

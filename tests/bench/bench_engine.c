@@ -54,8 +54,7 @@ static CoroStatus bco_resume(void *self, Task *task, CoroIn how, void *in, void 
     BCo *b = self;
     if (b->sub.vt) {
         CoroStatus st = coro_resume(b->sub, task, how, in, out);
-        if (st == CORO_SUSPEND || st == CORO_YIELD)
-            return st;
+        if (st == CORO_SUSPEND || st == CORO_YIELD) return st;
         coro_drop(b->sub);
         b->sub.vt = NULL;
         return st;
@@ -75,8 +74,7 @@ static CoroStatus bco_resume(void *self, Task *task, CoroIn how, void *in, void 
         b->sleep_ns = 0;
         return bco_resume(self, task, how, in, out);
     }
-    if (b->left-- > 0)
-        return CORO_YIELD;
+    if (b->left-- > 0) return CORO_YIELD;
     *out = NULL;
     return CORO_RETURN;
 }
@@ -121,8 +119,7 @@ static void world_fini(World *w)
 {
     loop_free(w->loop);
     host_fini(&w->host);
-    if (w->mem.used)
-        printf("  LEAK: %zu bytes\n", w->mem.used);
+    if (w->mem.used) printf("  LEAK: %zu bytes\n", w->mem.used);
 }
 
 static void report(const char *what, int64_t ns, long ops, const Mem *m)
@@ -144,8 +141,7 @@ static int64_t spawn_gather(World *w, long n, Coro (*mk)(Loop *, long))
     Future *g = nco_gather(w->loop, f, (size_t)n, false);
     loop_run_until_complete(w->loop, g);
     int64_t ns = now_ns() - t0;
-    if (!future_done(g))
-        printf("  gather did not finish\n");
+    if (!future_done(g)) printf("  gather did not finish\n");
     future_release(g);
     for (long i = 0; i < n; i++)
         task_release(t[i]);
@@ -178,7 +174,8 @@ int main(int argc, char **argv)
 #define PHASE(k) if (!only || only == (k))
 
     /* 1. 1M task switches over 1,000 tasks */
-    PHASE(1) {
+    PHASE(1)
+    {
         /* best of 5 rounds: the machine is shared, take the quietest */
         enum { NT = 1000, NY = 1000 };
         static Task *t[NT];
@@ -191,92 +188,94 @@ int main(int argc, char **argv)
             int64_t t0 = now_ns();
             loop_run_forever(w.loop);
             int64_t ns = now_ns() - t0;
-            if (ns < best)
-                best = ns;
+            if (ns < best) best = ns;
             steps = (long)loop_steps(w.loop);
             for (int i = 0; i < NT; i++)
                 task_release(t[i]);
-            if (round == 4)
-                report("switches (1k x 1k yields, best of 5)", best, steps, &w.mem);
+            if (round == 4) report("switches (1k x 1k yields, best of 5)", best, steps, &w.mem);
             world_fini(&w);
         }
     }
 
     /* 2. 100k spawned tasks gathered */
-    PHASE(2) {
-    world_init(&w);
-    report("spawn+gather (100k tasks)", spawn_gather(&w, 100000, mk_return), 100000, &w.mem);
-    world_fini(&w);
+    PHASE(2)
+    {
+        world_init(&w);
+        report("spawn+gather (100k tasks)", spawn_gather(&w, 100000, mk_return), 100000, &w.mem);
+        world_fini(&w);
     }
 
     /* 3. 100k random-delay timers, virtual clock */
-    PHASE(3) {
-    world_init(&w);
+    PHASE(3)
     {
-        enum { N = 100000 };
-        fired = 0;
-        int64_t t0 = now_ns();
-        for (long i = 0; i < N; i++)
-            loop_call_later(w.loop, 1 + (int64_t)(rnd() % 10000000000ull), count_cb, NULL, NULL);
-        loop_run_forever(w.loop);
-        int64_t ns = now_ns() - t0;
-        report("timers (100k random call_later)", ns, N, &w.mem);
-        if (fired != N)
-            printf("  only %ld timers fired\n", fired);
-    }
-    world_fini(&w);
+        world_init(&w);
+        {
+            enum { N = 100000 };
+            fired = 0;
+            int64_t t0 = now_ns();
+            for (long i = 0; i < N; i++)
+                loop_call_later(w.loop, 1 + (int64_t)(rnd() % 10000000000ull), count_cb, NULL,
+                                NULL);
+            loop_run_forever(w.loop);
+            int64_t ns = now_ns() - t0;
+            report("timers (100k random call_later)", ns, N, &w.mem);
+            if (fired != N) printf("  only %ld timers fired\n", fired);
+        }
+        world_fini(&w);
     }
 
     /* 4. 100k tasks sleeping random delays, gathered */
-    PHASE(4) {
-    world_init(&w);
-    report("sleepers (100k sleep(rand), gather)", spawn_gather(&w, 100000, mk_sleeper), 100000,
-           &w.mem);
-    world_fini(&w);
+    PHASE(4)
+    {
+        world_init(&w);
+        report("sleepers (100k sleep(rand), gather)", spawn_gather(&w, 100000, mk_sleeper), 100000,
+               &w.mem);
+        world_fini(&w);
     }
 
     /* 5. bytes per suspended task */
-    PHASE(5) {
-    world_init(&w);
+    PHASE(5)
     {
-        enum { N = 100000 };
-        static Task *t[N];
-        Future *shared = future_new(w.loop);
-        /* grow the ready ring first so that it is not counted per task */
-        for (long i = 0; i < N; i++)
-            loop_call_soon(w.loop, count_cb, NULL, NULL);
-        loop_run_once(w.loop);
-        size_t base = w.mem.used;
-        for (long i = 0; i < N; i++) {
-            future_retain(shared);
-            t[i] = task_new(w.loop, bco(w.loop, 0, 0, shared), NULL);
-        }
-        loop_run_once(w.loop);
-        size_t parked = w.mem.used - base;
-        printf("%-34s %9.1f bytes (task + coroutine + waiter slot)\n",
-               "suspended on a future", (double)parked / N);
-        future_set_result(shared, NULL);
-        loop_run_forever(w.loop);
-        for (long i = 0; i < N; i++)
-            task_release(t[i]);
-        /* the coroutines kept one reference each to `shared` */
-        for (long i = 0; i < N; i++)
+        world_init(&w);
+        {
+            enum { N = 100000 };
+            static Task *t[N];
+            Future *shared = future_new(w.loop);
+            /* grow the ready ring first so that it is not counted per task */
+            for (long i = 0; i < N; i++)
+                loop_call_soon(w.loop, count_cb, NULL, NULL);
+            loop_run_once(w.loop);
+            size_t base = w.mem.used;
+            for (long i = 0; i < N; i++) {
+                future_retain(shared);
+                t[i] = task_new(w.loop, bco(w.loop, 0, 0, shared), NULL);
+            }
+            loop_run_once(w.loop);
+            size_t parked = w.mem.used - base;
+            printf("%-34s %9.1f bytes (task + coroutine + waiter slot)\n", "suspended on a future",
+                   (double)parked / N);
+            future_set_result(shared, NULL);
+            loop_run_forever(w.loop);
+            for (long i = 0; i < N; i++)
+                task_release(t[i]);
+            /* the coroutines kept one reference each to `shared` */
+            for (long i = 0; i < N; i++)
+                future_release(shared);
             future_release(shared);
-        future_release(shared);
 
-        base = w.mem.used;
-        for (long i = 0; i < N; i++)
-            t[i] = task_new(w.loop, bco(w.loop, 0, 1 + (int64_t)(rnd() % 1000000000), NULL),
-                            NULL);
-        loop_run_once(w.loop);
-        parked = w.mem.used - base;
-        printf("%-34s %9.1f bytes (+ sleep state, future, timer)\n", "suspended in sleep(d)",
-               (double)parked / N);
-        loop_run_forever(w.loop);
-        for (long i = 0; i < N; i++)
-            task_release(t[i]);
-    }
-    world_fini(&w);
+            base = w.mem.used;
+            for (long i = 0; i < N; i++)
+                t[i] =
+                    task_new(w.loop, bco(w.loop, 0, 1 + (int64_t)(rnd() % 1000000000), NULL), NULL);
+            loop_run_once(w.loop);
+            parked = w.mem.used - base;
+            printf("%-34s %9.1f bytes (+ sleep state, future, timer)\n", "suspended in sleep(d)",
+                   (double)parked / N);
+            loop_run_forever(w.loop);
+            for (long i = 0; i < N; i++)
+                task_release(t[i]);
+        }
+        world_fini(&w);
     }
     return 0;
 }

@@ -34,7 +34,7 @@ START_TEST(test_result_and_callback_order)
     ck_assert_uint_eq(future_callback_count(f), 5);
     ck_assert_int_eq(future_set_result(f, host_int(11)), 0);
     ck_assert_int_eq(future_set_result(f, host_int(12)), -1); /* InvalidStateError */
-    ck_assert_int_eq(g_calls.n, 0);                          /* queued, not called */
+    ck_assert_int_eq(g_calls.n, 0);                           /* queued, not called */
     ck_assert_uint_eq(loop_ready_count(w.loop), 5);
     loop_run_once(w.loop);
     ck_assert_int_eq(g_calls.n, 5);

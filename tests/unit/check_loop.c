@@ -97,11 +97,10 @@ END_TEST
 
 /* Ten sleeps of 0.1 s end exactly when one sleep of 1.0 s does; the one
  * scheduled first (the 1.0 s sleep) fires first. */
-static const TStep tenths[] = {
-    S_SLEEP(100000000), S_SLEEP(100000000), S_SLEEP(100000000),
-    S_SLEEP(100000000), S_SLEEP(100000000), S_SLEEP(100000000),
-    S_SLEEP(100000000), S_SLEEP(100000000), S_SLEEP(100000000),
-    S_SLEEP(100000000), S_LOG("tenths done"),     S_END};
+static const TStep tenths[] = {S_SLEEP(100000000), S_SLEEP(100000000),   S_SLEEP(100000000),
+                               S_SLEEP(100000000), S_SLEEP(100000000),   S_SLEEP(100000000),
+                               S_SLEEP(100000000), S_SLEEP(100000000),   S_SLEEP(100000000),
+                               S_SLEEP(100000000), S_LOG("tenths done"), S_END};
 static const TStep whole[] = {S_SLEEP(1000000000), S_LOG("whole done"), S_END};
 
 START_TEST(test_ten_tenths_equal_one)
@@ -462,8 +461,7 @@ END_TEST
 
 ENGINE_SUITE_MAIN("loop", test_fifo_and_batches, test_call_later0_after_call_soon,
                   test_equal_deadlines_fifo, test_ten_tenths_equal_one, test_virtual_jump,
-                  test_stepped_clock, test_run_step, test_real_clock_fast,
-                  test_real_clock_no_block, test_sleep0_does_not_starve_timers,
-                  test_busy_guard_off_is_pure_virtual, test_block_for,
-                  test_stop_finishes_iteration, test_run_until_complete, test_run_until_time, test_run_until_busy,
-                  test_clock_carries_over_loops)
+                  test_stepped_clock, test_run_step, test_real_clock_fast, test_real_clock_no_block,
+                  test_sleep0_does_not_starve_timers, test_busy_guard_off_is_pure_virtual,
+                  test_block_for, test_stop_finishes_iteration, test_run_until_complete,
+                  test_run_until_time, test_run_until_busy, test_clock_carries_over_loops)

@@ -51,16 +51,26 @@ static const TStep ok_slow[] = {S_SLEEP(20000000), S_LOG("slow finished"), S_RET
 static const TStep ok_fast[] = {S_SLEEP(10000000), S_LOG("fast finished"), S_RET('f')};
 static const TStep ok_dup[] = {S_SLEEP(0), S_LOG("dup finished"), S_RET('d')};
 
+/* task_new with a scripted coroutine; NULL when memory runs out. */
+static Task *spawn(TWorld *w, const TStep *p)
+{
+    Coro c = tco(w, p);
+    return c.vt ? task_new(w->loop, c, NULL) : NULL;
+}
+
 static Future *dup_gather(TWorld *w)
 {
-    Task *s = task_new(w->loop, tco(w, ok_slow), NULL);
-    Task *d = task_new(w->loop, tco(w, ok_dup), NULL);
-    Task *f = task_new(w->loop, tco(w, ok_fast), NULL);
-    Future *ch[4] = {task_future(s), task_future(d), task_future(f), task_future(d)};
-    Future *g = nco_gather(w->loop, ch, 4, false);
-    task_release(s);
-    task_release(d);
-    task_release(f);
+    Task *s = spawn(w, ok_slow);
+    Task *d = spawn(w, ok_dup);
+    Task *f = spawn(w, ok_fast);
+    Future *g = NULL;
+    if (s && d && f) {
+        Future *ch[4] = {task_future(s), task_future(d), task_future(f), task_future(d)};
+        g = nco_gather(w->loop, ch, 4, false);
+    }
+    if (s) task_release(s);
+    if (d) task_release(d);
+    if (f) task_release(f);
     return g;
 }
 
@@ -96,7 +106,8 @@ static Future *gather_of(TWorld *w, const TStep *const *progs, int n, bool rex)
 {
     Future *ch[8];
     for (int i = 0; i < n; i++) {
-        Task *t = task_new(w->loop, tco(w, progs[i]), NULL);
+        Task *t = spawn(w, progs[i]);
+        if (!t) return NULL;
         kept[nkept++] = t;
         ch[i] = task_future(t);
     }
@@ -115,8 +126,8 @@ static Future *rex_gather(TWorld *w)
     return gather_of(w, p, 2, true);
 }
 
-static const TStep fail_main[] = {S_TRY("main", 0), S_CALL(fail_gather, NULL),
-                                  S_SLEEP(50000000), S_CALL(rex_gather, "got"), S_END};
+static const TStep fail_main[] = {S_TRY("main", 0), S_CALL(fail_gather, NULL), S_SLEEP(50000000),
+                                  S_CALL(rex_gather, "got"), S_END};
 
 START_TEST(test_gather_errors)
 {
@@ -175,10 +186,14 @@ static Future *cancel_child(TWorld *w)
     return g_g;
 }
 
-static const TStep cancel_main[] = {
-    S_CALL(mk_g12, NULL),          S_YIELD, S_TRY("main", 0), S_CALL(cancel_g, NULL),
-    S_CALL(mk_child_gather, NULL), S_YIELD, S_CALL(cancel_child, "got"),
-    S_END};
+static const TStep cancel_main[] = {S_CALL(mk_g12, NULL),
+                                    S_YIELD,
+                                    S_TRY("main", 0),
+                                    S_CALL(cancel_g, NULL),
+                                    S_CALL(mk_child_gather, NULL),
+                                    S_YIELD,
+                                    S_CALL(cancel_child, "got"),
+                                    S_END};
 
 START_TEST(test_gather_cancel)
 {
@@ -224,8 +239,8 @@ END_TEST
  *   wait_for(stubborn(), timeout=0.01) -> "stubborn-result"
  *   wait_for(slow("Z", 1), timeout=0) -> TimeoutError, Z never started
  *   wait_for(slow("Q", 0), timeout=5) -> Q */
-static const TStep slow_A[] = {S_LOGTASK("A starts in"), S_TRY("A", 1),
-                               S_SLEEP(LOOP_NS_PER_SEC), S_RET('A')};
+static const TStep slow_A[] = {S_LOGTASK("A starts in"), S_TRY("A", 1), S_SLEEP(LOOP_NS_PER_SEC),
+                               S_RET('A')};
 static const TStep stubborn[] = {S_TRY("stubborn", 0), S_SLEEP(LOOP_NS_PER_SEC), S_RET('s')};
 static const TStep slow_Z[] = {S_LOGTASK("Z starts in"), S_SLEEP(LOOP_NS_PER_SEC), S_RET('Z')};
 static const TStep slow_Q[] = {S_LOGTASK("Q starts in"), S_SLEEP(0), S_RET('Q')};
@@ -235,16 +250,35 @@ static Coro wf(TWorld *w, const TStep *p, int64_t timeout)
 {
     return nco_wait_for(w->loop, (NcoAwaitable){.coro = tco(w, p)}, timeout);
 }
-static Coro wf_A(TWorld *w, int64_t a) { return wf(w, slow_A, 10000000); }
-static Coro wf_stub(TWorld *w, int64_t a) { return wf(w, stubborn, 10000000); }
-static Coro wf_Z(TWorld *w, int64_t a) { return wf(w, slow_Z, 0); }
-static Coro wf_Q(TWorld *w, int64_t a) { return wf(w, slow_Q, 5 * LOOP_NS_PER_SEC); }
-static Coro wf_N(TWorld *w, int64_t a) { return wf(w, slow_N, NCO_NO_TIMEOUT); }
+static Coro wf_A(TWorld *w, int64_t a)
+{
+    return wf(w, slow_A, 10000000);
+}
+static Coro wf_stub(TWorld *w, int64_t a)
+{
+    return wf(w, stubborn, 10000000);
+}
+static Coro wf_Z(TWorld *w, int64_t a)
+{
+    return wf(w, slow_Z, 0);
+}
+static Coro wf_Q(TWorld *w, int64_t a)
+{
+    return wf(w, slow_Q, 5 * LOOP_NS_PER_SEC);
+}
+static Coro wf_N(TWorld *w, int64_t a)
+{
+    return wf(w, slow_N, NCO_NO_TIMEOUT);
+}
 
-static const TStep wf_main[] = {
-    S_TRY("main", 0),  S_CORO(wf_A, 0),          S_CORO_LOG(wf_stub, 0, "returned:"),
-    S_TRY("main", 0),  S_CORO(wf_Z, 0),          S_CORO_LOG(wf_Q, 0, "returned:"),
-    S_CORO_LOG(wf_N, 0, "inline returned:"),    S_END};
+static const TStep wf_main[] = {S_TRY("main", 0),
+                                S_CORO(wf_A, 0),
+                                S_CORO_LOG(wf_stub, 0, "returned:"),
+                                S_TRY("main", 0),
+                                S_CORO(wf_Z, 0),
+                                S_CORO_LOG(wf_Q, 0, "returned:"),
+                                S_CORO_LOG(wf_N, 0, "inline returned:"),
+                                S_END};
 
 START_TEST(test_wait_for)
 {
@@ -252,17 +286,16 @@ START_TEST(test_wait_for)
     tw_init(&w);
     Task *m = task_new(w.loop, tco(&w, wf_main), NULL);
     loop_run_until_complete(w.loop, task_future(m));
-    ck_assert_str_eq(w.log.buf,
-                     "[it 2] A starts in Task-2\n"
-                     "[it 5] A caught CancelledError()\n"
-                     "[it 7] main caught TimeoutError() from CancelledError()\n"
-                     "[it 11] stubborn caught CancelledError()\n"
-                     "[it 13] returned: 's'\n"
-                     "[it 16] main caught TimeoutError() from CancelledError()\n"
-                     "[it 17] Q starts in Task-5\n"
-                     "[it 20] returned: 'Q'\n"
-                     "[it 20] N runs in Task-1\n"
-                     "[it 21] inline returned: 'N'\n");
+    ck_assert_str_eq(w.log.buf, "[it 2] A starts in Task-2\n"
+                                "[it 5] A caught CancelledError()\n"
+                                "[it 7] main caught TimeoutError() from CancelledError()\n"
+                                "[it 11] stubborn caught CancelledError()\n"
+                                "[it 13] returned: 's'\n"
+                                "[it 16] main caught TimeoutError() from CancelledError()\n"
+                                "[it 17] Q starts in Task-5\n"
+                                "[it 20] returned: 'Q'\n"
+                                "[it 20] N runs in Task-1\n"
+                                "[it 21] inline returned: 'N'\n");
     ck_assert_uint_eq(loop_timer_count(w.loop), 0);
     task_release(m);
     tw_fini(&w);
@@ -271,7 +304,10 @@ END_TEST
 
 /* Cancelling the caller of wait_for cancels the inner task, waits for it,
  * then CancelledError propagates. */
-static Coro wf_long(TWorld *w, int64_t a) { return wf(w, slow_A, 10 * LOOP_NS_PER_SEC); }
+static Coro wf_long(TWorld *w, int64_t a)
+{
+    return wf(w, slow_A, 10 * LOOP_NS_PER_SEC);
+}
 static const TStep wf_outer[] = {S_TRY("outer", 1), S_CORO(wf_long, 0), S_END};
 
 START_TEST(test_wait_for_caller_cancelled)
@@ -295,8 +331,14 @@ END_TEST
 
 /* nco_await and sleep's result. */
 static Future *g_fut;
-static Coro mk_await(TWorld *w, int64_t a) { return nco_await(w->loop, g_fut); }
-static Coro mk_sleep_res(TWorld *w, int64_t a) { return nco_sleep(w->loop, a, host_int(9)); }
+static Coro mk_await(TWorld *w, int64_t a)
+{
+    return nco_await(w->loop, g_fut);
+}
+static Coro mk_sleep_res(TWorld *w, int64_t a)
+{
+    return nco_sleep(w->loop, a, host_int(9));
+}
 static const TStep await_prog[] = {S_CORO_LOG(mk_await, 0, "await ->"),
                                    S_CORO_LOG(mk_sleep_res, 5, "sleep ->"),
                                    S_CORO_LOG(mk_sleep_res, 0, "sleep(0) ->"), S_END};
@@ -323,6 +365,58 @@ START_TEST(test_await_and_sleep_result)
 }
 END_TEST
 
-ENGINE_SUITE_MAIN("nco", test_round_robin_sleep0, test_gather_order_and_duplicates,
-                  test_gather_errors, test_gather_cancel, test_gather_empty_and_state,
-                  test_wait_for, test_wait_for_caller_cancelled, test_await_and_sleep_result)
+/* Freeing the loop while a gather waits on sleeping children (a reference
+ * cycle through the callbacks) frees everything. */
+START_TEST(test_loop_free_with_pending_gather)
+{
+    TWorld w;
+    tw_init(&w);
+    nkept = 0;
+    static const TStep *const p[] = {ok_a, bad_b, ok_g1};
+    Future *g = gather_of(&w, p, 3, false);
+    loop_run_once(w.loop);
+    ck_assert(!future_done(g));
+    loop_free(w.loop);
+    ck_assert_ptr_null(future_loop(g));
+    future_release(g);
+    for (int i = 0; i < nkept; i++)
+        task_release(kept[i]);
+    host_fini(&w.host);
+    ck_assert_uint_eq(w.mem.used, 0);
+}
+END_TEST
+
+/* Every allocation failure point of a gather + wait_for + sleep program:
+ * no crash, no leak, and the loop reports ENOMEM or finishes. */
+static const TStep oom_main[] = {S_TRY("main", 0),          S_CORO(wf_A, 0),
+                                 S_CALL(dup_gather, NULL),  S_TRY("main", 0),
+                                 S_CALL(fail_gather, NULL), S_END};
+
+START_TEST(test_out_of_memory_sweep)
+{
+    for (size_t cap = 200; cap < 40000; cap += 97) {
+        TWorld w;
+        tw_init(&w);
+        nkept = 0;
+        w.mem.limit = w.mem.used + cap;
+        Coro c = tco(&w, oom_main);
+        Task *m = c.vt ? task_new(w.loop, c, NULL) : NULL;
+        for (int i = 0; i < 10000; i++) {
+            LoopStatus st = loop_run_once(w.loop);
+            if (st == LOOP_IDLE) break;
+        }
+        w.mem.limit = 0;
+        if (m) task_release(m);
+        for (int i = 0; i < nkept; i++)
+            task_release(kept[i]);
+        loop_free(w.loop);
+        host_fini(&w.host);
+        ck_assert_msg(w.mem.used == 0, "leak of %zu bytes at cap %zu", w.mem.used, cap);
+    }
+}
+END_TEST
+
+ENGINE_SUITE_MAIN("nco", test_loop_free_with_pending_gather, test_out_of_memory_sweep,
+                  test_round_robin_sleep0, test_gather_order_and_duplicates, test_gather_errors,
+                  test_gather_cancel, test_gather_empty_and_state, test_wait_for,
+                  test_wait_for_caller_cancelled, test_await_and_sleep_result)

@@ -14,11 +14,11 @@ START_TEST(test_name_counter_across_loops)
     tw_init(&w);
     static const TStep nop[] = {S_END};
     char b[32];
-    Task *a = task_new(w.loop, tco(&w, nop), NULL);          /* Task-1 */
-    Task *b2 = task_new(w.loop, tco(&w, nop), NULL);         /* Task-2, renamed */
+    Task *a = task_new(w.loop, tco(&w, nop), NULL);  /* Task-1 */
+    Task *b2 = task_new(w.loop, tco(&w, nop), NULL); /* Task-2, renamed */
     task_set_name(b2, "b");
-    Task *c = task_new(w.loop, tco(&w, nop), "c");           /* consumes nothing */
-    Task *d = task_new(w.loop, tco(&w, nop), NULL);          /* Task-3 */
+    Task *c = task_new(w.loop, tco(&w, nop), "c");  /* consumes nothing */
+    Task *d = task_new(w.loop, tco(&w, nop), NULL); /* Task-3 */
     ck_assert_str_eq(name_of(a, b), "Task-1");
     ck_assert_str_eq(name_of(b2, b), "b");
     ck_assert_str_eq(name_of(c, b), "c");
@@ -45,8 +45,8 @@ END_TEST
 
 /* Creation queues the first step after everything already queued; the
  * creator keeps running; a result is set when the coroutine returns. */
-static const TStep child_prog[] = {S_LOG("child first step"), S_YIELD,
-                                   S_LOG("child finishes"), S_RET(7)};
+static const TStep child_prog[] = {S_LOG("child first step"), S_YIELD, S_LOG("child finishes"),
+                                   S_RET(7)};
 
 START_TEST(test_steps_and_result)
 {
@@ -91,10 +91,10 @@ START_TEST(test_await_task_hop)
 END_TEST
 
 /* sleep(0) ping-pong: two tasks alternate, one iteration per switch. */
-static const TStep ping[] = {S_LOG("ping 1"), S_YIELD, S_LOG("ping 2"), S_YIELD,
-                             S_LOG("ping 3"), S_END};
-static const TStep pong[] = {S_LOG("pong 1"), S_YIELD, S_LOG("pong 2"), S_YIELD,
-                             S_LOG("pong 3"), S_END};
+static const TStep ping[] = {S_LOG("ping 1"), S_YIELD,         S_LOG("ping 2"),
+                             S_YIELD,         S_LOG("ping 3"), S_END};
+static const TStep pong[] = {S_LOG("pong 1"), S_YIELD,         S_LOG("pong 2"),
+                             S_YIELD,         S_LOG("pong 3"), S_END};
 
 START_TEST(test_sleep0_ping_pong)
 {
@@ -169,8 +169,7 @@ START_TEST(test_cancel_while_sleeping)
 END_TEST
 
 /* Catching CancelledError and returning: not cancelled; uncancel(). */
-static const TStep swallow[] = {S_TRY("swallow", 0), S_SLEEP(10 * LOOP_NS_PER_SEC),
-                                S_RET(1)};
+static const TStep swallow[] = {S_TRY("swallow", 0), S_SLEEP(10 * LOOP_NS_PER_SEC), S_RET(1)};
 
 START_TEST(test_swallow_and_uncancel)
 {
@@ -191,8 +190,7 @@ START_TEST(test_swallow_and_uncancel)
 END_TEST
 
 /* A task that cancels itself and returns without awaiting ends cancelled. */
-static const TStep self_cancel[] = {S_CANCEL_SELF, S_LOG("requested, still running"),
-                                    S_RET(5)};
+static const TStep self_cancel[] = {S_CANCEL_SELF, S_LOG("requested, still running"), S_RET(5)};
 
 START_TEST(test_self_cancel_loses_result)
 {
@@ -264,9 +262,7 @@ static CoroStatus probe_resume(void *self, Task *task, CoroIn how, void *in, voi
     *out = NULL;
     return CORO_RETURN;
 }
-static void probe_drop(void *self)
-{
-}
+static void probe_drop(void *self) {}
 static const CoroVt probe_vt = {"probe", probe_resume, probe_drop};
 
 START_TEST(test_current_task_and_host_ptr)
@@ -352,9 +348,9 @@ START_TEST(test_task_created_hook)
 }
 END_TEST
 
-ENGINE_SUITE_MAIN("task", test_task_created_hook, test_name_counter_across_loops, test_steps_and_result,
-                  test_await_task_hop, test_sleep0_ping_pong, test_cancel_before_first_step,
-                  test_cancel_while_sleeping, test_swallow_and_uncancel,
-                  test_self_cancel_loses_result, test_cancel_outer_cancels_inner, test_exception,
-                  test_current_task_and_host_ptr, test_cancel_with_step_queued,
-                  test_loop_free_with_pending)
+ENGINE_SUITE_MAIN("task", test_task_created_hook, test_name_counter_across_loops,
+                  test_steps_and_result, test_await_task_hop, test_sleep0_ping_pong,
+                  test_cancel_before_first_step, test_cancel_while_sleeping,
+                  test_swallow_and_uncancel, test_self_cancel_loses_result,
+                  test_cancel_outer_cancels_inner, test_exception, test_current_task_and_host_ptr,
+                  test_cancel_with_step_queued, test_loop_free_with_pending)

@@ -24,8 +24,7 @@ static void dump(Trace *tr, char *buf, size_t size)
     size_t len = 0;
     for (size_t i = 0; i < trace_count(tr) && len < size; i++) {
         len += trace_format(tr, trace_at(tr, i), buf + len, size - len);
-        if (len < size)
-            buf[len++] = '\n';
+        if (len < size) buf[len++] = '\n';
     }
     buf[len < size ? len : size - 1] = 0;
 }
@@ -40,44 +39,43 @@ START_TEST(test_three_task_gather)
     loop_run_until_complete(w.loop, task_future(m));
     static char buf[8192];
     dump(tr, buf, sizeof buf);
-    static const char expect[] =
-        "t=0.000000000 it=0 task=1 created Task-1\n"
-        "t=0.000000000 it=0 task=1 ready\n"
-        "t=0.000000000 it=1 task=1 step\n"
-        "t=0.000000000 it=1 task=2 created other=1 Task-2\n"
-        "t=0.000000000 it=1 task=2 ready\n"
-        "t=0.000000000 it=1 task=3 created other=1 Task-3\n"
-        "t=0.000000000 it=1 task=3 ready\n"
-        "t=0.000000000 it=1 task=4 created other=1 Task-4\n"
-        "t=0.000000000 it=1 task=4 ready\n"
-        "t=0.000000000 it=1 task=1 end await gather\n"
-        "t=0.000000000 it=2 task=2 step\n"
-        "t=0.000000000 it=2 task=2 sleep until=1.000000000\n"
-        "t=0.000000000 it=2 task=2 end await sleep\n"
-        "t=0.000000000 it=2 task=3 step\n"
-        "t=0.000000000 it=2 task=3 sleep until=2.000000000\n"
-        "t=0.000000000 it=2 task=3 end await sleep\n"
-        "t=0.000000000 it=2 task=4 step\n"
-        "t=0.000000000 it=2 task=4 sleep until=3.000000000\n"
-        "t=0.000000000 it=2 task=4 end await sleep\n"
-        "t=1.000000000 it=3 task=2 ready\n"
-        "t=1.000000000 it=4 task=2 step\n"
-        "t=1.000000000 it=4 task=2 output one\n"
-        "t=1.000000000 it=4 task=2 end return\n"
-        "t=1.000000000 it=4 task=2 result 1\n"
-        "t=2.000000000 it=6 task=3 ready\n"
-        "t=2.000000000 it=7 task=3 step\n"
-        "t=2.000000000 it=7 task=3 output two\n"
-        "t=2.000000000 it=7 task=3 end return\n"
-        "t=2.000000000 it=7 task=3 result 2\n"
-        "t=3.000000000 it=9 task=4 ready\n"
-        "t=3.000000000 it=10 task=4 step\n"
-        "t=3.000000000 it=10 task=4 end raise\n"
-        "t=3.000000000 it=10 task=4 exception ValueError('three')\n"
-        "t=3.000000000 it=11 task=1 ready\n"
-        "t=3.000000000 it=12 task=1 step\n"
-        "t=3.000000000 it=12 task=1 end return\n"
-        "t=3.000000000 it=12 task=1 result None\n";
+    static const char expect[] = "t=0.000000000 it=0 task=1 created Task-1\n"
+                                 "t=0.000000000 it=0 task=1 ready\n"
+                                 "t=0.000000000 it=1 task=1 step\n"
+                                 "t=0.000000000 it=1 task=2 created other=1 Task-2\n"
+                                 "t=0.000000000 it=1 task=2 ready\n"
+                                 "t=0.000000000 it=1 task=3 created other=1 Task-3\n"
+                                 "t=0.000000000 it=1 task=3 ready\n"
+                                 "t=0.000000000 it=1 task=4 created other=1 Task-4\n"
+                                 "t=0.000000000 it=1 task=4 ready\n"
+                                 "t=0.000000000 it=1 task=1 end await gather\n"
+                                 "t=0.000000000 it=2 task=2 step\n"
+                                 "t=0.000000000 it=2 task=2 sleep until=1.000000000\n"
+                                 "t=0.000000000 it=2 task=2 end await sleep\n"
+                                 "t=0.000000000 it=2 task=3 step\n"
+                                 "t=0.000000000 it=2 task=3 sleep until=2.000000000\n"
+                                 "t=0.000000000 it=2 task=3 end await sleep\n"
+                                 "t=0.000000000 it=2 task=4 step\n"
+                                 "t=0.000000000 it=2 task=4 sleep until=3.000000000\n"
+                                 "t=0.000000000 it=2 task=4 end await sleep\n"
+                                 "t=1.000000000 it=3 task=2 ready\n"
+                                 "t=1.000000000 it=4 task=2 step\n"
+                                 "t=1.000000000 it=4 task=2 output one\n"
+                                 "t=1.000000000 it=4 task=2 end return\n"
+                                 "t=1.000000000 it=4 task=2 result 1\n"
+                                 "t=2.000000000 it=6 task=3 ready\n"
+                                 "t=2.000000000 it=7 task=3 step\n"
+                                 "t=2.000000000 it=7 task=3 output two\n"
+                                 "t=2.000000000 it=7 task=3 end return\n"
+                                 "t=2.000000000 it=7 task=3 result 2\n"
+                                 "t=3.000000000 it=9 task=4 ready\n"
+                                 "t=3.000000000 it=10 task=4 step\n"
+                                 "t=3.000000000 it=10 task=4 end raise\n"
+                                 "t=3.000000000 it=10 task=4 exception ValueError('three')\n"
+                                 "t=3.000000000 it=11 task=1 ready\n"
+                                 "t=3.000000000 it=12 task=1 step\n"
+                                 "t=3.000000000 it=12 task=1 end return\n"
+                                 "t=3.000000000 it=12 task=1 result None\n";
     if (strcmp(buf, expect) != 0)
         fprintf(stderr, "trace was:\n%s", buf); /* Check cannot report long strings */
     ck_assert(strcmp(buf, expect) == 0);

@@ -33,13 +33,14 @@ static inline void tlog(TLog *lg, Loop *L, const char *fmt, ...)
 static inline void tlog(TLog *lg, Loop *L, const char *fmt, ...)
 {
     va_list ap;
+    if (lg->len + 256 > sizeof lg->buf) return; /* full: tests compare short logs */
     int n = snprintf(lg->buf + lg->len, sizeof lg->buf - lg->len, "[it %llu] ",
                      (unsigned long long)loop_iteration(L));
     lg->len += (size_t)n;
     va_start(ap, fmt);
-    n = vsnprintf(lg->buf + lg->len, sizeof lg->buf - lg->len, fmt, ap);
+    n = vsnprintf(lg->buf + lg->len, sizeof lg->buf - lg->len - 1, fmt, ap);
     va_end(ap);
-    lg->len += (size_t)n;
+    lg->len += (size_t)n < sizeof lg->buf - lg->len - 2 ? (size_t)n : sizeof lg->buf - lg->len - 2;
     lg->buf[lg->len++] = '\n';
     lg->buf[lg->len] = 0;
 }
@@ -70,20 +71,20 @@ static inline void tw_fini(TWorld *w)
 }
 
 typedef enum TOp {
-    T_LOG,    /* log s (and loop_output it, like print) */
-    T_YIELD,  /* bare yield (sleep(0)) */
-    T_SLEEP,  /* await nco_sleep(n ns) inline */
-    T_AWAIT,  /* await future f (or *pf when f is NULL) */
-    T_CORO,   /* await the coroutine made by mk(w, arg) inline */
-    T_RET,    /* return n */
-    T_RAISE,  /* raise ValueError(s) */
-    T_TRY,    /* the next await's exception is caught and logged as "s caught REPR";
-                 n = 1: re-raised after logging */
+    T_LOG,         /* log s (and loop_output it, like print) */
+    T_YIELD,       /* bare yield (sleep(0)) */
+    T_SLEEP,       /* await nco_sleep(n ns) inline */
+    T_AWAIT,       /* await future f (or *pf when f is NULL) */
+    T_CORO,        /* await the coroutine made by mk(w, arg) inline */
+    T_RET,         /* return n */
+    T_RAISE,       /* raise ValueError(s) */
+    T_TRY,         /* the next await's exception is caught and logged as "s caught REPR";
+                      n = 1: re-raised after logging */
     T_CANCEL_SELF, /* current task cancel() */
-    T_CALL,   /* fut = call(w); when fut is not NULL await it (the reference is the
-                 coroutine's); with s set, log "s REPR" of the awaited result */
-    T_LOGTASK, /* log "s <current task name>" */
-    T_END     /* return n of the last T_RET ... (implicit return None) */
+    T_CALL,        /* fut = call(w); when fut is not NULL await it (the reference is the
+                      coroutine's); with s set, log "s REPR" of the awaited result */
+    T_LOGTASK,     /* log "s <current task name>" */
+    T_END          /* return n of the last T_RET ... (implicit return None) */
 } TOp;
 
 typedef struct TStep {
@@ -98,28 +99,70 @@ typedef struct TStep {
 
 /* Designated-only step constructors (mixing positional and designated
  * initializers trips -Wmissing-field-initializers). */
-#define S_LOG(str) {.op = T_LOG, .s = (str)}
-#define S_YIELD {.op = T_YIELD}
-#define S_SLEEP(ns) {.op = T_SLEEP, .n = (ns)}
-#define S_AWAIT(fut) {.op = T_AWAIT, .f = (fut)}
-#define S_AWAITP(pfut) {.op = T_AWAIT, .pf = (pfut)}
-#define S_CORO(fn, arg) {.op = T_CORO, .mk = (fn), .n = (arg)}
-#define S_RET(v) {.op = T_RET, .n = (v)}
-#define S_RAISE(str) {.op = T_RAISE, .s = (str)}
-#define S_TRY(tag, reraise) {.op = T_TRY, .s = (tag), .n = (reraise)}
-#define S_CANCEL_SELF {.op = T_CANCEL_SELF}
-#define S_CALL(fn, tag) {.op = T_CALL, .call = (fn), .s = (tag)}
-#define S_LOGTASK(str) {.op = T_LOGTASK, .s = (str)}
+#define S_LOG(str)                                                                                 \
+    {                                                                                              \
+        .op = T_LOG, .s = (str)                                                                    \
+    }
+#define S_YIELD                                                                                    \
+    {                                                                                              \
+        .op = T_YIELD                                                                              \
+    }
+#define S_SLEEP(ns)                                                                                \
+    {                                                                                              \
+        .op = T_SLEEP, .n = (ns)                                                                   \
+    }
+#define S_AWAIT(fut)                                                                               \
+    {                                                                                              \
+        .op = T_AWAIT, .f = (fut)                                                                  \
+    }
+#define S_AWAITP(pfut)                                                                             \
+    {                                                                                              \
+        .op = T_AWAIT, .pf = (pfut)                                                                \
+    }
+#define S_CORO(fn, arg)                                                                            \
+    {                                                                                              \
+        .op = T_CORO, .mk = (fn), .n = (arg)                                                       \
+    }
+#define S_RET(v)                                                                                   \
+    {                                                                                              \
+        .op = T_RET, .n = (v)                                                                      \
+    }
+#define S_RAISE(str)                                                                               \
+    {                                                                                              \
+        .op = T_RAISE, .s = (str)                                                                  \
+    }
+#define S_TRY(tag, reraise)                                                                        \
+    {                                                                                              \
+        .op = T_TRY, .s = (tag), .n = (reraise)                                                    \
+    }
+#define S_CANCEL_SELF                                                                              \
+    {                                                                                              \
+        .op = T_CANCEL_SELF                                                                        \
+    }
+#define S_CALL(fn, tag)                                                                            \
+    {                                                                                              \
+        .op = T_CALL, .call = (fn), .s = (tag)                                                     \
+    }
+#define S_LOGTASK(str)                                                                             \
+    {                                                                                              \
+        .op = T_LOGTASK, .s = (str)                                                                \
+    }
 /* T_CORO with a tag logs "tag REPR" of the returned value. */
-#define S_CORO_LOG(fn, arg, tag) {.op = T_CORO, .mk = (fn), .n = (arg), .s = (tag)}
-#define S_END {.op = T_END}
+#define S_CORO_LOG(fn, arg, tag)                                                                   \
+    {                                                                                              \
+        .op = T_CORO, .mk = (fn), .n = (arg), .s = (tag)                                           \
+    }
+#define S_END                                                                                      \
+    {                                                                                              \
+        .op = T_END                                                                                \
+    }
 
 typedef struct TCo {
     const TStep *prog;
     size_t pc;
     TWorld *w;
-    Coro sub;      /* inline-awaited native coroutine */
-    int trying;    /* 0 none, 1 catch, 2 catch and re-raise */
+    Coro sub;   /* inline-awaited native coroutine */
+    int trying; /* 0 none, 1 catch, 2 catch and re-raise */
     const char *try_tag;
     Future *awaiting;
 } TCo;
@@ -134,20 +177,16 @@ static inline size_t t_repr(TWorld *w, void *v, bool exc, char *buf, size_t n)
 static inline size_t t_value(TWorld *w, void *v, char *buf, size_t n)
 {
     intptr_t i = host_to_int(v);
-    if (i >= 'A' && i <= 'z')
-        return (size_t)snprintf(buf, n, "'%c'", (char)i);
+    if (i >= 'A' && i <= 'z') return (size_t)snprintf(buf, n, "'%c'", (char)i);
     if (i > 4096 || i < -4096) { /* a HostList or a HostExc from the defaults */
         const HostList *l = v;
         if (l->items == (void **)(l + 1)) {
             size_t len = (size_t)snprintf(buf, n, "[");
             for (size_t k = 0; k < l->n && len < n; k++) {
-                if (k)
-                    len += (size_t)snprintf(buf + len, n - len, ", ");
-                if (len < n)
-                    len += t_value(w, l->items[k], buf + len, n - len);
+                if (k) len += (size_t)snprintf(buf + len, n - len, ", ");
+                if (len < n) len += t_value(w, l->items[k], buf + len, n - len);
             }
-            if (len < n)
-                len += (size_t)snprintf(buf + len, n - len, "]");
+            if (len < n) len += (size_t)snprintf(buf + len, n - len, "]");
             return len;
         }
         return t_repr(w, v, true, buf, n);
@@ -169,8 +208,7 @@ static void tco_drop(void *self)
 {
     TCo *c = self;
     coro_drop(c->sub);
-    if (c->awaiting)
-        future_release(c->awaiting);
+    if (c->awaiting) future_release(c->awaiting);
     mem_free(&c->w->mem, c, sizeof *c);
 }
 static const CoroVt tco_vt = {"tco", tco_resume, tco_drop};
@@ -178,6 +216,7 @@ static const CoroVt tco_vt = {"tco", tco_resume, tco_drop};
 static inline Coro tco(TWorld *w, const TStep *prog)
 {
     TCo *c = mem_calloc(&w->mem, sizeof *c);
+    if (!c) return (Coro){NULL, NULL};
     c->prog = prog;
     c->w = w;
     return (Coro){&tco_vt, c};
@@ -201,14 +240,12 @@ static CoroStatus tco_exc(TCo *c, void *exc, bool owned, void **out, bool *cont)
         int mode = c->trying;
         c->trying = 0;
         if (mode == 1) {
-            if (owned)
-                host_release(&c->w->host, exc);
+            if (owned) host_release(&c->w->host, exc);
             *cont = true;
             return CORO_RETURN;
         }
     }
-    if (!owned)
-        host_retain(&c->w->host, exc);
+    if (!owned) host_retain(&c->w->host, exc);
     *out = exc;
     *cont = false;
     return CORO_RAISE;
@@ -223,14 +260,12 @@ static CoroStatus tco_resume(void *self, Task *task, CoroIn how, void *in, void 
     CoroStatus st;
     if (c->sub.vt) { /* delegate, like `yield from` */
         st = coro_resume(c->sub, task, how, in, out);
-        if (st == CORO_SUSPEND || st == CORO_YIELD)
-            return st;
+        if (st == CORO_SUSPEND || st == CORO_YIELD) return st;
         coro_drop(c->sub);
         c->sub.vt = NULL;
         if (st == CORO_RAISE) {
             st = tco_exc(c, *out, true, out, &cont);
-            if (!cont)
-                return st;
+            if (!cont) return st;
         } else {
             tco_log_value(c, &c->prog[c->pc - 1], *out);
             host_release(&w->host, *out);
@@ -243,8 +278,7 @@ static CoroStatus tco_resume(void *self, Task *task, CoroIn how, void *in, void 
         }
         if (how == CORO_THROW) {
             st = tco_exc(c, in, false, out, &cont);
-            if (!cont)
-                return st;
+            if (!cont) return st;
         } else {
             c->trying = 0;
             tco_log_value(c, &c->prog[c->pc - 1], in);
@@ -261,13 +295,15 @@ static CoroStatus tco_resume(void *self, Task *task, CoroIn how, void *in, void 
             tlog(&w->log, L, "%s", s->s);
             loop_output(L, s->s, strlen(s->s));
             break;
-        case T_YIELD:
-            return CORO_YIELD;
+        case T_YIELD: return CORO_YIELD;
         case T_SLEEP:
             c->sub = nco_sleep(L, s->n, NULL);
+            if (!c->sub.vt) {
+                *out = w->host.ops->memory_error(w->host.ctx);
+                return CORO_RAISE;
+            }
             st = coro_resume(c->sub, task, CORO_SEND, NULL, out);
-            if (st == CORO_SUSPEND || st == CORO_YIELD)
-                return st;
+            if (st == CORO_SUSPEND || st == CORO_YIELD) return st;
             coro_drop(c->sub);
             c->sub.vt = NULL;
             break;
@@ -277,8 +313,7 @@ static CoroStatus tco_resume(void *self, Task *task, CoroIn how, void *in, void 
                 void *e = future_take_error(f);
                 if (e) {
                     st = tco_exc(c, e, true, out, &cont);
-                    if (!cont)
-                        return st;
+                    if (!cont) return st;
                 }
                 break;
             }
@@ -289,15 +324,17 @@ static CoroStatus tco_resume(void *self, Task *task, CoroIn how, void *in, void 
         }
         case T_CORO: {
             c->sub = s->mk(w, s->n);
+            if (!c->sub.vt) {
+                *out = w->host.ops->memory_error(w->host.ctx);
+                return CORO_RAISE;
+            }
             st = coro_resume(c->sub, task, CORO_SEND, NULL, out);
-            if (st == CORO_SUSPEND || st == CORO_YIELD)
-                return st;
+            if (st == CORO_SUSPEND || st == CORO_YIELD) return st;
             coro_drop(c->sub);
             c->sub.vt = NULL;
             if (st == CORO_RAISE) {
                 st = tco_exc(c, *out, true, out, &cont);
-                if (!cont)
-                    return st;
+                if (!cont) return st;
             } else {
                 tco_log_value(c, s, *out);
                 host_release(&w->host, *out);
@@ -306,17 +343,14 @@ static CoroStatus tco_resume(void *self, Task *task, CoroIn how, void *in, void 
         }
         case T_CALL: {
             Future *f = s->call(w);
-            if (!f)
-                break;
+            if (!f) break;
             if (future_done(f)) {
                 void *e = future_take_error(f);
-                if (!e)
-                    tco_log_value(c, s, future_result(f));
+                if (!e) tco_log_value(c, s, future_result(f));
                 future_release(f);
                 if (e) {
                     st = tco_exc(c, e, true, out, &cont);
-                    if (!cont)
-                        return st;
+                    if (!cont) return st;
                 }
                 break;
             }
@@ -330,41 +364,36 @@ static CoroStatus tco_resume(void *self, Task *task, CoroIn how, void *in, void 
             tlog(&w->log, L, "%s %s", s->s, nb);
             break;
         }
-        case T_RET:
-            *out = host_int(s->n);
-            return CORO_RETURN;
+        case T_RET: *out = host_int(s->n); return CORO_RETURN;
         case T_RAISE:
             *out = host_exc_new(&w->host, HOST_EXC_ERROR, s->s);
+            if (!*out) *out = w->host.ops->memory_error(w->host.ctx);
             return CORO_RAISE;
         case T_TRY:
             c->trying = s->n ? 2 : 1;
             c->try_tag = s->s;
             break;
-        case T_CANCEL_SELF:
-            task_cancel(loop_current_task(L), NULL);
-            break;
-        case T_END:
-            *out = NULL;
-            return CORO_RETURN;
+        case T_CANCEL_SELF: task_cancel(loop_current_task(L), NULL); break;
+        case T_END: *out = NULL; return CORO_RETURN;
         }
     }
 }
 
 /* main() for a suite of one TCase: ENGINE_SUITE_MAIN("loop", test_a, test_b) */
-#define ENGINE_SUITE_MAIN(name, ...)                                                       \
-    int main(void)                                                                         \
-    {                                                                                      \
-        Suite *s_ = suite_create(name);                                                    \
-        TCase *tc_ = tcase_create("core");                                                 \
-        const TTest *tests_[] = {__VA_ARGS__};                                             \
-        for (size_t i_ = 0; i_ < sizeof tests_ / sizeof tests_[0]; i_++)                   \
-            tcase_add_test(tc_, tests_[i_]);                                               \
-        suite_add_tcase(s_, tc_);                                                          \
-        SRunner *sr_ = srunner_create(s_);                                                 \
-        srunner_run_all(sr_, CK_NORMAL);                                                   \
-        int failed_ = srunner_ntests_failed(sr_);                                          \
-        srunner_free(sr_);                                                                 \
-        return failed_ ? 1 : 0;                                                            \
+#define ENGINE_SUITE_MAIN(name, ...)                                                               \
+    int main(void)                                                                                 \
+    {                                                                                              \
+        Suite *s_ = suite_create(name);                                                            \
+        TCase *tc_ = tcase_create("core");                                                         \
+        const TTest *tests_[] = {__VA_ARGS__};                                                     \
+        for (size_t i_ = 0; i_ < sizeof tests_ / sizeof tests_[0]; i_++)                           \
+            tcase_add_test(tc_, tests_[i_]);                                                       \
+        suite_add_tcase(s_, tc_);                                                                  \
+        SRunner *sr_ = srunner_create(s_);                                                         \
+        srunner_run_all(sr_, CK_NORMAL);                                                           \
+        int failed_ = srunner_ntests_failed(sr_);                                                  \
+        srunner_free(sr_);                                                                         \
+        return failed_ ? 1 : 0;                                                                    \
     }
 
 #endif

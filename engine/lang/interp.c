@@ -346,6 +346,14 @@ struct Trace *interp_trace(const Interp *ip)
     return ip->trace;
 }
 
+const char *interp_task_coro_name(const Interp *ip, uint64_t task_id)
+{
+    const Vm *vm = &ip->vm;
+    if (task_id < vm->ntask_codes && vm->task_codes[task_id])
+        return vm->task_codes[task_id]->qualname->data;
+    return NULL;
+}
+
 const struct Ast *interp_ast(const Interp *ip)
 {
     return ip->ast;

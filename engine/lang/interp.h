@@ -130,6 +130,10 @@ int interp_exit_status(const Interp *ip);
 struct Trace;
 struct Trace *interp_trace(const Interp *ip);
 
+/* The qualified name of the coroutine a task (by trace id) was created
+ * with ("main", "worker.<locals>.step"), or NULL (unknown, native). */
+const char *interp_task_coro_name(const Interp *ip, uint64_t task_id);
+
 /* The parsed program (engine/lang/ast.h) for structural checks; NULL before
  * a successful interp_load. Owned by the Interp. */
 struct Ast;

@@ -63,7 +63,7 @@
     X(BUILD_TUPLE, 0, I)                                                           \
     X(BUILD_DICT, 0, I)     /* argument: number of key/value pairs */             \
     X(LIST_APPEND, -1, I)   /* append TOS to the list ARG below it */             \
-    X(DICT_SET, -2, I)      /* stack: ... dict(ARG deep) key value */             \
+    X(DICT_SET, -2, I)      /* dict at ARG-1 below TOS after popping key value */ \
     X(LIST_EXTEND, -1, I)   /* extend the list ARG below TOS with iterable TOS */  \
     X(LIST_TO_TUPLE, 0, N)                                                         \
     X(UNPACK_SEQUENCE, 0, I)                                                       \

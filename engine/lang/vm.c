@@ -1339,7 +1339,7 @@ load:
         case OP_DICT_SET: {
             Value v = POP(), k = POP();
             SAVE();
-            RtStatus st = dict_set(rt, val_dict(sp[-(int)arg + 2]), k, v);
+            RtStatus st = dict_set(rt, val_dict(sp[-((int)arg - 1)]), k, v);
             val_decref(rt, k);
             val_decref(rt, v);
             CHECK(st);

@@ -766,14 +766,22 @@ static void draw_output(Ui *ui, UiCanvas *c)
         ui_canvas_put(c, r->y + 1, r->x + 2, r->w - 4, ROLE_DIM, hint);
         return;
     }
-    int n = ui_run_line_count(run);
+    /* Compare mode: the second program's lines follow a separator. */
+    int n1 = ui_run_line_count(run);
+    int n = n1 + (ui->cmp ? 1 + ui_run_line_count(ui->cmp) : 0);
     if (ui->out_follow)
         ui->scroll[PANE_OUTPUT] = n - vis;
     clamp_scroll(&ui->scroll[PANE_OUTPUT], n, vis);
     int top = ui->scroll[PANE_OUTPUT];
     for (int i = 0; i < vis && top + i < n; i++) {
-        const UiRunLine *ln = ui_run_line(run, top + i);
-        int y = r->y + 1 + i, x = r->x + 1;
+        int k = top + i, y = r->y + 1 + i, x = r->x + 1;
+        if (k == n1) {
+            for (int xx = r->x + 1; xx < r->x + r->w - 1; xx++)
+                ui_canvas_glyph(c, y, xx, ROLE_BORDER, GLYPH_HLINE);
+            ui_canvas_put(c, y, r->x + 2, r->w - 4, ROLE_PANE_TITLE, " compare ");
+            continue;
+        }
+        const UiRunLine *ln = k < n1 ? ui_run_line(run, k) : ui_run_line(ui->cmp, k - n1 - 1);
         char ts[32];
         snprintf(ts, sizeof ts, "%7.3fs ", ln->t);
         x += ui_canvas_put(c, y, x, r->x + r->w - 1 - x, ROLE_OUT_TIME, ts);
@@ -818,11 +826,14 @@ static int draw_lanes(Ui *ui, UiCanvas *c, const UiRun *run, int y, int ymax, in
         ui_canvas_put(c, y + used, x0 - LABEL_W, LABEL_W - 1, lane == 0 ? ROLE_DIM : ROLE_TL_LANE,
                       label);
         for (int i = 0; i < ncells; i++) {
-            double a = ui->tv.t0 + i * dt;
+            /* Cell edges rounded to the nanosecond (the clock's unit), so
+             * that 30 * 0.1 is 3.0 and an event at 3 s lands in one cell. */
+            double a = round((ui->tv.t0 + i * dt) * 1e9) / 1e9;
             if (a > now + 1e-12)
                 break; /* the future is not drawn */
             int marks = 0, sw = 0;
-            TlState st = tlmodel_cell(tl, lane, a, a + dt, &marks, &sw);
+            double b = round((ui->tv.t0 + (i + 1) * dt) * 1e9) / 1e9;
+            TlState st = tlmodel_cell(tl, lane, a, b, &marks, &sw);
             if (st == TL_NONE)
                 continue;
             ThemeRole role = state_look[st].role;
@@ -830,7 +841,7 @@ static int draw_lanes(Ui *ui, UiCanvas *c, const UiRun *run, int y, int ymax, in
             /* While the loop is blocked nothing else can move: the whole
              * column turns to the blocked colour. */
             if (lane > 0 && (st == TL_SLEEPING || st == TL_READY) &&
-                tlmodel_cell(tl, 0, a, a + dt, NULL, NULL) == TL_BLOCKED)
+                tlmodel_cell(tl, 0, a, b, NULL, NULL) == TL_BLOCKED)
                 role = ROLE_TASK_BLOCKED;
             for (int k = 0; k < rows_per_lane && y + used + k < ymax; k++) {
                 if (lane == 0 && st == TL_RUNNING && sw >= 2 && k == 0) {
@@ -923,6 +934,8 @@ static void draw_timeline(Ui *ui, UiCanvas *c)
         fmt_time(lb, sizeof lb, ui->tv.t0 + i * dt, dt * every);
         ui_canvas_put(c, ay + 1, x0 + i, every - 1, ROLE_TL_AXIS, lb);
     }
+    if (ui->cmp && ui_run_now(ui->cmp) > now)
+        now = ui_run_now(ui->cmp);
     int cx = (int)floor((now - ui->tv.t0) / dt + 1e-9);
     if (cx >= 0 && cx < ncells)
         ui_canvas_glyph(c, ay, x0 + cx, ROLE_TL_CURSOR, GLYPH_SCROLL_UP);

@@ -289,13 +289,15 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
         if (dirty) {
             double t0 = ui_curses_now();
             ui_draw(ui, &canvas);
+            double tm = ui_curses_now();
             blit(&canvas);
             refresh();
             if (timing) {
                 double t1 = ui_curses_now();
                 if (first)
                     fprintf(timing, "first_frame_ms %.3f\n", (t1 - t_start) * 1e3);
-                fprintf(timing, "frame %dx%d draw_ms %.3f\n", COLS, LINES, (t1 - t0) * 1e3);
+                fprintf(timing, "frame %dx%d draw_ms %.3f model_ms %.3f\n", COLS, LINES,
+                        (t1 - t0) * 1e3, (tm - t0) * 1e3);
                 fflush(timing);
             }
             first = false;

@@ -3,7 +3,6 @@
 #include "engine/loop.h"
 
 #include <math.h>
-#include <poll.h>
 #include <string.h>
 #include <time.h>
 
@@ -379,8 +378,12 @@ static int prepare(Loop *L, int64_t limit)
                 wait_real = (int64_t)ceil((double)(until - now) / L->speed);
             }
             if (L->no_block) return LOOP_WAITING;
-            int ms = (int)((wait_real + 999999) / 1000000);
-            poll(NULL, 0, ms > 0 ? ms : 1);
+            /* There are no descriptors to watch, so the wait is a sleep to an
+             * absolute monotonic time (ns precision, unlike poll's ms). */
+            int64_t until_real = mono_ns() + wait_real;
+            struct timespec ts = {.tv_sec = until_real / LOOP_NS_PER_SEC,
+                                  .tv_nsec = until_real % LOOP_NS_PER_SEC};
+            clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
         }
     }
     return LOOP_IDLE;

@@ -12,7 +12,8 @@
  *   LOOP_CLOCK_VIRTUAL  time moves only when nothing is ready: it jumps to the
  *                       earliest deadline. Hours of sleeps finish at once.
  *   LOOP_CLOCK_REAL     monotonic clock x speed. With nothing ready the loop
- *                       waits in poll() for the next deadline, unless the host
+ *                       sleeps until the next deadline (clock_nanosleep on
+ *                       CLOCK_MONOTONIC: no descriptors to poll), unless the host
  *                       set no_block: then it returns LOOP_WAITING and the
  *                       host asks again later (loop_wait_hint says when).
  *   LOOP_CLOCK_STEPPED  time moves only when the host says so (loop_advance,
@@ -94,7 +95,7 @@ Mem *loop_mem(const Loop *loop);
  * as fast, 0 = paused). Switching clock or speed keeps loop_time continuous. */
 void loop_set_clock(Loop *loop, LoopClock clock, double speed);
 LoopClock loop_clock(const Loop *loop);
-void loop_set_no_block(Loop *loop, bool no_block);  /* never wait in poll() */
+void loop_set_no_block(Loop *loop, bool no_block);  /* never wait */
 void loop_set_busy_ns(Loop *loop, int64_t busy_ns); /* see above; 0 = off */
 int64_t loop_time(Loop *loop);                      /* ns, CPython's loop.time() */
 

@@ -749,6 +749,15 @@ static void draw_code(Ui *ui, UiCanvas *c)
 
 /* ----------------------------------------------------------- output pane */
 
+static int visible_lines(const UiRun *run)
+{
+    int n = ui_run_line_count(run);
+    double now = ui_run_now(run) + 1e-9;
+    while (n > 0 && ui_run_line(run, n - 1)->t > now)
+        n--;
+    return n;
+}
+
 static void draw_output(Ui *ui, UiCanvas *c)
 {
     const LayoutRect *r = &ui->lay.output;
@@ -766,9 +775,11 @@ static void draw_output(Ui *ui, UiCanvas *c)
         ui_canvas_put(c, r->y + 1, r->x + 2, r->w - 4, ROLE_DIM, hint);
         return;
     }
-    /* Compare mode: the second program's lines follow a separator. */
-    int n1 = ui_run_line_count(run);
-    int n = n1 + (ui->cmp ? 1 + ui_run_line_count(ui->cmp) : 0);
+    /* Compare mode: the second program's lines follow a separator. A
+     * line printed after a blocking call is only shown once the clock on
+     * screen has reached its time. */
+    int n1 = visible_lines(run);
+    int n = n1 + (ui->cmp ? 1 + visible_lines(ui->cmp) : 0);
     if (ui->out_follow)
         ui->scroll[PANE_OUTPUT] = n - vis;
     clamp_scroll(&ui->scroll[PANE_OUTPUT], n, vis);
@@ -1209,8 +1220,12 @@ static const LessonCode *compare_program(const LessonPage *pg)
 
 static UiRun *new_run_for(Ui *ui, const LessonCode *code, bool student)
 {
-    const char *src = student && ui->code_text ? ui->code_text : code->source;
-    return ui_run_new(src, strlen(src), code->file ? code->file : "prog.py");
+    if (student && ui->code_text) {
+        /* Tracebacks name the student's own file. */
+        const char *base = strrchr(ui->exercise_path, '/');
+        return ui_run_new(ui->code_text, strlen(ui->code_text), base ? base + 1 : "exercise.py");
+    }
+    return ui_run_new(code->source, strlen(code->source), code->file ? code->file : "prog.py");
 }
 
 static bool ensure_run(Ui *ui)
@@ -1359,7 +1374,8 @@ static int pane_total(Ui *ui, Pane p)
     switch (p) {
     case PANE_PROSE: return prose_line_count(ui->prose);
     case PANE_CODE: return ui_code_lines(ui->code);
-    case PANE_OUTPUT: return ui->run ? ui_run_line_count(ui->run) : 0;
+    case PANE_OUTPUT:
+        return ui->run ? visible_lines(ui->run) + (ui->cmp ? 1 + visible_lines(ui->cmp) : 0) : 0;
     default: return 0;
     }
 }

@@ -53,4 +53,32 @@ expect "blocking run finishes" 'timeline +finished +t=1\.000s' 5
 expect "the tick printed before the block" '0\.000s Task-2 +tick'
 keys q
 expect_exited 0
+
+# An exercise: e opens $EDITOR on the student's copy of the starter; when
+# the editor returns, the file is shown and run.
+cat > "$WORK/editor.sh" <<'ED'
+#!/bin/sh
+sed -i 's/time\.sleep(1)/await asyncio.sleep(1)/' "$1"
+ED
+chmod +x "$WORK/editor.sh"
+start 110 34 EDITOR="$WORK/editor.sh" VISUAL= -- --lessons "$FIXTURES" --lesson 2
+expect "lesson 2 again" 'Lesson 2/2'
+keys n
+expect "exercise page" 'page 2/3: Unblock it'
+expect "the exercise's prompt" 'Make sleeper wait without blocking'
+keys H
+expect "a hint on H" 'Hint 1:.*time\.sleep blocks'
+keys e
+expect "the edited file is shown" 'your file'
+expect "with the student's change" 'await asyncio\.sleep\(1\)'
+expect "and run: tock no longer waits for the block" '0\.500s Task-2 +tock' 5
+expect "slept at one second" '1\.000s Task-3 +slept' 5
+expect "the result is recorded" 'Last run: ran to the end' 5
+keys q
+expect_exited 0
+if grep -q '^exercise fixture-blocking 1 ran to the end' "$WORK/state/aiotutor/progress"; then
+    pass "exercise result saved with the progress"
+else
+    fail "exercise result saved with the progress"
+fi
 finish

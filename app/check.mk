@@ -1,0 +1,1 @@
+# app/check.mk: exercise checking (check, workspace, watch, grade).

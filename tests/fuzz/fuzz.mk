@@ -1,0 +1,1 @@
+# tests/fuzz/fuzz.mk: libFuzzer targets (./configure --enable-fuzzing CC=clang).

@@ -1,0 +1,1 @@
+# tests/hostile/hostile.mk: hostile programs.

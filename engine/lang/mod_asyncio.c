@@ -11,6 +11,7 @@
 #include "engine/lang/vm.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/nco.h"
@@ -725,6 +726,19 @@ static RtStatus f_sleep(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw,
     return RT_OK;
 }
 
+typedef struct ArgRef {
+    uintptr_t addr;
+    size_t idx;
+} ArgRef;
+
+static int by_address(const void *x, const void *y)
+{
+    const ArgRef *p = x, *q = y;
+    if (p->addr != q->addr)
+        return p->addr < q->addr ? -1 : 1;
+    return p->idx < q->idx ? -1 : p->idx > q->idx;
+}
+
 static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
 {
     (void)self;
@@ -747,20 +761,31 @@ static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw
         if (!is_coroutine(a[i]) && !val_is_type(a[i], &vm_task_type) &&
             !val_is_type(a[i], &vm_future_type) && !val_is_type(a[i], &vm_gfuture_type))
             return rt_raise_id(rt, CLS_TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
-    Future **fs = mem_calloc(vm->mem, (n ? n : 1) * sizeof *fs);
-    if (!fs)
+    size_t cap = n ? n : 1;
+    Future **fs = mem_calloc(vm->mem, cap * sizeof *fs);
+    size_t *dup = mem_alloc(vm->mem, cap * sizeof *dup);
+    ArgRef *refs = mem_alloc(vm->mem, cap * sizeof *refs);
+    if (!fs || !dup || !refs) {
+        mem_free(vm->mem, fs, cap * sizeof *fs);
+        mem_free(vm->mem, dup, cap * sizeof *dup);
+        mem_free(vm->mem, refs, cap * sizeof *refs);
         return rt_no_memory(rt);
+    }
+    /* A duplicate argument shares one child: dup[i] is the first index that
+     * holds the same object (found by sorting the arguments by address). */
+    for (size_t i = 0; i < n; i++)
+        refs[i] = (ArgRef){(uintptr_t)a[i].u.o, i};
+    qsort(refs, n, sizeof *refs, by_address);
+    for (size_t i = 0; i < n; i++)
+        dup[refs[i].idx] = (i > 0 && refs[i].addr == refs[i - 1].addr) ? dup[refs[i - 1].idx] : refs[i].idx;
+    mem_free(vm->mem, refs, cap * sizeof *refs);
     RtStatus st = RT_OK;
     for (size_t i = 0; i < n && st == RT_OK; i++) {
-        /* A duplicate argument shares one child. */
-        for (size_t j = 0; j < i; j++)
-            if (val_is(a[i], a[j])) {
-                fs[i] = fs[j];
-                future_retain(fs[i]);
-                break;
-            }
-        if (fs[i])
+        if (dup[i] != i) {
+            fs[i] = fs[dup[i]];
+            future_retain(fs[i]);
             continue;
+        }
         if (is_coroutine(a[i])) {
             Task *t = new_task(vm, a[i], NULL);
             if (!t)
@@ -772,6 +797,7 @@ static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw
             future_retain(fs[i]);
         }
     }
+    mem_free(vm->mem, dup, cap * sizeof *dup);
     Future *g = NULL;
     if (st == RT_OK) {
         g = nco_gather(vm->loop, fs, n, retexc);
@@ -781,7 +807,7 @@ static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw
     for (size_t i = 0; i < n; i++)
         if (fs[i])
             future_release(fs[i]);
-    mem_free(vm->mem, fs, (n ? n : 1) * sizeof *fs);
+    mem_free(vm->mem, fs, cap * sizeof *fs);
     if (st != RT_OK)
         return st;
     FutObj *h = vm_fut_wrap(vm, g);

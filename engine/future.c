@@ -298,6 +298,10 @@ void future_detach(Future *f)
         task_detach((Task *)f);
     else if (f->kind == FUTURE_GATHER)
         nco_gather_detach((Gather *)f);
+    for (uint32_t i = 0; i < f->ncb; i++) {
+        FutureCb *c = cb_at(f, i);
+        if (c->fn == nco_release_waiter_cb) future_release(c->data);
+    }
     f->ncb = 0;
     if (f->cbs) {
         mem_free(L->mem, f->cbs, f->capcb * sizeof *f->cbs);

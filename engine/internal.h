@@ -152,5 +152,8 @@ void task_detach(Task *t);        /* loop_free: drop the coroutine and the waite
 bool nco_gather_cancel(Gather *g, void *msg);
 void nco_gather_fini(Gather *g, Host *h);
 void nco_gather_detach(Gather *g);
+/* The done-callback whose data is a referenced waiter future: a detached
+ * future's callback list drops that reference. */
+void nco_release_waiter_cb(Loop *loop, void *data, void *arg);
 
 #endif

@@ -40,9 +40,14 @@ static CoroStatus raise_nomem(Host *h, void **out)
 
 enum { SL_START, SL_YIELDED, SL_WAITING, SL_DONE };
 
+/* Every native coroutine keeps its Host for dropping: a host may drop a
+ * coroutine object after its loop was freed. Timers are only cancelled while
+ * the coroutine's future is still attached to the loop (loop_free frees the
+ * timers itself and detaches the futures). */
 typedef struct NcoSleep {
     uint8_t state;
-    Loop *loop;
+    Loop *loop; /* valid while fut is attached (or before the first resume) */
+    Host *host;
     int64_t delay;
     void *result;
     Future *fut;
@@ -60,7 +65,7 @@ static void sleep_fire(Loop *L, void *data, void *arg)
 static void sleep_leave(NcoSleep *s)
 {
     if (s->timer) {
-        loop_timer_cancel(s->loop, s->timer);
+        if (s->fut && s->fut->loop) loop_timer_cancel(s->loop, s->timer);
         s->timer = NULL;
     }
     if (s->fut) {
@@ -113,8 +118,8 @@ static void sleep_drop(void *self)
 {
     NcoSleep *s = self;
     sleep_leave(s);
-    host_release(s->loop->host, s->result);
-    mem_free(s->loop->mem, s, sizeof *s);
+    host_release(s->host, s->result);
+    mem_free(s->host->mem, s, sizeof *s);
 }
 
 static const CoroVt sleep_vt = {"sleep", sleep_resume, sleep_drop};
@@ -124,6 +129,7 @@ Coro nco_sleep(Loop *L, int64_t delay_ns, void *result)
     NcoSleep *s = mem_calloc(L->mem, sizeof *s);
     if (!s) return (Coro){NULL, NULL};
     s->loop = L;
+    s->host = L->host;
     s->delay = delay_ns;
     s->result = result;
     host_retain(L->host, result);
@@ -135,6 +141,7 @@ Coro nco_sleep(Loop *L, int64_t delay_ns, void *result)
 typedef struct NcoAwait {
     uint8_t state;
     Loop *loop;
+    Host *host;
     Future *fut;
 } NcoAwait;
 
@@ -164,7 +171,7 @@ static void await_drop(void *self)
 {
     NcoAwait *a = self;
     future_release(a->fut);
-    mem_free(a->loop->mem, a, sizeof *a);
+    mem_free(a->host->mem, a, sizeof *a);
 }
 
 static const CoroVt await_vt = {"await", await_resume, await_drop};
@@ -174,6 +181,7 @@ Coro nco_await(Loop *L, Future *f)
     NcoAwait *a = mem_calloc(L->mem, sizeof *a);
     if (!a) return (Coro){NULL, NULL};
     a->loop = L;
+    a->host = L->host;
     a->fut = f;
     future_retain(f);
     return (Coro){&await_vt, a};
@@ -360,7 +368,8 @@ enum { AFTER_TIMEOUT, AFTER_RERAISE };
 
 typedef struct NcoWaitFor {
     uint8_t state, after;
-    Loop *loop;
+    Loop *loop; /* valid while waiter is attached */
+    Host *host;
     int64_t timeout;
     Coro coro;      /* the awaitable when it is a coroutine (until used) */
     Future *fut;    /* the awaited future or the task wrapping coro */
@@ -371,7 +380,7 @@ typedef struct NcoWaitFor {
 } NcoWaitFor;
 
 /* _release_waiter as a done-callback: data is a referenced waiter. */
-static void release_waiter_cb(Loop *L, void *data, void *arg)
+void nco_release_waiter_cb(Loop *L, void *data, void *arg)
 {
     Future *w = data;
     if (w->state == FUTURE_PENDING) future_set_result(w, NULL);
@@ -390,7 +399,7 @@ static void timeout_cb(Loop *L, void *data, void *arg)
 static int add_release(Future *f, Future *waiter)
 {
     future_retain(waiter);
-    if (future_add_callback(f, release_waiter_cb, waiter) < 0) {
+    if (future_add_callback(f, nco_release_waiter_cb, waiter) < 0) {
         future_release(waiter);
         return -1;
     }
@@ -399,7 +408,7 @@ static int add_release(Future *f, Future *waiter)
 
 static void remove_release(Future *f, Future *waiter)
 {
-    size_t n = future_remove_callback(f, release_waiter_cb, waiter);
+    size_t n = future_remove_callback(f, nco_release_waiter_cb, waiter);
     while (n--)
         future_release(waiter);
 }
@@ -408,7 +417,7 @@ static void remove_release(Future *f, Future *waiter)
 static void wf_finish(NcoWaitFor *w)
 {
     if (w->timer) {
-        loop_timer_cancel(w->loop, w->timer);
+        if (w->waiter && w->waiter->loop) loop_timer_cancel(w->loop, w->timer);
         w->timer = NULL;
     }
     if (w->waiter) {
@@ -554,7 +563,7 @@ nomem:
 static void wf_drop(void *self)
 {
     NcoWaitFor *w = self;
-    Loop *L = w->loop;
+    Host *h = w->host;
     if (w->w2) {
         remove_release(w->fut, w->w2);
         future_release(w->w2);
@@ -563,8 +572,8 @@ static void wf_drop(void *self)
     if (w->state != WF_DONE) wf_finish(w);
     coro_drop(w->coro);
     if (w->fut) future_release(w->fut);
-    host_release(L->host, w->saved_exc);
-    mem_free(L->mem, w, sizeof *w);
+    host_release(h, w->saved_exc);
+    mem_free(h->mem, w, sizeof *w);
 }
 
 static const CoroVt wait_for_vt = {"wait_for", wf_resume, wf_drop};
@@ -577,6 +586,7 @@ Coro nco_wait_for(Loop *L, NcoAwaitable aw, int64_t timeout_ns)
         return (Coro){NULL, NULL};
     }
     w->loop = L;
+    w->host = L->host;
     w->timeout = timeout_ns;
     w->coro = aw.coro;
     w->fut = aw.coro.vt ? NULL : aw.fut;

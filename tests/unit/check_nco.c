@@ -416,7 +416,29 @@ START_TEST(test_out_of_memory_sweep)
 }
 END_TEST
 
-ENGINE_SUITE_MAIN("nco", test_loop_free_with_pending_gather, test_out_of_memory_sweep,
-                  test_round_robin_sleep0, test_gather_order_and_duplicates, test_gather_errors,
-                  test_gather_cancel, test_gather_empty_and_state, test_wait_for,
-                  test_wait_for_caller_cancelled, test_await_and_sleep_result)
+/* A host may drop a suspended native coroutine after freeing its loop. */
+START_TEST(test_drop_after_loop_free)
+{
+    TWorld w;
+    tw_init(&w);
+    void *out = NULL;
+    Coro sl = nco_sleep(w.loop, LOOP_NS_PER_SEC, host_int(1));
+    ck_assert_int_eq(coro_resume(sl, NULL, CORO_SEND, NULL, &out), CORO_SUSPEND);
+    Future *f = future_new(w.loop);
+    Coro wf = nco_wait_for(w.loop, (NcoAwaitable){.fut = f}, LOOP_NS_PER_SEC);
+    ck_assert_int_eq(coro_resume(wf, NULL, CORO_SEND, NULL, &out), CORO_SUSPEND);
+    ck_assert_uint_eq(loop_timer_count(w.loop), 2);
+    loop_free(w.loop);
+    coro_drop(sl);
+    coro_drop(wf);
+    future_release(f);
+    host_fini(&w.host);
+    ck_assert_uint_eq(w.mem.used, 0);
+}
+END_TEST
+
+ENGINE_SUITE_MAIN("nco", test_drop_after_loop_free, test_loop_free_with_pending_gather,
+                  test_out_of_memory_sweep, test_round_robin_sleep0,
+                  test_gather_order_and_duplicates, test_gather_errors, test_gather_cancel,
+                  test_gather_empty_and_state, test_wait_for, test_wait_for_caller_cancelled,
+                  test_await_and_sleep_result)

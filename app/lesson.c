@@ -1123,7 +1123,19 @@ static void page_question(Ctx *cx, const cJSON *o, const char *what, LessonQuest
         }
         break;
     case LESSON_Q_TIME:
-        get_seconds(cx, o, "answer", true, what, &q->answer_ns);
+        if (get_seconds(cx, o, "answer", true, what, &q->answer_ns) && q->correct >= 0) {
+            /* a numeric right choice ("3.5", "3.5 s") must say the answer */
+            const char *c = q->choices[q->correct];
+            char *end;
+            double v = strtod(c, &end);
+            while (*end == ' ')
+                end++;
+            if (end != c && (*end == '\0' || strcmp(end, "s") == 0) &&
+                llround(v * 1e9) != q->answer_ns)
+                err_at(cx, get(o, "correct"),
+                       "choice %d (\"%s\") of %s is marked correct, but \"answer\" says %.9g s",
+                       q->correct, c, what, (double)q->answer_ns / 1e9);
+        }
         get_seconds(cx, o, "tolerance", false, what, &q->tolerance_ns);
         break;
     }

@@ -201,6 +201,33 @@ START_TEST(syntax_messages)
 }
 END_TEST
 
+START_TEST(time_choice_disagrees)
+{
+    char dir[] = "/tmp/check_lesson.XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char file[64], py[64];
+    snprintf(file, sizeof file, "%s/lesson.json", dir);
+    snprintf(py, sizeof py, "%s/q.py", dir);
+    FILE *f = fopen(py, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("print(1)\n", f);
+    fclose(f);
+    f = fopen(file, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("{\"id\": \"t\", \"title\": \"T\", \"summary\": \"S\",\n"
+          " \"terms\": [{\"term\": \"a\", \"meaning\": \"b\"}],\n"
+          " \"pages\": [{\"kind\": \"question\", \"question\": \"time\", \"prompt\": \"p\",\n"
+          "   \"code\": \"q.py\", \"answer\": 3.5, \"choices\": [\"1.0\", \"3.0 s\"],\n"
+          "   \"correct\": 1, \"explanation\": \"e\"}]}\n",
+          f);
+    fclose(f);
+    expect_one(dir, "/lesson.json", 5, 4, "choice 1 (\"3.0 s\") of page 1 (question) is marked correct");
+    unlink(file);
+    unlink(py);
+    rmdir(dir);
+}
+END_TEST
+
 START_TEST(network_defaults)
 {
     LessonUrl u;
@@ -268,6 +295,7 @@ static Suite *lesson_suite(void)
     tcase_add_test(bad, bad_checks);
     tcase_add_test(bad, broken_pack_still_loads_the_rest);
     tcase_add_test(bad, syntax_messages);
+    tcase_add_test(bad, time_choice_disagrees);
     suite_add_tcase(s, bad);
     TCase *good = tcase_create("model");
     tcase_add_test(good, good_lesson);

@@ -31,6 +31,7 @@ nobase_dist_course_DATA = \
 	lessons/04-sequential-awaits/quiz_time.py \
 	lessons/04-sequential-awaits/solution.py \
 	lessons/04-sequential-awaits/starter.py \
+	lessons/04-sequential-awaits/steps.md \
 	lessons/04-sequential-awaits/three.md \
 	lessons/04-sequential-awaits/three.py \
 	lessons/04-sequential-awaits/why.md \

@@ -54,9 +54,34 @@ void obj_release(Rt *rt, Obj *o, size_t size)
     mem_free(rt->mem, o, size);
 }
 
+#define FREE_DEPTH_MAX 100
+
 void obj_dealloc(Rt *rt, Obj *o)
 {
+    if (rt->free_depth >= FREE_DEPTH_MAX) {
+        if (rt->ntrash == rt->trash_cap) {
+            size_t ncap = rt->trash_cap ? rt->trash_cap * 2 : 64;
+            Obj **nt = mem_realloc(rt->mem, rt->trash, rt->trash_cap * sizeof(Obj *),
+                                   ncap * sizeof(Obj *));
+            if (!nt) {
+                /* No room to defer: free now and hope the stack holds. */
+                o->type->free(rt, o);
+                return;
+            }
+            rt->trash = nt;
+            rt->trash_cap = ncap;
+        }
+        rt->trash[rt->ntrash++] = o;
+        return;
+    }
+    rt->free_depth++;
     o->type->free(rt, o);
+    if (rt->free_depth == 1)
+        while (rt->ntrash) {
+            Obj *x = rt->trash[--rt->ntrash];
+            x->type->free(rt, x);
+        }
+    rt->free_depth--;
 }
 
 /* ---- classes ------------------------------------------------------------ */
@@ -322,6 +347,9 @@ void rt_fini(Rt *rt)
         if (rt->cls[i])
             class_free(rt, &rt->cls[i]->hdr);
     mem_free(rt->mem, rt->repr_stack, rt->repr_cap * sizeof(Obj *));
+    mem_free(rt->mem, rt->trash, rt->trash_cap * sizeof(Obj *));
+    rt->trash = NULL;
+    rt->trash_cap = 0;
     if (rt->interned) {
         /* Interned strings are immortal: give each back the two references
          * the table holds (as key and as value), then drop the table. */
@@ -372,6 +400,12 @@ bool obj_repr_enter(Rt *rt, Obj *o, bool *failed)
     for (size_t i = 0; i < rt->repr_depth; i++)
         if (rt->repr_stack[i] == o)
             return true;
+    if (rt->repr_depth >= RT_MAX_NEST) {
+        rt_raise_id(rt, CLS_RecursionError,
+                    "maximum recursion depth exceeded while getting the repr of an object");
+        *failed = true;
+        return false;
+    }
     if (rt->repr_depth == rt->repr_cap) {
         size_t ncap = rt->repr_cap ? rt->repr_cap * 2 : 16;
         Obj **ns = mem_realloc(rt->mem, rt->repr_stack, rt->repr_cap * sizeof(Obj *),

@@ -244,9 +244,20 @@ struct Rt {
     /* Containers whose repr is in progress (for `[...]`). */
     Obj **repr_stack;
     size_t repr_depth, repr_cap;
+    /* Nesting of container comparisons (RecursionError past RT_MAX_NEST). */
+    int cmp_depth;
+    /* Deferred frees: a chain of 100,000 nested lists is freed iteratively
+     * (CPython's "trashcan"), so dropping it cannot overflow the C stack. */
+    Obj **trash;
+    size_t ntrash, trash_cap;
+    int free_depth;
     /* For the VM: anything it wants to reach from a native function. */
     void *host;
 };
+
+/* How deep repr and == may recurse into nested containers before raising
+ * RecursionError, as CPython's recursion limit does. */
+#define RT_MAX_NEST 1000
 
 /* Sets up `rt` on `mem` (builtin classes, interned names). RT_ERR only on
  * MemoryError (then rt_fini is still safe). */
@@ -397,6 +408,11 @@ RtStatus obj_repr(Rt *rt, Value v, Value *out);
 RtStatus obj_str(Rt *rt, Value v, Value *out);
 RtStatus obj_repr_sb(Rt *rt, Value v, StrBuf *sb);
 RtStatus obj_str_sb(Rt *rt, Value v, StrBuf *sb);
+/* reprlib.repr(v), as asyncio's Task and Future reprs show results: strings
+ * longer than 30 characters, lists and tuples past 6 items, dicts past 4
+ * (keys sorted when they can be), nesting past 6 levels and other reprs
+ * longer than 30 characters are abbreviated with "...". */
+RtStatus obj_reprlib_sb(Rt *rt, Value v, StrBuf *sb);
 /* format(v, spec) / f"{v:spec}" (spec: the text after ':'; may be empty). */
 RtStatus obj_format(Rt *rt, Value v, const char *spec, size_t speclen, Value *out);
 RtStatus obj_format_sb(Rt *rt, Value v, const char *spec, size_t speclen, StrBuf *sb);

@@ -61,7 +61,19 @@ static RtStatus dict_repr(Rt *rt, Obj *o, StrBuf *sb)
     return st == RT_OK ? sb_status(sb) : st;
 }
 
+static RtStatus dict_eq_impl(Rt *rt, Obj *a, Value b, bool *out);
+
 static RtStatus dict_eq(Rt *rt, Obj *a, Value b, bool *out)
+{
+    if (rt->cmp_depth >= RT_MAX_NEST)
+        return rt_raise_id(rt, CLS_RecursionError, "maximum recursion depth exceeded in comparison");
+    rt->cmp_depth++;
+    RtStatus st = dict_eq_impl(rt, a, b, out);
+    rt->cmp_depth--;
+    return st;
+}
+
+static RtStatus dict_eq_impl(Rt *rt, Obj *a, Value b, bool *out)
 {
     Dict *x = (Dict *)a;
     if (!val_is_dict(b) || val_dict(b)->len != x->len) {

@@ -803,3 +803,151 @@ RtStatus str_format_method(Rt *rt, Str *fmt, const Value *args, size_t nargs, Tu
     }
     return sb_finish(&sb, out);
 }
+
+/* ---- reprlib.repr ------------------------------------------------------- */
+
+/* Appends s[:i] + "..." + s[len-j:] counted in code points. */
+static void put_abbreviated(StrBuf *sb, const Str *s, size_t i, size_t j)
+{
+    size_t a = str_char_offset(s, i);
+    size_t b = str_char_offset(s, s->nchars - j);
+    sb_put(sb, s->data, a);
+    sb_puts(sb, "...");
+    sb_put(sb, s->data + b, s->len - b);
+}
+
+static RtStatus reprlib_rec(Rt *rt, Value v, int level, StrBuf *sb);
+
+static RtStatus reprlib_items(Rt *rt, const Value *items, size_t n, int level, const char *left,
+                              const char *right, bool trail, StrBuf *sb)
+{
+    sb_puts(sb, left);
+    if (level <= 0 && n) {
+        sb_puts(sb, "...");
+    } else {
+        for (size_t i = 0; i < n && i < 6; i++) {
+            if (i)
+                sb_puts(sb, ", ");
+            if (reprlib_rec(rt, items[i], level - 1, sb) != RT_OK)
+                return RT_ERR;
+        }
+        if (n > 6)
+            sb_puts(sb, ", ...");
+        if (n == 1 && trail)
+            sb_putc(sb, ',');
+    }
+    sb_puts(sb, right);
+    return sb_status(sb);
+}
+
+static RtStatus reprlib_rec(Rt *rt, Value v, int level, StrBuf *sb)
+{
+    if (val_is_list(v))
+        return reprlib_items(rt, val_list(v)->items, val_list(v)->len, level, "[", "]", false,
+                             sb);
+    if (val_is_tuple(v))
+        return reprlib_items(rt, val_tuple(v)->items, val_tuple(v)->len, level, "(", ")", true,
+                             sb);
+    if (val_is_dict(v)) {
+        Dict *d = val_dict(v);
+        if (d->len == 0) {
+            sb_puts(sb, "{}");
+            return sb_status(sb);
+        }
+        if (level <= 0) {
+            sb_puts(sb, "{...}");
+            return sb_status(sb);
+        }
+        /* Keys sorted when they can be, else in insertion order. */
+        Value keys;
+        if (obj_to_list(rt, v, &keys) != RT_OK)
+            return RT_ERR;
+        if (list_sort(rt, val_list(keys), VAL_UNDEF_V, false) != RT_OK)
+            rt_clear_exc(rt);
+        List *kl = val_list(keys);
+        RtStatus st = RT_OK;
+        sb_putc(sb, '{');
+        for (size_t i = 0; i < kl->len && i < 4 && st == RT_OK; i++) {
+            Value val;
+            bool found;
+            if (i)
+                sb_puts(sb, ", ");
+            st = reprlib_rec(rt, kl->items[i], level - 1, sb);
+            if (st == RT_OK)
+                st = dict_get(rt, d, kl->items[i], &val, &found);
+            sb_puts(sb, ": ");
+            if (st == RT_OK)
+                st = reprlib_rec(rt, found ? val : VAL_NONE_V, level - 1, sb);
+        }
+        if (kl->len > 4)
+            sb_puts(sb, ", ...");
+        sb_putc(sb, '}');
+        val_decref(rt, keys);
+        return st == RT_OK ? sb_status(sb) : st;
+    }
+    if (val_is_str(v)) {
+        /* s = repr(x[:30]); if len(s) > 30: s = repr(x[:13] + x[-14:]),
+         * then s[:13] + '...' + s[-14:] (reprlib.Repr.repr_str). */
+        Str *s = val_str(v);
+        size_t cut30 = str_char_offset(s, 30);
+        Str *part = str_new(rt, s->data, cut30);
+        if (!part)
+            return RT_ERR;
+        StrBuf t;
+        sb_init(&t, rt);
+        str_repr_sb(rt, part, &t);
+        obj_decref(rt, &part->hdr);
+        Value head;
+        if (sb_finish(&t, &head) != RT_OK)
+            return RT_ERR;
+        if (val_str(head)->nchars <= 30) {
+            sb_put(sb, val_str(head)->data, val_str(head)->len);
+            val_decref(rt, head);
+            return sb_status(sb);
+        }
+        val_decref(rt, head);
+        size_t a = str_char_offset(s, 13);
+        size_t b = s->nchars >= 14 ? str_char_offset(s, s->nchars - 14) : 0;
+        if (b < a)
+            b = a;
+        Str *x = str_new(rt, s->data, a);
+        Str *y = x ? str_new(rt, s->data + b, s->len - b) : NULL;
+        Str *both = y ? str_concat(rt, x, y) : NULL;
+        if (x)
+            obj_decref(rt, &x->hdr);
+        if (y)
+            obj_decref(rt, &y->hdr);
+        if (!both)
+            return RT_ERR;
+        sb_init(&t, rt);
+        str_repr_sb(rt, both, &t);
+        obj_decref(rt, &both->hdr);
+        if (sb_finish(&t, &head) != RT_OK)
+            return RT_ERR;
+        put_abbreviated(sb, val_str(head), 13, 14);
+        val_decref(rt, head);
+        return sb_status(sb);
+    }
+    /* ints fit in 40 digits; everything else is repr_instance. */
+    StrBuf t;
+    sb_init(&t, rt);
+    if (obj_repr_sb(rt, v, &t) != RT_OK) {
+        sb_fini(&t);
+        return RT_ERR;
+    }
+    Value rv;
+    if (sb_finish(&t, &rv) != RT_OK)
+        return RT_ERR;
+    Str *r = val_str(rv);
+    if (v.tag != VAL_INT && r->nchars > 30)
+        put_abbreviated(sb, r, 13, 14);
+    else
+        sb_put(sb, r->data, r->len);
+    val_decref(rt, rv);
+    return sb_status(sb);
+}
+
+RtStatus obj_reprlib_sb(Rt *rt, Value v, StrBuf *sb)
+{
+    return reprlib_rec(rt, v, 6, sb);
+}

@@ -141,7 +141,19 @@ static void seq_parts(Value v, Value **items, size_t *n)
     }
 }
 
+static RtStatus seq_compare_impl(Rt *rt, CmpOp op, Value a, Value b, bool *out);
+
 RtStatus seq_compare(Rt *rt, CmpOp op, Value a, Value b, bool *out)
+{
+    if (rt->cmp_depth >= RT_MAX_NEST)
+        return rt_raise_id(rt, CLS_RecursionError, "maximum recursion depth exceeded in comparison");
+    rt->cmp_depth++;
+    RtStatus st = seq_compare_impl(rt, op, a, b, out);
+    rt->cmp_depth--;
+    return st;
+}
+
+static RtStatus seq_compare_impl(Rt *rt, CmpOp op, Value a, Value b, bool *out)
 {
     Value *ia, *ib;
     size_t na, nb;

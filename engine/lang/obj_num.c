@@ -48,11 +48,19 @@ static int shortest_digits(double d, char *digits, int *exp)
 {
     char tmp[40];
     d = fabs(d);
-    for (int p = 1; p <= 17; p++) {
-        snprintf(tmp, sizeof(tmp), "%.*e", p - 1, d);
-        if (strtod(tmp, NULL) == d || p == 17)
-            break;
+    /* Round-tripping is monotonic in the number of digits (the correctly
+     * rounded p+1 digits are at least as close as the p digits with a 0
+     * appended), so binary-search the smallest p in [1, 17]. */
+    int lo = 1, hi = 17;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        snprintf(tmp, sizeof(tmp), "%.*e", mid - 1, d);
+        if (strtod(tmp, NULL) == d)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
+    snprintf(tmp, sizeof(tmp), "%.*e", lo - 1, d);
     int n = 0;
     char *e = strchr(tmp, 'e');
     for (char *q = tmp; q < e; q++)

@@ -505,6 +505,14 @@ static char *run_row(const char *op, const char *sa, const char *sb_, const char
     } else if (strcmp(op, "isinstance") == 0) {
         b = lit(sb_);
         out = val_bool(obj_isinstance(&rt, a, (Class *)b.u.o));
+    } else if (strcmp(op, "reprlib") == 0) {
+        StrBuf sb;
+        sb_init(&sb, &rt);
+        st = obj_reprlib_sb(&rt, a, &sb);
+        if (st == RT_OK)
+            st = sb_finish(&sb, &out);
+        else
+            sb_fini(&sb);
     } else if (strcmp(op, "getattr") == 0) {
         st = obj_getattr(&rt, a, rt_intern_cstr(&rt, sb_), &out);
     } else {
@@ -981,6 +989,38 @@ START_TEST(test_iterators)
 }
 END_TEST
 
+START_TEST(test_deep_nesting)
+{
+    /* x = [x] 200,000 times: repr and == stop with RecursionError, and
+     * dropping the chain frees it without recursing 200,000 frames deep. */
+    Value x = lit("[]"), y = lit("[]");
+    for (int i = 0; i < 200000; i++) {
+        List *l = list_new(&rt, 1);
+        list_append_take(&rt, l, x);
+        x = val_obj(&l->hdr);
+        l = list_new(&rt, 1);
+        list_append_take(&rt, l, y);
+        y = val_obj(&l->hdr);
+    }
+    Value r;
+    ck_assert_int_eq(obj_repr(&rt, x, &r), RT_ERR);
+    char *s = outcome(RT_ERR, VAL_NONE_V);
+    ck_assert_str_eq(s, "!RecursionError: maximum recursion depth exceeded while getting the repr "
+                        "of an object");
+    free(s);
+    ck_assert_uint_eq(rt.repr_depth, 0);
+    bool eq;
+    ck_assert_int_eq(obj_eq(&rt, x, y, &eq), RT_ERR);
+    s = outcome(RT_ERR, VAL_NONE_V);
+    ck_assert_str_eq(s, "!RecursionError: maximum recursion depth exceeded in comparison");
+    free(s);
+    ck_assert_int_eq(rt.cmp_depth, 0);
+    val_decref(&rt, x);
+    val_decref(&rt, y);
+    ck_assert_uint_eq(rt.ntrash, 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("obj");
@@ -1000,6 +1040,7 @@ int main(void)
     tcase_add_test(tc, test_sort_stability_large);
     tcase_add_test(tc, test_sort_key_stable);
     tcase_add_test(tc, test_iterators);
+    tcase_add_test(tc, test_deep_nesting);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

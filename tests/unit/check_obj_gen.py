@@ -94,6 +94,9 @@ def row(op, a, b="", c="", d=""):
         exp = outcome(lambda: ev(a).format(*ev(b or "()"), **ev(c or "{}")))
     elif op == "isinstance":
         exp = outcome(lambda: isinstance(ev(a), ev(b)))
+    elif op == "reprlib":
+        import reprlib
+        exp = outcome(lambda: reprlib.repr(ev(a)))
     elif op == "getattr":
         exp = outcome(lambda: getattr(ev(a), b))
     else:
@@ -480,6 +483,15 @@ for v, a in [("ValueError('x', 2)", "args"), ("ExceptionGroup('m', [ValueError(1
              ("ValueError()", "__context__"), ("int", "__name__"), ("ValueError", "__name__"),
              ("[1]", "nosuch"), ("None", "x"), ("int", "nosuch"), ("5", "real_nope")]:
     row("getattr", v, a)
+
+for v in ["'a' * 40", "'a' * 30", "'a' * 31", "'é' * 40", "'ab\\'' * 20", "list(range(10))",
+          "list(range(6))", "list(range(7))", "(1,)", "tuple(range(9))", "{i: i for i in range(10)}",
+          "{'b': 1, 'a': 2}", "{1: 'x', 'a': 2, None: 3}", "[[[[[[[[1]]]]]]]]", "[[[[[[1]]]]]]",
+          "None", "1.5", "ValueError('x' * 40)", "[ValueError('bad')]", "{}", "[]", "()",
+          "12345678901234567", "{'k': [1, 2, 3, 4, 5, 6, 7, 8]}", "[None, 2]", "range(100)",
+          "[{'a': (1, 2)}, 'x' * 35]", "{(1, 2): 3, (0, 5): 4}"]:
+    # the literal parser knows no '*' or comprehensions: pass the repr
+    row("reprlib", repr(eval(v)))
 
 # ---- emit -------------------------------------------------------------------------------
 def c_str(s):

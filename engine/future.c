@@ -49,6 +49,11 @@ static size_t future_size(const Future *f)
     }
 }
 
+static FutureCb *cb_at(Future *f, uint32_t i)
+{
+    return i == 0 ? &f->cb0 : &f->cbs[i - 1];
+}
+
 void future_release(Future *f)
 {
     if (!f || --f->refs > 0) return;
@@ -62,6 +67,11 @@ void future_release(Future *f)
         task_fini((Task *)f, h);
     else if (f->kind == FUTURE_GATHER)
         nco_gather_fini((Gather *)f, h);
+    for (uint32_t i = 0; i < f->ncb; i++) { /* freed while still pending */
+        FutureCb *c = cb_at(f, i);
+        loop_drop_callback(h, c->fn, c->data);
+    }
+    f->ncb = 0;
     host_release(h, f->value);
     host_release(h, f->cancel_msg);
     if (f->cbs) mem_free(h->mem, f->cbs, f->capcb * sizeof *f->cbs);
@@ -99,11 +109,6 @@ bool future_done(const Future *f)
 bool future_cancelled(const Future *f)
 {
     return f->state == FUTURE_CANCELLED;
-}
-
-static FutureCb *cb_at(Future *f, uint32_t i)
-{
-    return i == 0 ? &f->cb0 : &f->cbs[i - 1];
 }
 
 /* Completion: every done-callback is queued now, in registration order. */
@@ -300,7 +305,7 @@ void future_detach(Future *f)
         nco_gather_detach((Gather *)f);
     for (uint32_t i = 0; i < f->ncb; i++) {
         FutureCb *c = cb_at(f, i);
-        if (c->fn == nco_release_waiter_cb) future_release(c->data);
+        loop_drop_callback(L->host, c->fn, c->data);
     }
     f->ncb = 0;
     if (f->cbs) {

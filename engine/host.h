@@ -33,6 +33,7 @@
 
 typedef struct Future Future;
 typedef struct Task Task;
+typedef struct Loop Loop;
 
 typedef struct HostOps {
     /* Reference counting of host values (results, exceptions, messages). */
@@ -62,6 +63,12 @@ typedef struct HostOps {
      * engine creates itself (wait_for wraps its awaitable in a task), so the
      * host can map a Task to its coroutine object (reprs, code). */
     void (*task_created)(void *ctx, Task *t);
+    /* Optional: a callback (fn, data) the host registered (a done-callback,
+     * call_soon, a timer) is discarded without ever running: its future was
+     * freed or its loop freed while it was pending or queued. The host frees
+     * what data owns (fn tells which of its callbacks it was). Also called
+     * for the engine's own callbacks, which the host just ignores. */
+    void (*callback_dropped)(void *ctx, void (*fn)(Loop *, void *, void *), void *data);
 } HostOps;
 
 typedef struct HostRec HostRec; /* default-ops allocations, freed by host_fini */

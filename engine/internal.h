@@ -110,6 +110,9 @@ struct Loop {
 };
 
 /* loop.c */
+/* A callback is discarded without running: release what the engine's own
+ * owning callbacks hold, tell the host about the rest. */
+void loop_drop_callback(Host *h, LoopFn fn, void *data);
 int loop_enqueue_slow(Loop *loop, LoopFn fn, void *data, void *arg, Future *hold);
 
 /* Push at the back of the ready ring (the hot path of every task switch,

@@ -282,7 +282,13 @@ void loop_free(Loop *L)
         ReadyItem it = L->ring[L->head];
         L->head = (L->head + 1) & (L->cap - 1);
         L->count--;
-        if (it.fn == timer_run) timer_free(L, it.data);
+        if (it.fn == timer_run) {
+            LoopTimer *t = it.data;
+            if (t->state == TIMER_IN_READY) loop_drop_callback(L->host, t->fn, t->data);
+            timer_free(L, t);
+        } else {
+            loop_drop_callback(L->host, it.fn, it.data);
+        }
         if (it.hold) future_release(it.hold);
     }
     L->batch_left = 0;
@@ -311,8 +317,10 @@ void loop_free(Loop *L)
         f->prev = f->next = NULL;
         future_release(f);
     }
-    for (size_t i = 0; i < L->nheap; i++)
+    for (size_t i = 0; i < L->nheap; i++) {
+        loop_drop_callback(L->host, L->heap[i]->fn, L->heap[i]->data);
         timer_free(L, L->heap[i]);
+    }
     while (L->free_timers) {
         LoopTimer *t = L->free_timers;
         L->free_timers = t->free_next;
@@ -321,6 +329,14 @@ void loop_free(Loop *L)
     mem_free(L->mem, L->heap, L->capheap * sizeof *L->heap);
     mem_free(L->mem, L->ring, L->cap * sizeof *L->ring);
     mem_free(L->mem, L, sizeof *L);
+}
+
+void loop_drop_callback(Host *h, LoopFn fn, void *data)
+{
+    if (fn == nco_release_waiter_cb)
+        future_release(data);
+    else if (h->ops->callback_dropped)
+        h->ops->callback_dropped(h->ctx, fn, data);
 }
 
 Host *loop_host(const Loop *L)

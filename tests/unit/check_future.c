@@ -193,6 +193,41 @@ START_TEST(test_default_host_ops)
 }
 END_TEST
 
-ENGINE_SUITE_MAIN("future", test_result_and_callback_order, test_exception_and_retrieval,
-                  test_cancel_and_message, test_refs_and_callbacks_hold, test_label_and_host_ptr,
-                  test_unretrieved_hook, test_out_of_memory, test_default_host_ops)
+/* Host callbacks discarded without running are reported, so the host can
+ * free what their data owns. */
+static int g_dropped;
+static void host_cb(Loop *L, void *data, void *arg) {}
+static void on_dropped(void *ctx, void (*fn)(Loop *, void *, void *), void *data)
+{
+    if (fn == host_cb) g_dropped += (int)(intptr_t)data;
+}
+
+START_TEST(test_callback_dropped_hook)
+{
+    TWorld w;
+    tw_init(&w);
+    HostOps ops = *host_default_ops();
+    ops.callback_dropped = on_dropped;
+    w.host.ops = &ops;
+    Future *f = future_new(w.loop);
+    future_add_callback(f, host_cb, (void *)1);
+    future_release(f); /* pending future freed with its callback */
+    ck_assert_int_eq(g_dropped, 1);
+    Future *kept = future_new(w.loop);
+    future_add_callback(kept, host_cb, (void *)10);          /* detached at loop_free */
+    loop_call_soon(w.loop, host_cb, (void *)100, NULL);      /* queued, never run */
+    loop_call_later(w.loop, 5, host_cb, (void *)1000, NULL); /* pending timer */
+    LoopTimer *due = loop_call_later(w.loop, 0, host_cb, (void *)10000, NULL);
+    (void)due;
+    loop_free(w.loop);
+    ck_assert_int_eq(g_dropped, 11111);
+    future_release(kept);
+    w.loop = loop_new(&w.host);
+    tw_fini(&w);
+}
+END_TEST
+
+ENGINE_SUITE_MAIN("future", test_callback_dropped_hook, test_result_and_callback_order,
+                  test_exception_and_retrieval, test_cancel_and_message,
+                  test_refs_and_callbacks_hold, test_label_and_host_ptr, test_unretrieved_hook,
+                  test_out_of_memory, test_default_host_ops)

@@ -18,7 +18,6 @@
 #include "app/lesson.h"
 #include "engine/lang/interp.h"
 
-#include <regex.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -194,76 +193,9 @@ static int judge(const LessonCheck *ck, const Run *r)
     const char *out = run_text(&r->out), *err = run_text(&r->err);
     switch (ck->type) {
     case LESSON_CHECK_OUTPUT:
-        switch (ck->op) {
-        case LESSON_OP_EXACT:
-            return strcmp(out, ck->expected) == 0;
-        case LESSON_OP_CONTAINS:
-            return strstr(out, ck->expected) != NULL;
-        case LESSON_OP_REGEX: {
-            regex_t re;
-            if (regcomp(&re, ck->expected, REG_EXTENDED | REG_NEWLINE | REG_NOSUB) != 0)
-                return 0;
-            int ok = regexec(&re, out, 0, NULL, 0) == 0;
-            regfree(&re);
-            return ok;
-        }
-        case LESSON_OP_LINES_ANY_ORDER: {
-            /* same multiset of lines: each expected line used once */
-            size_t n = strlen(out);
-            char *left = malloc(n + 1);
-            if (!left)
-                return 0;
-            memcpy(left, out, n + 1);
-            int ok = 1;
-            const char *w = ck->expected;
-            while (*w && ok) {
-                size_t wl = strcspn(w, "\n");
-                ok = 0;
-                for (char *p = left; *p;) {
-                    size_t pl = strcspn(p, "\n");
-                    if (pl == wl && memcmp(p, w, wl) == 0 && p[0] != '\x01') {
-                        memset(p, '\x01', pl ? pl : 0);
-                        if (pl == 0 && p[0] == '\n')
-                            p[0] = '\x02';
-                        ok = 1;
-                        break;
-                    }
-                    p += pl;
-                    if (*p)
-                        p++;
-                }
-                w += wl;
-                if (*w)
-                    w++;
-            }
-            /* every line of the output must have been matched */
-            for (char *p = left; *p && ok;) {
-                size_t pl = strcspn(p, "\n");
-                if (pl > 0 && p[0] != '\x01')
-                    ok = 0;
-                p += pl;
-                if (*p)
-                    p++;
-            }
-            free(left);
-            return ok;
-        }
-        default:
-            return -1;
-        }
+        return lesson_check_output_passes(ck, out);
     case LESSON_CHECK_TIME:
-        switch (ck->op) {
-        case LESSON_OP_AT_MOST:
-            return r->elapsed_ns <= ck->time_ns;
-        case LESSON_OP_AT_LEAST:
-            return r->elapsed_ns >= ck->time_ns;
-        case LESSON_OP_ABOUT: {
-            int64_t diff = r->elapsed_ns - ck->time_ns;
-            return (diff < 0 ? -diff : diff) <= ck->tolerance_ns;
-        }
-        default:
-            return -1;
-        }
+        return lesson_check_time_passes(ck, r->elapsed_ns);
     case LESSON_CHECK_NO_EXCEPTION:
         return r->status == 0 && !strstr(err, "Traceback (most recent call last)");
     case LESSON_CHECK_NO_WARNING:

@@ -1005,6 +1005,89 @@ static void parse_check(Ctx *cx, const cJSON *o, const char *ex_what, size_t idx
     ck->robust = get_bool(cx, o, "robust", what, false);
 }
 
+/* ---------------------------------------------------------------- verdicts */
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The lines of `s` (a final newline ends the last line, it does not start
+ * an empty one), as pointers into a copy; *n lines. */
+static char **split_lines(const char *s, char **copy, size_t *n)
+{
+    *copy = xstrdup(s);
+    size_t len = strlen(*copy), cap = 1;
+    for (size_t i = 0; i < len; i++)
+        cap += (*copy)[i] == '\n';
+    char **v = xcalloc(cap, sizeof *v);
+    *n = 0;
+    char *p = *copy;
+    while (*p) {
+        v[(*n)++] = p;
+        char *nl = strchr(p, '\n');
+        if (!nl)
+            break;
+        *nl = '\0';
+        p = nl + 1;
+    }
+    return v;
+}
+
+bool lesson_check_output_passes(const LessonCheck *ck, const char *out)
+{
+    const char *want = ck->expected ? ck->expected : "";
+    switch (ck->op) {
+    case LESSON_OP_EXACT:
+        return strcmp(out, want) == 0;
+    case LESSON_OP_CONTAINS:
+        return strstr(out, want) != NULL;
+    case LESSON_OP_REGEX: {
+        regex_t re;
+        if (regcomp(&re, want, REG_EXTENDED | REG_NEWLINE | REG_NOSUB) != 0)
+            return false;
+        bool ok = regexec(&re, out, 0, NULL, 0) == 0;
+        regfree(&re);
+        return ok;
+    }
+    case LESSON_OP_LINES_ANY_ORDER: {
+        char *ca, *cb;
+        size_t na, nb;
+        char **a = split_lines(out, &ca, &na), **b = split_lines(want, &cb, &nb);
+        bool ok = na == nb;
+        if (ok) {
+            qsort(a, na, sizeof *a, str_cmp);
+            qsort(b, nb, sizeof *b, str_cmp);
+            for (size_t i = 0; i < na && ok; i++)
+                ok = strcmp(a[i], b[i]) == 0;
+        }
+        free(a);
+        free(b);
+        free(ca);
+        free(cb);
+        return ok;
+    }
+    default:
+        return false;
+    }
+}
+
+bool lesson_check_time_passes(const LessonCheck *ck, int64_t elapsed_ns)
+{
+    switch (ck->op) {
+    case LESSON_OP_AT_MOST:
+        return elapsed_ns <= ck->time_ns;
+    case LESSON_OP_AT_LEAST:
+        return elapsed_ns >= ck->time_ns;
+    case LESSON_OP_ABOUT: {
+        int64_t d = elapsed_ns - ck->time_ns;
+        return (d < 0 ? -d : d) <= ck->tolerance_ns;
+    }
+    default:
+        return false;
+    }
+}
+
 /* ------------------------------------------------------------------- pages */
 
 static const char *const page_keys[LESSON_PAGE_KIND_COUNT][16] = {
@@ -1577,11 +1660,6 @@ void lesson_course_free(LessonCourse *c)
     free(c->title);
     lesson_diags_fini(&c->diags);
     free(c);
-}
-
-static int str_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Folder names from DIR/course.json; returns false when there is none. */

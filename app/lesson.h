@@ -141,6 +141,14 @@ typedef struct LessonCheck {
     int line, col;           /* the check object in lesson.json */
 } LessonCheck;
 
+/* Verdicts the run alone decides (shared by validate and the exercise
+ * checker). An OUTPUT check on the program's stdout: exact, contains, regex
+ * (POSIX ERE, REG_NEWLINE: ^ and $ match at line ends), lines_any_order (the
+ * same lines, counted, in any order; a final newline does not make a line). */
+bool lesson_check_output_passes(const LessonCheck *ck, const char *out);
+/* A TIME check on the elapsed virtual time. */
+bool lesson_check_time_passes(const LessonCheck *ck, int64_t elapsed_ns);
+
 extern const char *const lesson_check_type_names[LESSON_CHECK_TYPE_COUNT];
 extern const char *const lesson_check_op_names[LESSON_OP_COUNT];
 extern const char *const lesson_construct_names[LESSON_CONSTRUCT_COUNT];

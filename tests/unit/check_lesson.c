@@ -228,6 +228,52 @@ START_TEST(time_choice_disagrees)
 }
 END_TEST
 
+START_TEST(output_verdicts)
+{
+    LessonCheck ck = {.type = LESSON_CHECK_OUTPUT, .op = LESSON_OP_EXACT, .expected = "a\nb\n"};
+    ck_assert(lesson_check_output_passes(&ck, "a\nb\n"));
+    ck_assert(!lesson_check_output_passes(&ck, "a\nb"));
+    ck.op = LESSON_OP_CONTAINS;
+    ck.expected = "b\n";
+    ck_assert(lesson_check_output_passes(&ck, "a\nb\nc\n"));
+    ck_assert(!lesson_check_output_passes(&ck, "a\nc\n"));
+    ck.op = LESSON_OP_REGEX;
+    ck.expected = "^func [0-9]$";
+    ck_assert(lesson_check_output_passes(&ck, "x\nfunc 2\ny\n"));
+    ck_assert(!lesson_check_output_passes(&ck, "x func 2\n"));
+    ck.expected = "(unclosed";
+    ck_assert(!lesson_check_output_passes(&ck, "(unclosed"));
+    ck.op = LESSON_OP_LINES_ANY_ORDER;
+    ck.expected = "egg done\nrice done\npasta done\n";
+    ck_assert(lesson_check_output_passes(&ck, "pasta done\nrice done\negg done\n"));
+    ck_assert(lesson_check_output_passes(&ck, "pasta done\nrice done\negg done"));
+    ck_assert(!lesson_check_output_passes(&ck, "pasta done\nrice done\n"));
+    ck_assert(!lesson_check_output_passes(&ck, "pasta done\nrice done\negg done\negg done\n"));
+    ck.expected = "x\nx\ny\n";
+    ck_assert(!lesson_check_output_passes(&ck, "x\ny\ny\n"));
+    ck_assert(lesson_check_output_passes(&ck, "y\nx\nx\n"));
+    ck.expected = "";
+    ck_assert(lesson_check_output_passes(&ck, ""));
+    ck_assert(!lesson_check_output_passes(&ck, "\n"));
+}
+END_TEST
+
+START_TEST(time_verdicts)
+{
+    LessonCheck ck = {.type = LESSON_CHECK_TIME, .op = LESSON_OP_AT_MOST, .time_ns = 3000000000};
+    ck_assert(lesson_check_time_passes(&ck, 3000000000));
+    ck_assert(!lesson_check_time_passes(&ck, 3000000001));
+    ck.op = LESSON_OP_AT_LEAST;
+    ck_assert(lesson_check_time_passes(&ck, 3000000000));
+    ck_assert(!lesson_check_time_passes(&ck, 2999999999));
+    ck.op = LESSON_OP_ABOUT;
+    ck.tolerance_ns = 50000000;
+    ck_assert(lesson_check_time_passes(&ck, 3050000000));
+    ck_assert(lesson_check_time_passes(&ck, 2950000000));
+    ck_assert(!lesson_check_time_passes(&ck, 3050000001));
+}
+END_TEST
+
 START_TEST(network_defaults)
 {
     LessonUrl u;
@@ -300,6 +346,8 @@ static Suite *lesson_suite(void)
     TCase *good = tcase_create("model");
     tcase_add_test(good, good_lesson);
     tcase_add_test(good, network_defaults);
+    tcase_add_test(good, output_verdicts);
+    tcase_add_test(good, time_verdicts);
     tcase_add_test(good, builtin_course);
     suite_add_tcase(s, good);
     return s;

@@ -50,6 +50,7 @@ static void trace_created(Loop *L, Task *t)
 
 Task *task_new(Loop *L, Coro coro, const char *name)
 {
+    if (!coro.vt) return NULL; /* a constructor that failed (ENOMEM) */
     Task *t = mem_calloc(L->mem, sizeof *t);
     if (!t) {
         coro_drop(coro);

@@ -41,7 +41,8 @@
 #include "engine/loop.h"
 
 /* Adopts coro (dropped on failure too). The parent recorded in the trace is
- * the loop's current task. NULL on ENOMEM. */
+ * the loop's current task. NULL on ENOMEM, or when coro.vt is NULL (so
+ * task_new(loop, nco_sleep(...), NULL) needs no separate check). */
 Task *task_new(Loop *loop, Coro coro, const char *name);
 
 static inline Future *task_future(Task *t)

@@ -17,6 +17,7 @@
 #include "app/cli.h"
 #include "app/lesson.h"
 #include "engine/lang/interp.h"
+#include "engine/trace.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -38,6 +39,7 @@ static void usage(FILE *f)
                "\n"
                "  -q, --quiet    print only the problems, not the summary line\n"
                "      --no-run   check the files only; do not run the programs\n"
+               "      --steps    list the task steps of every walkthrough (to number notes)\n"
                "  -h, --help     display this help and exit\n"
                "\n"
                "Problems are printed as FILE:LINE:COL: error|warning: MESSAGE.\n"
@@ -74,7 +76,46 @@ typedef struct Run {
     int status;         /* 0, 1 */
     int64_t elapsed_ns; /* virtual time at the end */
     bool compiled;
+    int steps;          /* task steps (the walkthrough's unit), when traced */
 } Run;
+
+/* --steps: print the task steps of each walkthrough, as an instructor
+ * numbering notes needs them. */
+static int show_steps;
+
+/* Counts the task steps of a traced run, printing them under --steps. */
+static int count_steps(const Trace *tr, const char *file)
+{
+    int steps = 0;
+    size_t n = trace_count(tr);
+    for (size_t i = 0; i < n; i++) {
+        const TraceEvent *ev = trace_at(tr, i);
+        if (ev->kind != TRACE_STEP_BEGIN)
+            continue;
+        steps++;
+        if (!show_steps)
+            continue;
+        printf("%s: step %d: task %llu at %.9g s", file, steps, (unsigned long long)ev->task,
+               (double)ev->t_ns / 1e9);
+        for (size_t k = i + 1; k < n; k++) {
+            const TraceEvent *e2 = trace_at(tr, k);
+            if (e2->kind == TRACE_OUTPUT && e2->task == ev->task) {
+                int len = (int)e2->text_len;
+                const char *t = trace_text(tr, e2);
+                while (len > 0 && t[len - 1] == '\n')
+                    len--;
+                printf("; prints \"%.*s\"", len, t);
+            } else if (e2->kind == TRACE_STEP_END && e2->task == ev->task) {
+                printf("; ends: %s", trace_why_name((TraceWhy)e2->why));
+                if (e2->text_len)
+                    printf(" %.*s", (int)e2->text_len, trace_text(tr, e2));
+                break;
+            }
+        }
+        printf("\n");
+    }
+    return steps;
+}
 
 static void write_out(void *host, const char *s, size_t n)
 {
@@ -99,7 +140,7 @@ static const char *run_text(const Buf *b)
 
 /* Runs one program on the virtual clock. A SyntaxError is reported against
  * the .py file itself, at its line and column. */
-static bool run_code(const LessonCode *code, Run *r, LessonDiags *d)
+static bool run_code_traced(const LessonCode *code, Run *r, LessonDiags *d, bool traced)
 {
     memset(r, 0, sizeof *r);
     InterpConfig cfg;
@@ -108,6 +149,7 @@ static bool run_code(const LessonCode *code, Run *r, LessonDiags *d)
     cfg.err = write_err;
     cfg.host = r;
     cfg.clock = INTERP_CLOCK_VIRTUAL;
+    cfg.trace = traced;
     Interp *ip = interp_new(&cfg);
     if (!ip) {
         lesson_diags_add(d, LESSON_ERROR, code->path, 0, 0, "out of memory running this program");
@@ -126,8 +168,15 @@ static bool run_code(const LessonCode *code, Run *r, LessonDiags *d)
     interp_run(ip);
     r->status = interp_exit_status(ip);
     r->elapsed_ns = interp_now(ip);
+    if (traced && interp_trace(ip))
+        r->steps = count_steps(interp_trace(ip), code->file);
     interp_free(ip);
     return true;
+}
+
+static bool run_code(const LessonCode *code, Run *r, LessonDiags *d)
+{
+    return run_code_traced(code, r, d, false);
 }
 
 /* "line 3: got 'x', the lesson says 'y'" for two texts that differ. */
@@ -293,9 +342,16 @@ static void run_lesson(const Lesson *l, LessonDiags *d)
             }
             break;
         case LESSON_PAGE_WALKTHROUGH:
-            if (run_code(&p->walk.code, &r, d)) {
+            if (run_code_traced(&p->walk.code, &r, d, true)) {
                 check_output(d, json, &p->walk.code, &r, p->walk.output, "the walkthrough");
                 check_time(d, json, &p->walk.code, &r, p->walk.time_ns, "the walkthrough");
+                for (size_t k = 0; k < p->walk.nnotes; k++)
+                    if (p->walk.notes[k].step > r.steps)
+                        lesson_diags_add(d, LESSON_ERROR, json, p->walk.code.line,
+                                         p->walk.code.col,
+                                         "a note is attached to step %d, but %s has only %d task "
+                                         "steps (aiotutor validate --steps lists them)",
+                                         p->walk.notes[k].step, p->walk.code.file, r.steps);
             }
             run_fini(&r);
             break;
@@ -343,6 +399,8 @@ int cli_validate(int argc, char **argv)
             quiet = 1;
         } else if (strcmp(argv[i], "--no-run") == 0) {
             run = 0;
+        } else if (strcmp(argv[i], "--steps") == 0) {
+            show_steps = 1;
         } else if (strcmp(argv[i], "--") == 0 && i + 1 < argc && !dir && i + 2 == argc) {
             dir = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {

@@ -47,7 +47,8 @@ for want in \
     '08-wrong-output/lesson.json:7:30: error: demo.py takes 1 s of virtual time, the demo says 2 s' \
     '08-wrong-output/lesson.json:8:77: error: demo.py takes 1 s of virtual time, the question.s answer says 3 s' \
     "09-syntax-error/broken.py:3:17: error: SyntaxError: expected ':'" \
-    '10-lazy-starter/lesson.json:7:71: error: the starter demo.py passes every check'; do
+    '10-lazy-starter/lesson.json:7:71: error: the starter demo.py passes every check' \
+    '11-note-step/lesson.json:7:37: error: a note is attached to step 99, but demo.py has only'; do
     if ! grep -q -- "$want" $out; then
         echo "FAIL: no line matching: $want"; fail=1
     fi

@@ -61,8 +61,7 @@ static void buf_add(Buf *b, const char *s, size_t n)
         while (cap < b->n + n + 1)
             cap *= 2;
         char *p = realloc(b->p, cap);
-        if (!p)
-            return; /* keep what fits; the comparison will fail loudly */
+        if (!p) return; /* keep what fits; the comparison will fail loudly */
         b->p = p;
         b->cap = cap;
     }
@@ -76,7 +75,7 @@ typedef struct Run {
     int status;         /* 0, 1 */
     int64_t elapsed_ns; /* virtual time at the end */
     bool compiled;
-    int steps;          /* task steps (the walkthrough's unit), when traced */
+    int steps; /* task steps (the walkthrough's unit), when traced */
 } Run;
 
 /* --steps: print the task steps of each walkthrough, as an instructor
@@ -90,11 +89,9 @@ static int count_steps(const Trace *tr, const char *file)
     size_t n = trace_count(tr);
     for (size_t i = 0; i < n; i++) {
         const TraceEvent *ev = trace_at(tr, i);
-        if (ev->kind != TRACE_STEP_BEGIN)
-            continue;
+        if (ev->kind != TRACE_STEP_BEGIN) continue;
         steps++;
-        if (!show_steps)
-            continue;
+        if (!show_steps) continue;
         printf("%s: step %d: task %llu at %.9g s", file, steps, (unsigned long long)ev->task,
                (double)ev->t_ns / 1e9);
         for (size_t k = i + 1; k < n; k++) {
@@ -107,8 +104,7 @@ static int count_steps(const Trace *tr, const char *file)
                 printf("; prints \"%.*s\"", len, t);
             } else if (e2->kind == TRACE_STEP_END && e2->task == ev->task) {
                 printf("; ends: %s", trace_why_name((TraceWhy)e2->why));
-                if (e2->text_len)
-                    printf(" %.*s", (int)e2->text_len, trace_text(tr, e2));
+                if (e2->text_len) printf(" %.*s", (int)e2->text_len, trace_text(tr, e2));
                 break;
             }
         }
@@ -168,8 +164,7 @@ static bool run_code_traced(const LessonCode *code, Run *r, LessonDiags *d, bool
     interp_run(ip);
     r->status = interp_exit_status(ip);
     r->elapsed_ns = interp_now(ip);
-    if (traced && interp_trace(ip))
-        r->steps = count_steps(interp_trace(ip), code->file);
+    if (traced && interp_trace(ip)) r->steps = count_steps(interp_trace(ip), code->file);
     interp_free(ip);
     return true;
 }
@@ -211,15 +206,13 @@ static void check_output(LessonDiags *d, const char *json, const LessonCode *cod
                          const char *want, const char *what)
 {
     const char *got = run_text(&r->out);
-    if (!want || strcmp(got, want) == 0)
-        return;
+    if (!want || strcmp(got, want) == 0) return;
     char diff[256];
     first_difference(got, want, diff, sizeof diff);
     const char *err = run_text(&r->err);
     const char *last = err;
     for (const char *p = err; *p; p++)
-        if (p[0] == '\n' && p[1])
-            last = p + 1;
+        if (p[0] == '\n' && p[1]) last = p + 1;
     lesson_diags_add(d, LESSON_ERROR, json, code->line, code->col,
                      "%s prints something else than %s states (%s)%s%.*s", code->file, what, diff,
                      *last ? "; stderr: " : "", (int)strcspn(last, "\n"), last);
@@ -228,8 +221,7 @@ static void check_output(LessonDiags *d, const char *json, const LessonCode *cod
 static void check_time(LessonDiags *d, const char *json, const LessonCode *code, const Run *r,
                        int64_t want_ns, const char *what)
 {
-    if (want_ns < 0 || r->elapsed_ns == want_ns)
-        return;
+    if (want_ns < 0 || r->elapsed_ns == want_ns) return;
     lesson_diags_add(d, LESSON_ERROR, json, code->line, code->col,
                      "%s takes %.9g s of virtual time, %s says %.9g s", code->file,
                      (double)r->elapsed_ns / 1e9, what, (double)want_ns / 1e9);
@@ -241,16 +233,12 @@ static int judge(const LessonCheck *ck, const Run *r)
 {
     const char *out = run_text(&r->out), *err = run_text(&r->err);
     switch (ck->type) {
-    case LESSON_CHECK_OUTPUT:
-        return lesson_check_output_passes(ck, out);
-    case LESSON_CHECK_TIME:
-        return lesson_check_time_passes(ck, r->elapsed_ns);
+    case LESSON_CHECK_OUTPUT: return lesson_check_output_passes(ck, out);
+    case LESSON_CHECK_TIME: return lesson_check_time_passes(ck, r->elapsed_ns);
     case LESSON_CHECK_NO_EXCEPTION:
         return r->status == 0 && !strstr(err, "Traceback (most recent call last)");
-    case LESSON_CHECK_NO_WARNING:
-        return strstr(err, "Warning") == NULL;
-    default:
-        return -1;
+    case LESSON_CHECK_NO_WARNING: return strstr(err, "Warning") == NULL;
+    default: return -1;
     }
 }
 
@@ -266,8 +254,7 @@ static const char *snippet(const char *s, char *buf, size_t size)
             buf[k++] = *s;
         }
     }
-    if (*s && k >= 3)
-        memcpy(buf + k - 3, "...", 3);
+    if (*s && k >= 3) memcpy(buf + k - 3, "...", 3);
     buf[k] = '\0';
     return buf;
 }
@@ -311,8 +298,7 @@ static void run_lesson(const Lesson *l, LessonDiags *d)
 {
     size_t n = strlen(l->dir) + sizeof "/lesson.json";
     char *json = malloc(n);
-    if (!json)
-        return;
+    if (!json) return;
     snprintf(json, n, "%s/lesson.json", l->dir);
     for (size_t i = 0; i < l->npages; i++) {
         const LessonPage *p = &l->pages[i];
@@ -324,8 +310,7 @@ static void run_lesson(const Lesson *l, LessonDiags *d)
                 check_time(d, json, &p->demo.code, &r, p->demo.time_ns, "the demo");
                 for (size_t k = 0; k < p->demo.nstderr_lines; k++)
                     if (!strstr(run_text(&r.err), p->demo.stderr_lines[k]))
-                        lesson_diags_add(d, LESSON_ERROR, json, p->demo.code.line,
-                                         p->demo.code.col,
+                        lesson_diags_add(d, LESSON_ERROR, json, p->demo.code.line, p->demo.code.col,
                                          "%s: stderr has no line \"%s\" (it has: \"%.100s\")",
                                          p->demo.code.file, p->demo.stderr_lines[k],
                                          run_text(&r.err));
@@ -333,10 +318,8 @@ static void run_lesson(const Lesson *l, LessonDiags *d)
             run_fini(&r);
             if (p->demo.compare.file) {
                 if (run_code(&p->demo.compare, &r, d)) {
-                    check_output(d, json, &p->demo.compare, &r, p->demo.compare_output,
-                                 "the demo");
-                    check_time(d, json, &p->demo.compare, &r, p->demo.compare_time_ns,
-                               "the demo");
+                    check_output(d, json, &p->demo.compare, &r, p->demo.compare_output, "the demo");
+                    check_time(d, json, &p->demo.compare, &r, p->demo.compare_time_ns, "the demo");
                 }
                 run_fini(&r);
             }
@@ -347,8 +330,7 @@ static void run_lesson(const Lesson *l, LessonDiags *d)
                 check_time(d, json, &p->walk.code, &r, p->walk.time_ns, "the walkthrough");
                 for (size_t k = 0; k < p->walk.nnotes; k++)
                     if (p->walk.notes[k].step > r.steps)
-                        lesson_diags_add(d, LESSON_ERROR, json, p->walk.code.line,
-                                         p->walk.code.col,
+                        lesson_diags_add(d, LESSON_ERROR, json, p->walk.code.line, p->walk.code.col,
                                          "a note is attached to step %d, but %s has only %d task "
                                          "steps (aiotutor validate --steps lists them)",
                                          p->walk.notes[k].step, p->walk.code.file, r.steps);
@@ -356,8 +338,7 @@ static void run_lesson(const Lesson *l, LessonDiags *d)
             run_fini(&r);
             break;
         case LESSON_PAGE_QUESTION:
-            if (!p->question.code.file)
-                break;
+            if (!p->question.code.file) break;
             if (run_code(&p->question.code, &r, d)) {
                 if (p->question.kind == LESSON_Q_OUTPUT)
                     check_output(d, json, &p->question.code, &r, p->question.answer,
@@ -368,11 +349,8 @@ static void run_lesson(const Lesson *l, LessonDiags *d)
             }
             run_fini(&r);
             break;
-        case LESSON_PAGE_EXERCISE:
-            check_exercise(d, json, &p->exercise);
-            break;
-        default:
-            break;
+        case LESSON_PAGE_EXERCISE: check_exercise(d, json, &p->exercise); break;
+        default: break;
         }
     }
     free(json);
@@ -411,8 +389,7 @@ int cli_validate(int argc, char **argv)
             dir = argv[i];
         }
     }
-    if (!dir)
-        dir = lesson_default_dir();
+    if (!dir) dir = lesson_default_dir();
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         fprintf(stderr, "aiotutor: validate: %s: not a directory of lessons\n", dir);

@@ -101,8 +101,7 @@ static void *xrealloc(void *p, size_t n)
 
 static char *xstrdup(const char *s)
 {
-    if (!s)
-        return NULL;
+    if (!s) return NULL;
     size_t n = strlen(s) + 1;
     return memcpy(xmalloc(n), s, n);
 }
@@ -124,8 +123,7 @@ static char *xprintf(const char *fmt, ...)
 static char *path_join(const char *dir, const char *name)
 {
     size_t n = strlen(dir);
-    if (n > 0 && dir[n - 1] == '/')
-        return xprintf("%s%s", dir, name);
+    if (n > 0 && dir[n - 1] == '/') return xprintf("%s%s", dir, name);
     return xprintf("%s/%s", dir, name);
 }
 
@@ -133,15 +131,13 @@ static char *path_join(const char *dir, const char *name)
 static char *read_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     size_t cap = 4096, len = 0;
     char *buf = xmalloc(cap);
     for (;;) {
         size_t got = fread(buf + len, 1, cap - len - 1, f);
         len += got;
-        if (len + 1 < cap)
-            break;
+        if (len + 1 < cap) break;
         cap *= 2;
         buf = xrealloc(buf, cap);
     }
@@ -250,8 +246,7 @@ static const char *skip_string(const char *p)
     /* p at the opening quote; returns past the closing one */
     p++;
     while (*p && *p != '"') {
-        if (*p == '\\' && p[1])
-            p++;
+        if (*p == '\\' && p[1]) p++;
         p++;
     }
     return *p ? p + 1 : p;
@@ -268,11 +263,9 @@ static const char *pos_scan(PosIndex *ix, const char *p, const cJSON *node, long
             p = skip_ws(p);
             long k = p - ix->text;
             p = skip_ws(skip_string(p));
-            if (*p == ':')
-                p++;
+            if (*p == ':') p++;
             p = skip_ws(pos_scan(ix, p, c, k));
-            if (*p == ',')
-                p++;
+            if (*p == ',') p++;
         }
         p = skip_ws(p);
         return *p == '}' ? p + 1 : p;
@@ -281,14 +274,12 @@ static const char *pos_scan(PosIndex *ix, const char *p, const cJSON *node, long
         p = skip_ws(p + 1); /* '[' */
         for (const cJSON *c = node->child; c; c = c->next) {
             p = skip_ws(pos_scan(ix, p, c, -1));
-            if (*p == ',')
-                p++;
+            if (*p == ',') p++;
         }
         p = skip_ws(p);
         return *p == ']' ? p + 1 : p;
     }
-    if (cJSON_IsString(node))
-        return skip_string(p);
+    if (cJSON_IsString(node)) return skip_string(p);
     while (*p && !strchr(",]} \t\r\n", *p))
         p++;
     return p;
@@ -297,8 +288,7 @@ static const char *pos_scan(PosIndex *ix, const char *p, const cJSON *node, long
 static const Pos *pos_find(const PosIndex *ix, const cJSON *node)
 {
     for (size_t i = 0; i < ix->n; i++)
-        if (ix->v[i].node == node)
-            return &ix->v[i];
+        if (ix->v[i].node == node) return &ix->v[i];
     return NULL;
 }
 
@@ -341,7 +331,8 @@ static bool syn_string(Syn *s, const char *p, const char **out)
 {
     if (*p != '"') {
         if (*p == '\'')
-            return syn_fail(s, p, "JSON strings and keys use double quotes (\"), not single quotes");
+            return syn_fail(s, p,
+                            "JSON strings and keys use double quotes (\"), not single quotes");
         if (isalpha((unsigned char)*p) || *p == '_')
             return syn_fail(s, p, "a key must be in double quotes, like \"title\"");
         return syn_fail(s, p, "expected a key in double quotes");
@@ -357,8 +348,7 @@ static bool syn_string(Syn *s, const char *p, const char **out)
         }
         q++;
     }
-    if (!*q)
-        return syn_fail(s, p, "this string is never closed: add the closing \"");
+    if (!*q) return syn_fail(s, p, "this string is never closed: add the closing \"");
     *out = q + 1;
     return true;
 }
@@ -366,8 +356,7 @@ static bool syn_string(Syn *s, const char *p, const char **out)
 static bool syn_value(Syn *s, const char *p, const char **out, int depth)
 {
     p = skip_ws(p);
-    if (depth > 200)
-        return syn_fail(s, p, "the JSON is nested too deeply");
+    if (depth > 200) return syn_fail(s, p, "the JSON is nested too deeply");
     if (*p == '\0')
         return syn_fail(s, p,
                         "the file ends in the middle of the JSON: a closing '}', ']' or '\"' is "
@@ -392,15 +381,12 @@ static bool syn_value(Syn *s, const char *p, const char **out, int depth)
                                 "a ',' before this closing bracket: JSON does not allow a "
                                 "trailing comma, remove it");
             if (obj) {
-                if (!syn_string(s, p, &p))
-                    return false;
+                if (!syn_string(s, p, &p)) return false;
                 p = skip_ws(p);
-                if (*p != ':')
-                    return syn_fail(s, p, "expected ':' after the key");
+                if (*p != ':') return syn_fail(s, p, "expected ':' after the key");
                 p++;
             }
-            if (!syn_value(s, p, &p, depth + 1))
-                return false;
+            if (!syn_value(s, p, &p, depth + 1)) return false;
             p = skip_ws(p);
             if (*p == ',') {
                 p++;
@@ -427,12 +413,10 @@ static bool syn_value(Syn *s, const char *p, const char **out, int depth)
                                 : "expected ',' or ']' after this item");
         }
     }
-    if (*p == '"' || *p == '\'')
-        return syn_string(s, p, out);
+    if (*p == '"' || *p == '\'') return syn_string(s, p, out);
     if (*p == '-' || isdigit((unsigned char)*p)) {
         const char *q = p;
-        if (*q == '-')
-            q++;
+        if (*q == '-') q++;
         if (!isdigit((unsigned char)*q))
             return syn_fail(s, p, "a number must have digits, like 1 or -0.5");
         while (isdigit((unsigned char)*q))
@@ -446,8 +430,7 @@ static bool syn_value(Syn *s, const char *p, const char **out, int depth)
         }
         if (*q == 'e' || *q == 'E') {
             q++;
-            if (*q == '+' || *q == '-')
-                q++;
+            if (*q == '+' || *q == '-') q++;
             while (isdigit((unsigned char)*q))
                 q++;
         }
@@ -463,7 +446,8 @@ static bool syn_value(Syn *s, const char *p, const char **out, int depth)
         }
     }
     if (strncmp(p, "True", 4) == 0 || strncmp(p, "False", 5) == 0 || strncmp(p, "None", 4) == 0)
-        return syn_fail(s, p, "JSON writes true, false and null in lower case (this is not Python)");
+        return syn_fail(s, p,
+                        "JSON writes true, false and null in lower case (this is not Python)");
     return syn_fail(s, p,
                     "expected a value here: a \"string\", a number, true, false, null, an object "
                     "{...} or a list [...]");
@@ -577,18 +561,12 @@ static void warn_at(Ctx *cx, const cJSON *node, const char *fmt, ...)
 
 static const char *json_type_name(const cJSON *v)
 {
-    if (cJSON_IsString(v))
-        return "a string";
-    if (cJSON_IsNumber(v))
-        return "a number";
-    if (cJSON_IsBool(v))
-        return "true/false";
-    if (cJSON_IsNull(v))
-        return "null";
-    if (cJSON_IsArray(v))
-        return "a list";
-    if (cJSON_IsObject(v))
-        return "an object";
+    if (cJSON_IsString(v)) return "a string";
+    if (cJSON_IsNumber(v)) return "a number";
+    if (cJSON_IsBool(v)) return "true/false";
+    if (cJSON_IsNull(v)) return "null";
+    if (cJSON_IsArray(v)) return "a list";
+    if (cJSON_IsObject(v)) return "an object";
     return "something else";
 }
 
@@ -596,8 +574,7 @@ static const char *json_type_name(const cJSON *v)
 static size_t edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
-    if (la > 40 || lb > 40)
-        return 99;
+    if (la > 40 || lb > 40) return 99;
     size_t row[41];
     for (size_t j = 0; j <= lb; j++)
         row[j] = j;
@@ -607,10 +584,8 @@ static size_t edit_distance(const char *a, const char *b)
         for (size_t j = 1; j <= lb; j++) {
             size_t cur = row[j];
             size_t best = prev + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
+            if (row[j] + 1 < best) best = row[j] + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
             row[j] = best;
             prev = cur;
         }
@@ -638,8 +613,7 @@ static void check_keys(Ctx *cx, const cJSON *obj, const char *what, const char *
     for (const cJSON *c = obj->child; c; c = c->next) {
         bool ok = false;
         for (size_t i = 0; known[i]; i++)
-            if (strcmp(c->string, known[i]) == 0)
-                ok = true;
+            if (strcmp(c->string, known[i]) == 0) ok = true;
         if (!ok) {
             const char *sugg = closest(c->string, known);
             if (sugg)
@@ -669,8 +643,7 @@ static char *get_string(Ctx *cx, const cJSON *obj, const char *key, bool require
 {
     const cJSON *v = get(obj, key);
     if (!v) {
-        if (required)
-            err_at(cx, obj, "%s has no \"%s\": add \"%s\": %s", what, key, key, example);
+        if (required) err_at(cx, obj, "%s has no \"%s\": add \"%s\": %s", what, key, key, example);
         return NULL;
     }
     if (!cJSON_IsString(v)) {
@@ -715,8 +688,7 @@ static bool get_int(Ctx *cx, const cJSON *obj, const char *key, bool required, c
 {
     const cJSON *v = get(obj, key);
     if (!v) {
-        if (required)
-            err_at(cx, obj, "%s has no \"%s\": add \"%s\": %ld", what, key, key, lo);
+        if (required) err_at(cx, obj, "%s has no \"%s\": add \"%s\": %ld", what, key, key, lo);
         return false;
     }
     if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble)) {
@@ -735,8 +707,7 @@ static bool get_int(Ctx *cx, const cJSON *obj, const char *key, bool required, c
 static bool get_bool(Ctx *cx, const cJSON *obj, const char *key, const char *what, bool dflt)
 {
     const cJSON *v = get(obj, key);
-    if (!v)
-        return dflt;
+    if (!v) return dflt;
     if (!cJSON_IsBool(v)) {
         err_at(cx, v, "\"%s\" in %s must be true or false, not %s", key, what, json_type_name(v));
         return dflt;
@@ -791,8 +762,10 @@ static void free_strings(char **v, size_t n)
 static bool file_name_ok(Ctx *cx, const cJSON *v, const char *name, const char *ext)
 {
     if (name[0] == '\0' || strchr(name, '/') || strcmp(name, "..") == 0 || name[0] == '.') {
-        err_at_value(cx, v, "\"%s\" is not a file name in the lesson folder: write just the name, "
-                            "like \"demo%s\"", name, ext);
+        err_at_value(cx, v,
+                     "\"%s\" is not a file name in the lesson folder: write just the name, "
+                     "like \"demo%s\"",
+                     name, ext);
         return false;
     }
     size_t n = strlen(name), e = strlen(ext);
@@ -805,8 +778,8 @@ static bool file_name_ok(Ctx *cx, const cJSON *v, const char *name, const char *
 
 /* Reads a .md or .py file named by obj[key] into *text (and its name). */
 static bool get_file(Ctx *cx, const cJSON *obj, const char *key, bool required, const char *what,
-                     const char *ext, char **name_out, char **path_out, char **text_out,
-                     int *line, int *col)
+                     const char *ext, char **name_out, char **path_out, char **text_out, int *line,
+                     int *col)
 {
     const cJSON *v = get(obj, key);
     if (!v) {
@@ -820,8 +793,7 @@ static bool get_file(Ctx *cx, const cJSON *obj, const char *key, bool required, 
                key, what, ext, json_type_name(v));
         return false;
     }
-    if (!file_name_ok(cx, v, v->valuestring, ext))
-        return false;
+    if (!file_name_ok(cx, v, v->valuestring, ext)) return false;
     char *path = path_join(cx->dir, v->valuestring);
     char *text = is_file(path) ? read_file(path) : NULL;
     if (!text) {
@@ -830,10 +802,8 @@ static bool get_file(Ctx *cx, const cJSON *obj, const char *key, bool required, 
         free(path);
         return false;
     }
-    if (line)
-        value_pos(cx, v, line, col);
-    if (name_out)
-        *name_out = xstrdup(v->valuestring);
+    if (line) value_pos(cx, v, line, col);
+    if (name_out) *name_out = xstrdup(v->valuestring);
     if (path_out)
         *path_out = path;
     else
@@ -858,9 +828,9 @@ static void code_fini(LessonCode *c)
 
 /* ------------------------------------------------------------------ checks */
 
-static const char *const check_keys_known[] = {"type",   "op",     "expected", "seconds",
-                                               "tolerance", "tasks", "construct", "message",
-                                               "points", "hidden", "robust",   NULL};
+static const char *const check_keys_known[] = {"type",      "op",     "expected",  "seconds",
+                                               "tolerance", "tasks",  "construct", "message",
+                                               "points",    "hidden", "robust",    NULL};
 
 static void parse_check(Ctx *cx, const cJSON *o, const char *ex_what, size_t idx, LessonCheck *ck)
 {
@@ -880,12 +850,10 @@ static void parse_check(Ctx *cx, const cJSON *o, const char *ex_what, size_t idx
     check_keys(cx, o, what, check_keys_known);
 
     char *type = get_string(cx, o, "type", true, what, "\"output\"");
-    if (!type)
-        return;
+    if (!type) return;
     int t = -1;
     for (int i = 0; i < LESSON_CHECK_TYPE_COUNT; i++)
-        if (strcmp(type, lesson_check_type_names[i]) == 0)
-            t = i;
+        if (strcmp(type, lesson_check_type_names[i]) == 0) t = i;
     if (t < 0) {
         const char *const types[] = {"output",       "time",       "concurrency", "structure",
                                      "no_exception", "no_warning", NULL};
@@ -913,18 +881,15 @@ static void parse_check(Ctx *cx, const cJSON *o, const char *ex_what, size_t idx
             err_at(cx, o, "%s has no \"op\": add \"op\": %s", what, ex[ck->type]);
             return;
         }
-        if (!op)
-            return;
+        if (!op) return;
         int found = -1;
         for (int i = 1; i < LESSON_OP_COUNT; i++)
-            if (strcmp(op, lesson_check_op_names[i]) == 0 && op_types[i] == ck->type)
-                found = i;
+            if (strcmp(op, lesson_check_op_names[i]) == 0 && op_types[i] == ck->type) found = i;
         if (found < 0) {
             char list[160] = "";
             for (int i = 1; i < LESSON_OP_COUNT; i++)
                 if (op_types[i] == ck->type) {
-                    if (list[0])
-                        strcat(list, ", ");
+                    if (list[0]) strcat(list, ", ");
                     strcat(list, lesson_check_op_names[i]);
                 }
             err_at_value(cx, opv, "\"%s\" is not an op of a %s check: use one of %s", op,
@@ -963,20 +928,17 @@ static void parse_check(Ctx *cx, const cJSON *o, const char *ex_what, size_t idx
     case LESSON_CHECK_CONCURRENCY:
         if (ck->op == LESSON_OP_MIN_WAITING) {
             long n = 0;
-            if (get_int(cx, o, "tasks", true, what, 2, 100000, &n))
-                ck->tasks = (int)n;
+            if (get_int(cx, o, "tasks", true, what, 2, 100000, &n)) ck->tasks = (int)n;
         } else {
             get_seconds(cx, o, "tolerance", false, what, &ck->tolerance_ns);
         }
         break;
     case LESSON_CHECK_STRUCTURE: {
         char *c = get_string(cx, o, "construct", true, what, "\"gather\"");
-        if (!c)
-            break;
+        if (!c) break;
         int found = -1;
         for (int i = 1; i < LESSON_CONSTRUCT_COUNT; i++)
-            if (strcmp(c, lesson_construct_names[i]) == 0)
-                found = i;
+            if (strcmp(c, lesson_construct_names[i]) == 0) found = i;
         if (found < 0) {
             const char *names[LESSON_CONSTRUCT_COUNT];
             for (int i = 1; i < LESSON_CONSTRUCT_COUNT; i++)
@@ -992,15 +954,12 @@ static void parse_check(Ctx *cx, const cJSON *o, const char *ex_what, size_t idx
         free(c);
         break;
     }
-    default:
-        break;
+    default: break;
     }
 
-    ck->message = get_string(cx, o, "message", true, what,
-                             "\"what the student should change\"");
+    ck->message = get_string(cx, o, "message", true, what, "\"what the student should change\"");
     long pts = 1;
-    if (get_int(cx, o, "points", false, what, 0, 1000, &pts))
-        ck->points = (int)pts;
+    if (get_int(cx, o, "points", false, what, 0, 1000, &pts)) ck->points = (int)pts;
     ck->hidden = get_bool(cx, o, "hidden", what, false);
     ck->robust = get_bool(cx, o, "robust", what, false);
 }
@@ -1026,8 +985,7 @@ static char **split_lines(const char *s, char **copy, size_t *n)
     while (*p) {
         v[(*n)++] = p;
         char *nl = strchr(p, '\n');
-        if (!nl)
-            break;
+        if (!nl) break;
         *nl = '\0';
         p = nl + 1;
     }
@@ -1038,14 +996,11 @@ bool lesson_check_output_passes(const LessonCheck *ck, const char *out)
 {
     const char *want = ck->expected ? ck->expected : "";
     switch (ck->op) {
-    case LESSON_OP_EXACT:
-        return strcmp(out, want) == 0;
-    case LESSON_OP_CONTAINS:
-        return strstr(out, want) != NULL;
+    case LESSON_OP_EXACT: return strcmp(out, want) == 0;
+    case LESSON_OP_CONTAINS: return strstr(out, want) != NULL;
     case LESSON_OP_REGEX: {
         regex_t re;
-        if (regcomp(&re, want, REG_EXTENDED | REG_NEWLINE | REG_NOSUB) != 0)
-            return false;
+        if (regcomp(&re, want, REG_EXTENDED | REG_NEWLINE | REG_NOSUB) != 0) return false;
         bool ok = regexec(&re, out, 0, NULL, 0) == 0;
         regfree(&re);
         return ok;
@@ -1067,24 +1022,20 @@ bool lesson_check_output_passes(const LessonCheck *ck, const char *out)
         free(cb);
         return ok;
     }
-    default:
-        return false;
+    default: return false;
     }
 }
 
 bool lesson_check_time_passes(const LessonCheck *ck, int64_t elapsed_ns)
 {
     switch (ck->op) {
-    case LESSON_OP_AT_MOST:
-        return elapsed_ns <= ck->time_ns;
-    case LESSON_OP_AT_LEAST:
-        return elapsed_ns >= ck->time_ns;
+    case LESSON_OP_AT_MOST: return elapsed_ns <= ck->time_ns;
+    case LESSON_OP_AT_LEAST: return elapsed_ns >= ck->time_ns;
     case LESSON_OP_ABOUT: {
         int64_t d = elapsed_ns - ck->time_ns;
         return (d < 0 ? -d : d) <= ck->tolerance_ns;
     }
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -1098,13 +1049,14 @@ static const char *const page_keys[LESSON_PAGE_KIND_COUNT][16] = {
                               "correct", "answer", "tolerance", "explanation", NULL},
     [LESSON_PAGE_EXERCISE] = {"kind", "title", "text", "id", "starter", "solution", "hints",
                               "checks", NULL},
-    [LESSON_PAGE_WALKTHROUGH] = {"kind", "title", "text", "code", "notes", "output", "time",
-                                 NULL},
+    [LESSON_PAGE_WALKTHROUGH] = {"kind", "title", "text", "code", "notes", "output", "time", NULL},
 };
 
 static const char *const default_titles[LESSON_PAGE_KIND_COUNT] = {
-    [LESSON_PAGE_TEXT] = "Reading",         [LESSON_PAGE_DEMO] = "Demo",
-    [LESSON_PAGE_QUESTION] = "Question",    [LESSON_PAGE_EXERCISE] = "Exercise",
+    [LESSON_PAGE_TEXT] = "Reading",
+    [LESSON_PAGE_DEMO] = "Demo",
+    [LESSON_PAGE_QUESTION] = "Question",
+    [LESSON_PAGE_EXERCISE] = "Exercise",
     [LESSON_PAGE_WALKTHROUGH] = "Walkthrough",
 };
 
@@ -1168,8 +1120,7 @@ static void page_question(Ctx *cx, const cJSON *o, const char *what, LessonQuest
         free(kind);
     }
     q->prompt = get_string(cx, o, "prompt", true, what, "\"What does this program print?\"");
-    q->explanation =
-        get_string(cx, o, "explanation", true, what, "\"why the answer is right\"");
+    q->explanation = get_string(cx, o, "explanation", true, what, "\"why the answer is right\"");
     get_code(cx, o, "code", q->kind != LESSON_Q_CHOICE, what, &q->code);
     q->choices = get_strings(cx, o, "choices", q->kind == LESSON_Q_CHOICE, what, &q->nchoices);
     if (q->choices) {
@@ -1341,8 +1292,7 @@ static void parse_page(Ctx *cx, const cJSON *o, size_t idx, LessonPage *pg)
     pg->line = line;
     pg->col = col;
     if (!cJSON_IsObject(o)) {
-        err_at(cx, o, "%s must be an object {\"kind\": ..., ...}, not %s", what,
-               json_type_name(o));
+        err_at(cx, o, "%s must be an object {\"kind\": ..., ...}, not %s", what, json_type_name(o));
         pg->title = xstrdup("?");
         return;
     }
@@ -1350,11 +1300,10 @@ static void parse_page(Ctx *cx, const cJSON *o, size_t idx, LessonPage *pg)
     int k = -1;
     if (kind) {
         for (int i = 0; i < LESSON_PAGE_KIND_COUNT; i++)
-            if (strcmp(kind, lesson_page_kind_names[i]) == 0)
-                k = i;
+            if (strcmp(kind, lesson_page_kind_names[i]) == 0) k = i;
         if (k < 0) {
-            const char *const kinds[] = {"text", "demo", "question", "exercise", "walkthrough",
-                                         NULL};
+            const char *const kinds[] = {"text",     "demo",        "question",
+                                         "exercise", "walkthrough", NULL};
             const char *s = closest(kind, kinds);
             err_at_value(cx, get(o, "kind"),
                          "unknown page kind \"%s\"%s%s%s: use text, demo, question, exercise or "
@@ -1371,27 +1320,16 @@ static void parse_page(Ctx *cx, const cJSON *o, size_t idx, LessonPage *pg)
     snprintf(what, sizeof what, "page %zu (%s)", idx + 1, lesson_page_kind_names[k]);
     check_keys(cx, o, what, page_keys[k]);
     pg->title = get_string(cx, o, "title", false, what, "");
-    if (!pg->title)
-        pg->title = xstrdup(default_titles[k]);
+    if (!pg->title) pg->title = xstrdup(default_titles[k]);
     bool need_text = k == LESSON_PAGE_TEXT || k == LESSON_PAGE_EXERCISE;
     get_file(cx, o, "text", need_text, what, ".md", &pg->text_file, NULL, &pg->text, NULL, NULL);
     switch (pg->kind) {
-    case LESSON_PAGE_TEXT:
-        break;
-    case LESSON_PAGE_DEMO:
-        page_demo(cx, o, what, &pg->demo);
-        break;
-    case LESSON_PAGE_QUESTION:
-        page_question(cx, o, what, &pg->question);
-        break;
-    case LESSON_PAGE_EXERCISE:
-        page_exercise(cx, o, what, &pg->exercise);
-        break;
-    case LESSON_PAGE_WALKTHROUGH:
-        page_walkthrough(cx, o, what, &pg->walk);
-        break;
-    default:
-        break;
+    case LESSON_PAGE_TEXT: break;
+    case LESSON_PAGE_DEMO: page_demo(cx, o, what, &pg->demo); break;
+    case LESSON_PAGE_QUESTION: page_question(cx, o, what, &pg->question); break;
+    case LESSON_PAGE_EXERCISE: page_exercise(cx, o, what, &pg->exercise); break;
+    case LESSON_PAGE_WALKTHROUGH: page_walkthrough(cx, o, what, &pg->walk); break;
+    default: break;
     }
 }
 
@@ -1460,8 +1398,7 @@ void lesson_net_lookup(const Lesson *l, const char *url, LessonUrl *out, char *b
 
 void lesson_free(Lesson *l)
 {
-    if (!l)
-        return;
+    if (!l) return;
     free(l->id);
     free(l->dir);
     free(l->title);
@@ -1585,19 +1522,20 @@ Lesson *lesson_load(const char *dir, LessonDiags *diags)
     Lesson *l = xcalloc(1, sizeof *l);
     l->dir = xstrdup(dir);
     if (!cJSON_IsObject(root)) {
-        err_at(&cx, root, "lesson.json must hold one object {\"id\": ..., \"pages\": [...]}, not %s",
+        err_at(&cx, root,
+               "lesson.json must hold one object {\"id\": ..., \"pages\": [...]}, not %s",
                json_type_name(root));
         goto done;
     }
-    static const char *const known[] = {"id",    "title", "summary", "terms",
+    static const char *const known[] = {"id",    "title",   "summary", "terms",
                                         "pages", "network", NULL};
     check_keys(&cx, root, "the lesson", known);
     l->id = get_string(&cx, root, "id", true, "the lesson", "\"coroutines\"");
     if (l->id)
         for (const char *p = l->id; *p; p++)
             if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-')) {
-                err_at_value(&cx, get(root, "id"),
-                             "lesson id \"%s\" may use only a-z, 0-9 and '-'", l->id);
+                err_at_value(&cx, get(root, "id"), "lesson id \"%s\" may use only a-z, 0-9 and '-'",
+                             l->id);
                 break;
             }
     l->title = get_string(&cx, root, "title", true, "the lesson", "\"Coroutines\"");
@@ -1605,12 +1543,12 @@ Lesson *lesson_load(const char *dir, LessonDiags *diags)
                             "\"one or two sentences for the table of contents\"");
     parse_terms(&cx, root, l);
     const cJSON *net = get(root, "network");
-    if (net)
-        parse_network(&cx, net, l);
+    if (net) parse_network(&cx, net, l);
     const cJSON *pages = get(root, "pages");
     if (!pages) {
-        err_at(&cx, root, "the lesson has no \"pages\": add \"pages\": [{\"kind\": \"text\", "
-                          "\"text\": \"intro.md\"}]");
+        err_at(&cx, root,
+               "the lesson has no \"pages\": add \"pages\": [{\"kind\": \"text\", "
+               "\"text\": \"intro.md\"}]");
     } else if (!cJSON_IsArray(pages) || cJSON_GetArraySize(pages) == 0) {
         err_at(&cx, pages, "\"pages\" must be a non-empty list of page objects, not %s",
                cJSON_IsArray(pages) ? "an empty list" : json_type_name(pages));
@@ -1633,8 +1571,7 @@ Lesson *lesson_load(const char *dir, LessonDiags *diags)
                     cx.errors++;
                 }
     }
-    if (cx.errors == 0)
-        add_terms_page(l);
+    if (cx.errors == 0) add_terms_page(l);
 done:
     cJSON_Delete(root);
     free(cx.ix.v);
@@ -1651,8 +1588,7 @@ done:
 
 void lesson_course_free(LessonCourse *c)
 {
-    if (!c)
-        return;
+    if (!c) return;
     for (size_t i = 0; i < c->nlessons; i++)
         lesson_free(c->lessons[i]);
     free(c->lessons);
@@ -1731,8 +1667,7 @@ static void course_scan(LessonCourse *c, char ***names, size_t *n)
     size_t cap = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
+        if (e->d_name[0] == '.') continue;
         char *p = path_join(c->dir, e->d_name);
         char *j = path_join(p, "lesson.json");
         if (is_dir(p) && (is_file(j) || isdigit((unsigned char)e->d_name[0]))) {
@@ -1746,8 +1681,7 @@ static void course_scan(LessonCourse *c, char ***names, size_t *n)
         free(j);
     }
     closedir(d);
-    if (*n)
-        qsort(*names, *n, sizeof **names, str_cmp);
+    if (*n) qsort(*names, *n, sizeof **names, str_cmp);
 }
 
 LessonCourse *lesson_course_load(const char *dir)
@@ -1770,8 +1704,7 @@ LessonCourse *lesson_course_load(const char *dir)
         }
         return c;
     }
-    if (!course_index(c, &names, &n))
-        course_scan(c, &names, &n);
+    if (!course_index(c, &names, &n)) course_scan(c, &names, &n);
     if (n == 0 && lesson_diags_errors(&c->diags) == 0)
         lesson_diags_add(&c->diags, LESSON_ERROR, dir, 0, 0,
                          "no lessons here: a course is a folder of lesson folders, each with a "
@@ -1789,8 +1722,7 @@ LessonCourse *lesson_course_load(const char *dir)
         if (l) {
             const char *dup = NULL;
             for (size_t k = 0; k < c->nlessons && !dup; k++) {
-                if (strcmp(c->lessons[k]->id, l->id) == 0)
-                    dup = l->id;
+                if (strcmp(c->lessons[k]->id, l->id) == 0) dup = l->id;
                 for (size_t a = 0; a < l->npages && !dup; a++)
                     for (size_t b = 0; b < c->lessons[k]->npages && !dup; b++) {
                         const LessonPage *x = &l->pages[a], *y = &c->lessons[k]->pages[b];
@@ -1826,11 +1758,9 @@ const Lesson *lesson_course_find(const LessonCourse *c, const char *s)
 {
     char *end;
     long n = strtol(s, &end, 10);
-    if (*s && *end == '\0')
-        return n >= 1 && (size_t)n <= c->nlessons ? c->lessons[n - 1] : NULL;
+    if (*s && *end == '\0') return n >= 1 && (size_t)n <= c->nlessons ? c->lessons[n - 1] : NULL;
     for (size_t i = 0; i < c->nlessons; i++)
-        if (strcmp(c->lessons[i]->id, s) == 0)
-            return c->lessons[i];
+        if (strcmp(c->lessons[i]->id, s) == 0) return c->lessons[i];
     return NULL;
 }
 
@@ -1841,8 +1771,7 @@ const LessonExercise *lesson_course_find_exercise(const LessonCourse *c, const c
         for (size_t k = 0; k < c->lessons[i]->npages; k++) {
             const LessonPage *p = &c->lessons[i]->pages[k];
             if (p->kind == LESSON_PAGE_EXERCISE && strcmp(p->exercise.id, id) == 0) {
-                if (lesson_out)
-                    *lesson_out = c->lessons[i];
+                if (lesson_out) *lesson_out = c->lessons[i];
                 return &p->exercise;
             }
         }
@@ -1852,11 +1781,9 @@ const LessonExercise *lesson_course_find_exercise(const LessonCourse *c, const c
 const char *lesson_default_dir(void)
 {
     const char *env = getenv("AIOTUTOR_LESSONS");
-    if (env && *env)
-        return env;
+    if (env && *env) return env;
 #ifdef AIOTUTOR_DATADIR
-    if (is_dir(AIOTUTOR_DATADIR "/lessons"))
-        return AIOTUTOR_DATADIR "/lessons";
+    if (is_dir(AIOTUTOR_DATADIR "/lessons")) return AIOTUTOR_DATADIR "/lessons";
 #endif
 #ifdef AIOTUTOR_SRCDIR
     return AIOTUTOR_SRCDIR "/lessons";

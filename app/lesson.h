@@ -56,21 +56,21 @@ size_t lesson_diags_errors(const LessonDiags *d); /* number of LESSON_ERROR */
 
 /* A program of the lesson: a .py file in the lesson folder. */
 typedef struct LessonCode {
-    char *file;   /* name as written in lesson.json ("demo.py"); NULL = none */
-    char *path;   /* the file's path (lesson dir + file) */
-    char *source; /* its text */
+    char *file;    /* name as written in lesson.json ("demo.py"); NULL = none */
+    char *path;    /* the file's path (lesson dir + file) */
+    char *source;  /* its text */
     int line, col; /* where lesson.json names it (for errors about the code) */
 } LessonCode;
 
 /* ------------------------------------------------------- exercise checks */
 
 /* What an exercise can declare (issue 7). "type" and "op" in lesson.json. */
-#define LESSON_CHECK_TYPES(X)                                                                    \
-    X(OUTPUT, "output")           /* the program's stdout */                                    \
-    X(TIME, "time")               /* elapsed virtual time of the whole run */                   \
-    X(CONCURRENCY, "concurrency") /* what the timeline shows */                                 \
-    X(STRUCTURE, "structure")     /* a construct used or avoided */                             \
-    X(NO_EXCEPTION, "no_exception") /* no uncaught exception */                                 \
+#define LESSON_CHECK_TYPES(X)                                                                      \
+    X(OUTPUT, "output")             /* the program's stdout */                                     \
+    X(TIME, "time")                 /* elapsed virtual time of the whole run */                    \
+    X(CONCURRENCY, "concurrency")   /* what the timeline shows */                                  \
+    X(STRUCTURE, "structure")       /* a construct used or avoided */                              \
+    X(NO_EXCEPTION, "no_exception") /* no uncaught exception */                                    \
     X(NO_WARNING, "no_warning")     /* nothing like "was never awaited" on stderr */
 
 typedef enum LessonCheckType {
@@ -81,19 +81,19 @@ typedef enum LessonCheckType {
 } LessonCheckType;
 
 /* op: the comparison; the third column is the type it belongs to. */
-#define LESSON_CHECK_OPS(X)                                                                      \
-    X(NONE, "", NO_EXCEPTION)                                                                    \
-    X(EXACT, "exact", OUTPUT)                     /* stdout == expected */                      \
-    X(CONTAINS, "contains", OUTPUT)               /* expected is a substring */                 \
-    X(REGEX, "regex", OUTPUT)                     /* POSIX ERE search, REG_NEWLINE */           \
-    X(LINES_ANY_ORDER, "lines_any_order", OUTPUT) /* same multiset of lines */                  \
-    X(AT_MOST, "at_most", TIME)                   /* elapsed <= seconds */                      \
-    X(AT_LEAST, "at_least", TIME)                 /* elapsed >= seconds */                      \
-    X(ABOUT, "about", TIME)                       /* |elapsed - seconds| <= tolerance */        \
-    X(MIN_WAITING, "min_waiting", CONCURRENCY)    /* >= tasks sleeping/awaiting at once */      \
-    X(LONGEST_NOT_SUM, "longest_not_sum", CONCURRENCY) /* elapsed ~ longest task, < sum */      \
-    X(USES, "uses", STRUCTURE)                    /* construct happened in the run */           \
-    X(AVOIDS, "avoids", STRUCTURE)                /* construct never happened */
+#define LESSON_CHECK_OPS(X)                                                                        \
+    X(NONE, "", NO_EXCEPTION)                                                                      \
+    X(EXACT, "exact", OUTPUT)                          /* stdout == expected */                    \
+    X(CONTAINS, "contains", OUTPUT)                    /* expected is a substring */               \
+    X(REGEX, "regex", OUTPUT)                          /* POSIX ERE search, REG_NEWLINE */         \
+    X(LINES_ANY_ORDER, "lines_any_order", OUTPUT)      /* same multiset of lines */                \
+    X(AT_MOST, "at_most", TIME)                        /* elapsed <= seconds */                    \
+    X(AT_LEAST, "at_least", TIME)                      /* elapsed >= seconds */                    \
+    X(ABOUT, "about", TIME)                            /* |elapsed - seconds| <= tolerance */      \
+    X(MIN_WAITING, "min_waiting", CONCURRENCY)         /* >= tasks sleeping/awaiting at once */    \
+    X(LONGEST_NOT_SUM, "longest_not_sum", CONCURRENCY) /* elapsed ~ longest task, < sum */         \
+    X(USES, "uses", STRUCTURE)                         /* construct happened in the run */         \
+    X(AVOIDS, "avoids", STRUCTURE)                     /* construct never happened */
 
 typedef enum LessonCheckOp {
 #define X(name, str, type) LESSON_OP_##name,
@@ -103,20 +103,20 @@ typedef enum LessonCheckOp {
 } LessonCheckOp;
 
 /* Constructs a structure check names ("construct" in lesson.json). */
-#define LESSON_CONSTRUCTS(X)                                                                     \
-    X(NONE, "", "")                                                                              \
-    X(GATHER, "gather", "asyncio.gather is called")                                             \
-    X(CREATE_TASK, "create_task", "asyncio.create_task is called")                              \
-    X(TASK_GROUP, "task_group", "an asyncio.TaskGroup is used")                                  \
-    X(WAIT_FOR, "wait_for", "asyncio.wait_for is called")                                        \
-    X(TIMEOUT, "timeout", "asyncio.timeout is used")                                             \
-    X(SEMAPHORE, "semaphore", "an asyncio.Semaphore is used")                                    \
-    X(QUEUE, "queue", "an asyncio.Queue is used")                                                \
-    X(AIOHTTP, "aiohttp", "aiohttp is used for a request")                                       \
-    X(TIME_SLEEP, "time_sleep", "time.sleep is called")                                          \
-    X(BLOCKING_IN_ASYNC, "blocking_in_async",                                                   \
-      "a blocking call (time.sleep, requests.get) runs inside an async def")                    \
-    X(UNAWAITED_COROUTINE, "unawaited_coroutine", "a coroutine is never awaited")                \
+#define LESSON_CONSTRUCTS(X)                                                                       \
+    X(NONE, "", "")                                                                                \
+    X(GATHER, "gather", "asyncio.gather is called")                                                \
+    X(CREATE_TASK, "create_task", "asyncio.create_task is called")                                 \
+    X(TASK_GROUP, "task_group", "an asyncio.TaskGroup is used")                                    \
+    X(WAIT_FOR, "wait_for", "asyncio.wait_for is called")                                          \
+    X(TIMEOUT, "timeout", "asyncio.timeout is used")                                               \
+    X(SEMAPHORE, "semaphore", "an asyncio.Semaphore is used")                                      \
+    X(QUEUE, "queue", "an asyncio.Queue is used")                                                  \
+    X(AIOHTTP, "aiohttp", "aiohttp is used for a request")                                         \
+    X(TIME_SLEEP, "time_sleep", "time.sleep is called")                                            \
+    X(BLOCKING_IN_ASYNC, "blocking_in_async",                                                      \
+      "a blocking call (time.sleep, requests.get) runs inside an async def")                       \
+    X(UNAWAITED_COROUTINE, "unawaited_coroutine", "a coroutine is never awaited")                  \
     X(PENDING_TASK_AT_EXIT, "pending_task_at_exit", "a task is still pending when main returns")
 
 typedef enum LessonConstruct {
@@ -128,17 +128,17 @@ typedef enum LessonConstruct {
 
 typedef struct LessonCheck {
     LessonCheckType type;
-    LessonCheckOp op;        /* LESSON_OP_NONE for no_exception / no_warning */
-    char *expected;          /* OUTPUT: the text, or the regex; else NULL */
-    int64_t time_ns;         /* TIME: the bound ("seconds") */
-    int64_t tolerance_ns;    /* TIME about, LONGEST_NOT_SUM: allowed slack (default 0.05 s) */
-    int tasks;               /* MIN_WAITING: N */
+    LessonCheckOp op;          /* LESSON_OP_NONE for no_exception / no_warning */
+    char *expected;            /* OUTPUT: the text, or the regex; else NULL */
+    int64_t time_ns;           /* TIME: the bound ("seconds") */
+    int64_t tolerance_ns;      /* TIME about, LONGEST_NOT_SUM: allowed slack (default 0.05 s) */
+    int tasks;                 /* MIN_WAITING: N */
     LessonConstruct construct; /* STRUCTURE */
-    char *message;           /* shown to the student when the check fails */
-    int points;              /* partial credit; default 1 */
-    bool hidden;             /* run and scored, details not shown; default false */
-    bool robust;             /* must hold under other legal schedules too; default false */
-    int line, col;           /* the check object in lesson.json */
+    char *message;             /* shown to the student when the check fails */
+    int points;                /* partial credit; default 1 */
+    bool hidden;               /* run and scored, details not shown; default false */
+    bool robust;               /* must hold under other legal schedules too; default false */
+    int line, col;             /* the check object in lesson.json */
 } LessonCheck;
 
 /* Verdicts the run alone decides (shared by validate and the exercise
@@ -156,11 +156,11 @@ extern const char *const lesson_construct_descriptions[LESSON_CONSTRUCT_COUNT];
 
 /* ------------------------------------------------------------------ pages */
 
-#define LESSON_PAGE_KINDS(X)                                                                     \
-    X(TEXT, "text")               /* prose only */                                               \
-    X(DEMO, "demo")               /* a program run live (optionally two, side by side) */        \
-    X(QUESTION, "question")       /* multiple choice / predict the output / the time */          \
-    X(EXERCISE, "exercise")       /* the student writes code; checks decide */                   \
+#define LESSON_PAGE_KINDS(X)                                                                       \
+    X(TEXT, "text")               /* prose only */                                                 \
+    X(DEMO, "demo")               /* a program run live (optionally two, side by side) */          \
+    X(QUESTION, "question")       /* multiple choice / predict the output / the time */            \
+    X(EXERCISE, "exercise")       /* the student writes code; checks decide */                     \
     X(WALKTHROUGH, "walkthrough") /* a demo in step mode with notes on steps */
 
 typedef enum LessonPageKind {
@@ -174,15 +174,15 @@ extern const char *const lesson_page_kind_names[LESSON_PAGE_KIND_COUNT];
 
 typedef struct LessonDemo {
     LessonCode code;
-    LessonCode compare;   /* optional second program (compare.file == NULL: none) */
-    double speed;         /* clock speed for the live run, 0.25..8; default 1 */
-    char *output;         /* what `code` prints (stdout), as CPython prints it */
-    char *compare_output; /* what `compare` prints; NULL when no compare */
-    int64_t time_ns;      /* elapsed virtual time of `code`; -1 = not stated */
+    LessonCode compare;      /* optional second program (compare.file == NULL: none) */
+    double speed;            /* clock speed for the live run, 0.25..8; default 1 */
+    char *output;            /* what `code` prints (stdout), as CPython prints it */
+    char *compare_output;    /* what `compare` prints; NULL when no compare */
+    int64_t time_ns;         /* elapsed virtual time of `code`; -1 = not stated */
     int64_t compare_time_ns; /* of `compare`; -1 = not stated */
-    char **stderr_lines;  /* lines `code`'s stderr must contain (a warning, an
-                             exception's last line); a traceback's other lines
-                             name CPython's library files and are not stated */
+    char **stderr_lines;     /* lines `code`'s stderr must contain (a warning, an
+                                exception's last line); a traceback's other lines
+                                name CPython's library files and are not stated */
     size_t nstderr_lines;
 } LessonDemo;
 
@@ -194,15 +194,15 @@ typedef enum LessonQuestionKind {
 
 typedef struct LessonQuestion {
     LessonQuestionKind kind;
-    char *prompt;      /* the question (Markdown, one paragraph) */
-    LessonCode code;   /* required for output/time; optional for choice */
-    char **choices;    /* required for choice; optional for output/time (then one is right) */
+    char *prompt;    /* the question (Markdown, one paragraph) */
+    LessonCode code; /* required for output/time; optional for choice */
+    char **choices;  /* required for choice; optional for output/time (then one is right) */
     size_t nchoices;
-    int correct;       /* index into choices; -1 when there are no choices */
-    char *answer;      /* OUTPUT: the exact output of code; else NULL */
-    int64_t answer_ns; /* TIME: the elapsed time of code; else -1 */
+    int correct;          /* index into choices; -1 when there are no choices */
+    char *answer;         /* OUTPUT: the exact output of code; else NULL */
+    int64_t answer_ns;    /* TIME: the elapsed time of code; else -1 */
     int64_t tolerance_ns; /* TIME: how close a typed answer must be (default 0.05 s) */
-    char *explanation; /* shown after answering (Markdown) */
+    char *explanation;    /* shown after answering (Markdown) */
 } LessonQuestion;
 
 typedef struct LessonExercise {
@@ -225,8 +225,8 @@ typedef struct LessonWalkthrough {
     LessonCode code;
     LessonStepNote *notes; /* sorted by step */
     size_t nnotes;
-    char *output;          /* what code prints; NULL = not stated */
-    int64_t time_ns;       /* its elapsed virtual time; -1 = not stated */
+    char *output;    /* what code prints; NULL = not stated */
+    int64_t time_ns; /* its elapsed virtual time; -1 = not stated */
 } LessonWalkthrough;
 
 typedef struct LessonPage {
@@ -254,7 +254,7 @@ typedef struct LessonUrl {
 
 /* Defaults for URLs a lesson does not list (documented in lessons/README.md). */
 #define LESSON_NET_DEFAULT_LATENCY_NS 500000000LL /* 0.5 s */
-#define LESSON_NET_DEFAULT_STATUS 200
+#define LESSON_NET_DEFAULT_STATUS     200
 /* Default body: "<content of URL>" (e.g. "<content of https://x.org/a>");
  * a listed URL with "size" but no "body" gets that text repeated and cut to
  * exactly `size` characters. */
@@ -267,11 +267,11 @@ typedef struct LessonTerm {
 } LessonTerm;
 
 typedef struct Lesson {
-    char *id;      /* unique, e.g. "sequential-awaits" */
-    char *dir;     /* the lesson folder's path */
-    int number;    /* 1-based position in its course (0 when loaded alone) */
+    char *id;   /* unique, e.g. "sequential-awaits" */
+    char *dir;  /* the lesson folder's path */
+    int number; /* 1-based position in its course (0 when loaded alone) */
     char *title;
-    char *summary; /* one or two sentences for the table of contents */
+    char *summary;     /* one or two sentences for the table of contents */
     LessonTerm *terms; /* key terms, in order */
     size_t nterms;
     /* The pages in order. The loader appends one last TEXT page titled
@@ -284,8 +284,8 @@ typedef struct Lesson {
 } Lesson;
 
 typedef struct LessonCourse {
-    char *dir;      /* the course directory */
-    char *title;    /* from course.json, or "Introduction to asyncio" */
+    char *dir;        /* the course directory */
+    char *title;      /* from course.json, or "Introduction to asyncio" */
     Lesson **lessons; /* the lessons that loaded, in course order */
     size_t nlessons;
     LessonDiags diags; /* every problem found, errors and warnings */

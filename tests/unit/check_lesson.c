@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BAD AIOTUTOR_SRCDIR "/tests/lessons-bad"
+#define BAD    AIOTUTOR_SRCDIR "/tests/lessons-bad"
 #define COURSE AIOTUTOR_SRCDIR "/lessons"
 /* lessons the built-in course has so far (issue 6 asks for 13) */
 #define BUILTIN_LESSONS 13
@@ -53,7 +53,8 @@ START_TEST(missing_field)
     ck_assert_uint_eq(d.count, 2);
     ck_assert_int_eq(d.items[0].line, 1);
     ck_assert_int_eq(d.items[0].col, 1);
-    ck_assert_str_eq(d.items[0].message, "the lesson has no \"title\": add \"title\": \"Coroutines\"");
+    ck_assert_str_eq(d.items[0].message,
+                     "the lesson has no \"title\": add \"title\": \"Coroutines\"");
     ck_assert_int_eq(d.items[1].line, 6);
     ck_assert_int_eq(d.items[1].col, 5);
     ck_assert_msg(strstr(d.items[1].message, "page 1 (demo) has no \"output\""), "%s",
@@ -221,7 +222,8 @@ START_TEST(time_choice_disagrees)
           "   \"correct\": 1, \"explanation\": \"e\"}]}\n",
           f);
     fclose(f);
-    expect_one(dir, "/lesson.json", 5, 4, "choice 1 (\"3.0 s\") of page 1 (question) is marked correct");
+    expect_one(dir, "/lesson.json", 5, 4,
+               "choice 1 (\"3.0 s\") of page 1 (question) is marked correct");
     unlink(file);
     unlink(py);
     rmdir(dir);
@@ -304,8 +306,7 @@ START_TEST(builtin_course)
             exercises += l->pages[k].kind == LESSON_PAGE_EXERCISE;
         }
         ck_assert_msg(questions >= 1, "lesson %s has no question", l->id);
-        if (i + 1 >= 4)
-            ck_assert_msg(exercises >= 1, "lesson %s has no exercise", l->id);
+        if (i + 1 >= 4) ck_assert_msg(exercises >= 1, "lesson %s has no exercise", l->id);
         ck_assert_uint_ge(l->nterms, 1);
         ck_assert_str_eq(l->pages[l->npages - 1].title, "Key terms");
         ck_assert_int_eq(l->number, (int)i + 1);
@@ -318,8 +319,7 @@ START_TEST(builtin_course)
     for (size_t i = 0; i < c->nlessons; i++)
         for (size_t k = 0; k < c->lessons[i]->npages; k++) {
             const LessonPage *p = &c->lessons[i]->pages[k];
-            if (p->kind != LESSON_PAGE_EXERCISE)
-                continue;
+            if (p->kind != LESSON_PAGE_EXERCISE) continue;
             const Lesson *owner = NULL;
             ck_assert_ptr_eq(lesson_course_find_exercise(c, p->exercise.id, &owner), &p->exercise);
             ck_assert_ptr_eq(owner, c->lessons[i]);

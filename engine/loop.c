@@ -272,12 +272,10 @@ Loop *loop_new(Host *host)
     return L;
 }
 
-void loop_free(Loop *L)
+/* Drop every queued callback without running it; due timers among them go
+ * back to the free list. */
+static void drain_ready(Loop *L)
 {
-    if (!L) return;
-    L->host->now_ns = loop_time(L);
-    /* Queued callbacks are dropped; due timers among them go back to the
-     * free list with the others. */
     while (L->count) {
         ReadyItem it = L->ring[L->head];
         L->head = (L->head + 1) & (L->cap - 1);
@@ -292,16 +290,31 @@ void loop_free(Loop *L)
         if (it.hold) future_release(it.hold);
     }
     L->batch_left = 0;
-    /* Break every tie from futures to the loop: pin them all first so that
+}
+
+void loop_free(Loop *L)
+{
+    if (!L) return;
+    L->host->now_ns = loop_time(L);
+    drain_ready(L);
+    /* Break every tie from futures to the loop: pin them first so that
      * nothing is freed while the list is walked, detach them (tasks drop
      * their coroutines, gathers their children, callbacks are cleared), then
      * drop the loop's references on pending tasks and the pins. Futures the
-     * host still references stay alive, detached (loop NULL). Coroutine
-     * drops must not schedule new work. */
-    for (Future *f = L->futs; f; f = f->next)
-        f->refs++;
-    for (Future *f = L->futs; f; f = f->next)
-        future_detach(f);
+     * host still references stay alive, detached (loop NULL). A coroutine
+     * drop should not create futures or schedule work, but if it does, the
+     * new futures (always inserted at the head of the list) get the same
+     * treatment in another round, and what they queued is drained. */
+    Future *done = NULL; /* the list from `done` on is pinned and detached */
+    while (L->futs != done) {
+        Future *start = L->futs;
+        for (Future *f = start; f != done; f = f->next)
+            f->refs++;
+        for (Future *f = start; f != done; f = f->next)
+            future_detach(f);
+        done = start;
+        drain_ready(L);
+    }
     for (Future *f = L->futs; f; f = f->next)
         f->loop = NULL;
     while (L->tasks_head) {

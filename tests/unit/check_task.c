@@ -348,9 +348,55 @@ START_TEST(test_task_created_hook)
 }
 END_TEST
 
-ENGINE_SUITE_MAIN("task", test_task_created_hook, test_name_counter_across_loops,
-                  test_steps_and_result, test_await_task_hop, test_sleep0_ping_pong,
-                  test_cancel_before_first_step, test_cancel_while_sleeping,
+/* A coroutine whose drop misbehaves (makes a future, queues a callback,
+ * spawns a task) while loop_free runs: still nothing leaks. */
+typedef struct Rude {
+    TWorld *w;
+} Rude;
+static void rude_cb(Loop *L, void *data, void *arg) {}
+static CoroStatus rude_resume(void *self, Task *task, CoroIn how, void *in, void **out)
+{
+    return CORO_YIELD;
+}
+static void rude_drop(void *self);
+static const CoroVt rude_vt = {"rude", rude_resume, rude_drop};
+static int g_rude_drops;
+static void rude_drop(void *self)
+{
+    Rude *r = self;
+    TWorld *w = r->w;
+    if (g_rude_drops++ == 0) {
+        Future *f = future_new(w->loop);
+        future_add_callback(f, rude_cb, NULL);
+        future_set_result(f, NULL);
+        future_release(f);
+        Rude *r2 = mem_calloc(&w->mem, sizeof *r2);
+        r2->w = w;
+        task_release(task_new(w->loop, (Coro){&rude_vt, r2}, NULL));
+    }
+    mem_free(&w->mem, r, sizeof *r);
+}
+
+START_TEST(test_loop_free_survives_rude_drops)
+{
+    TWorld w;
+    tw_init(&w);
+    static const TStep s[] = {S_SLEEP(LOOP_NS_PER_SEC), S_END};
+    task_release(task_new(w.loop, tco(&w, s), NULL));
+    Rude *r = mem_calloc(&w.mem, sizeof *r);
+    r->w = &w;
+    task_release(task_new(w.loop, (Coro){&rude_vt, r}, NULL));
+    g_rude_drops = 0;
+    loop_free(w.loop);
+    ck_assert_int_eq(g_rude_drops, 2);
+    host_fini(&w.host);
+    ck_assert_uint_eq(w.mem.used, 0);
+}
+END_TEST
+
+ENGINE_SUITE_MAIN("task", test_loop_free_survives_rude_drops, test_task_created_hook,
+                  test_name_counter_across_loops, test_steps_and_result, test_await_task_hop,
+                  test_sleep0_ping_pong, test_cancel_before_first_step, test_cancel_while_sleeping,
                   test_swallow_and_uncancel, test_self_cancel_loses_result,
                   test_cancel_outer_cancels_inner, test_exception, test_current_task_and_host_ptr,
                   test_cancel_with_step_queued, test_loop_free_with_pending)

@@ -143,8 +143,11 @@ void loop_advance(Loop *loop, int64_t ns);
  * no_block). Records a TRACE_BLOCK event (T0..T1). */
 void loop_block_for(Loop *loop, int64_t ns);
 
-/* Real ns the host may wait before something is due: 0 when work is ready,
- * -1 when nothing is scheduled at all (or the real clock is paused). */
+/* How long until something is due: 0 when work is ready (or, virtual
+ * clock, whenever any timer is pending: the clock jumps), -1 when nothing is
+ * scheduled at all (or the real clock is paused). Real clock: real ns the
+ * host may sleep (e.g. its poll timeout). Stepped clock: loop ns the host
+ * would have to loop_advance. */
 int64_t loop_wait_hint(Loop *loop);
 
 size_t loop_ready_count(const Loop *loop);

@@ -36,11 +36,11 @@
     X(PAUSE, "Space F6", "Pause", "pause / resume the running program")                \
     X(STEP, "s F7", "Step", "step mode: run one task step (resume -> next suspension)")  \
     X(BACK, "b F8", "Back", "step back: replay to the previous step")                   \
-    X(INTERNALS, "i F9", NULL, "show / hide the loop internals (ready queue, timers)")  \
-    X(COMPARE, "c F3", NULL, "compare: run the page's second program on the same time axis") \
-    X(EDIT, "e F4", NULL, "exercise: open your file in $VISUAL / $EDITOR, then run it") \
-    X(HINT, "H", NULL, "exercise: show the next hint")                                 \
-    X(ANSWER, "1-9", NULL, "question: choose an answer (Enter reveals a prediction question)") \
+    X(INTERNALS, "i F9", "Loop", "show / hide the loop internals (ready queue, timers)")  \
+    X(COMPARE, "c F3", "Compare", "compare: run the page's second program on the same time axis") \
+    X(EDIT, "e F4", "Edit", "exercise: open your file in $VISUAL / $EDITOR, then run it") \
+    X(HINT, "H", "Hint", "exercise: show the next hint")                                 \
+    X(ANSWER, "1-9", "Answer", "question: choose an answer (Enter reveals a prediction question)") \
     X(SLOWER, "[ ]", NULL, "run slower / faster (0.25x to 8x)")                         \
     X(FASTER, NULL, NULL, NULL)                                                         \
     X(ZOOM_IN, "+ -", NULL, "timeline: zoom in / out")                                  \
@@ -551,7 +551,8 @@ static char *page_markdown(const Ui *ui)
     switch (pg->kind) {
     case LESSON_PAGE_QUESTION: {
         const LessonQuestion *q = &pg->question;
-        buf_add(&b, "\n\n---\n\n");
+        if (pg->text)
+            buf_add(&b, "\n\n---\n\n");
         if (q->prompt)
             buf_addf(&b, "**%s**\n\n", q->prompt);
         for (size_t i = 0; i < q->nchoices; i++) {
@@ -560,7 +561,21 @@ static char *page_markdown(const Ui *ui)
                 mark = ui->ascii ? "  (right)" : "  \xe2\x9c\x93 right";
             else if (ui->revealed && (int)i == ui->answer)
                 mark = ui->ascii ? "  (your answer)" : "  \xe2\x9c\x97 your answer";
-            buf_addf(&b, "%zu. %s%s\n", i + 1, q->choices[i], mark);
+            const char *ch = q->choices[i];
+            if (strchr(ch, '\n')) {
+                /* A predicted output: its lines as they would print. */
+                buf_addf(&b, "%zu. *output*%s\n\n", i + 1, mark);
+                buf_add(&b, "   ```\n");
+                for (const char *l = ch; *l;) {
+                    const char *e = strchr(l, '\n');
+                    int len = e ? (int)(e - l) : (int)strlen(l);
+                    buf_addf(&b, "   %.*s\n", len, l);
+                    l = e ? e + 1 : l + len;
+                }
+                buf_add(&b, "   ```\n\n");
+            } else {
+                buf_addf(&b, "%zu. %s%s\n", i + 1, ch, mark);
+            }
         }
         if (!ui->revealed) {
             if (q->nchoices)
@@ -1053,35 +1068,66 @@ static void draw_status(Ui *ui, UiCanvas *c)
     ui_canvas_put(c, r->y, r->x + 1, r->w - 2, ROLE_DIM, t);
 }
 
+/* Whether an action belongs in the key bar on this page: the bar shows
+ * what can be done here, the help screen shows everything. */
+static bool bar_relevant(const Ui *ui, UiAction a)
+{
+    const LessonPage *pg = cur_page(ui);
+    switch (a) {
+    case ACT_RUN: case ACT_STEP: case ACT_BACK: case ACT_PAUSE:
+        return page_runs(pg) && (pg->kind != LESSON_PAGE_QUESTION || ui->revealed);
+    case ACT_INTERNALS: return page_runs(pg) && pg->kind == LESSON_PAGE_WALKTHROUGH;
+    case ACT_ANSWER: return pg && pg->kind == LESSON_PAGE_QUESTION && !ui->revealed && pg->question.nchoices;
+    case ACT_EDIT: return pg && pg->kind == LESSON_PAGE_EXERCISE;
+    case ACT_HINT:
+        return pg && pg->kind == LESSON_PAGE_EXERCISE && (size_t)ui->hints < pg->exercise.nhints;
+    case ACT_COMPARE: return pg && pg->kind == LESSON_PAGE_DEMO && pg->demo.compare.source;
+    default: return true;
+    }
+}
+
+static int bar_entry(UiCanvas *c, const LayoutRect *r, int x, UiAction a, bool draw)
+{
+    char key[16];
+    /* The first key of the list: the letter. */
+    snprintf(key, sizeof key, "%s", actions[a].keys);
+    char *sp = strchr(key, ' ');
+    if (sp)
+        *sp = 0;
+    if (strcmp(key, "Space") == 0)
+        snprintf(key, sizeof key, "Spc");
+    int need = (int)strlen(key) + (int)strlen(actions[a].bar) + 3;
+    if (!draw)
+        return need;
+    ui_canvas_putc(c, r->y, x++, ROLE_KEYBAR_KEY, ' ');
+    x += ui_canvas_put(c, r->y, x, r->w - x, ROLE_KEYBAR_KEY, key);
+    ui_canvas_putc(c, r->y, x++, ROLE_KEYBAR_KEY, ' ');
+    ui_canvas_put(c, r->y, x, r->w - x, ROLE_KEYBAR, actions[a].bar);
+    return need;
+}
+
 static void draw_keybar(Ui *ui, UiCanvas *c)
 {
     const LayoutRect *r = &ui->lay.keybar;
     ui_canvas_fill(c, r, ROLE_KEYBAR, ' ');
     int x = r->x;
     ui->nbar = 0;
+    /* Quit always fits: its room is kept at the end. */
+    int quit_w = bar_entry(c, r, 0, ACT_QUIT, false);
     for (int a = 1; a < ACT_COUNT; a++) {
-        if (!actions[a].bar)
+        if (!actions[a].bar || a == ACT_QUIT || !bar_relevant(ui, (UiAction)a))
             continue;
-        char key[16];
-        /* The first key of the list: the letter. */
-        snprintf(key, sizeof key, "%s", actions[a].keys);
-        char *sp = strchr(key, ' ');
-        if (sp)
-            *sp = 0;
-        if (strcmp(key, "Space") == 0)
-            snprintf(key, sizeof key, "Spc");
-        int need = (int)strlen(key) + (int)strlen(actions[a].bar) + 3;
-        if (x + need > r->x + r->w)
-            break;
-        int x0 = x;
-        ui_canvas_putc(c, r->y, x++, ROLE_KEYBAR_KEY, ' ');
-        x += ui_canvas_put(c, r->y, x, r->w - x, ROLE_KEYBAR_KEY, key);
-        ui_canvas_putc(c, r->y, x++, ROLE_KEYBAR_KEY, ' ');
-        x += ui_canvas_put(c, r->y, x, r->w - x, ROLE_KEYBAR, actions[a].bar);
-        x++;
+        int need = bar_entry(c, r, x, (UiAction)a, false);
+        if (x + need + quit_w > r->x + r->w)
+            continue;
+        bar_entry(c, r, x, (UiAction)a, true);
         if (ui->nbar < (int)(sizeof ui->bar / sizeof ui->bar[0]))
-            ui->bar[ui->nbar++] = (BarHit){x0, x, (UiAction)a};
+            ui->bar[ui->nbar++] = (BarHit){x, x + need, (UiAction)a};
+        x += need;
     }
+    bar_entry(c, r, x, ACT_QUIT, true);
+    if (ui->nbar < (int)(sizeof ui->bar / sizeof ui->bar[0]))
+        ui->bar[ui->nbar++] = (BarHit){x, x + quit_w, ACT_QUIT};
 }
 
 static LayoutRect centered(const Ui *ui, int w, int h)
@@ -1278,6 +1324,13 @@ static void initial_view(Ui *ui)
 
 static void start_run(Ui *ui, double now)
 {
+    const LessonPage *pg = cur_page(ui);
+    if (pg && pg->kind == LESSON_PAGE_QUESTION && !ui->revealed) {
+        /* Predict first: running the program would give the answer away. */
+        ui_message(ui, "Answer first (%s), then run it to check.",
+                   pg->question.nchoices ? "a number key" : "Enter reveals the answer");
+        return;
+    }
     if (!ensure_run(ui))
         return;
     ui->out_follow = true;
@@ -1505,6 +1558,10 @@ static void do_action(Ui *ui, UiAction a, int key, double now)
     case ACT_RUN: start_run(ui, now); break;
     case ACT_PAUSE: toggle_pause(ui, now); break;
     case ACT_STEP:
+        if (pg && pg->kind == LESSON_PAGE_QUESTION && !ui->revealed) {
+            ui_message(ui, "Answer first, then step through it to check.");
+            break;
+        }
         if (ensure_run(ui)) {
             if (ui_run_state(ui->run) == UI_RUN_IDLE)
                 initial_view(ui);

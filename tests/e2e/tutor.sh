@@ -6,7 +6,7 @@
 
 start 100 30 -- --lessons "$FIXTURES"
 expect "first lesson's title" 'Lesson 1/2: Fixture: three sleeps together'
-expect "key bar" '\? Help +t Contents +n Next +p Prev +r Run .* q Quit'
+expect "key bar" '\? Help +t Contents +n Next +p Prev +q Quit'
 expect "prose rendered through markdown" 'a text page \(this one\), with emphasis and inline code;'
 
 keys '?'
@@ -27,8 +27,12 @@ expect_gone "contents close" 'Contents \(Enter opens'
 keys n
 expect "n turns the page" 'page 2/4: Gather'
 expect "code pane with line numbers" ' 3 +async def function1\(\):'
+expect "demo page's keys in the bar" 'r Run +Spc Pause +s Step +b Back .*q Quit'
 keys n
 expect "question page" 'How long does the gather demo take\?'
+expect "answer keys in the bar" '1-9 Answer +q Quit'
+keys r
+expect "no running before answering" 'Answer first'
 keys 2
 expect "answer with a key: feedback" 'Correct!'
 expect "explanation shown after answering" 'the total is the longest'

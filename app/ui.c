@@ -1541,6 +1541,32 @@ void ui_edit_done(Ui *ui, int status, double now)
     ui->prose_dirty = true;
 }
 
+const char *ui_watch_path(const Ui *ui)
+{
+    const LessonPage *pg = cur_page(ui);
+    if (!pg || pg->kind != LESSON_PAGE_EXERCISE || !ui->exercise_path[0])
+        return NULL;
+    return ui->exercise_path;
+}
+
+void ui_file_changed(Ui *ui, double now)
+{
+    char *text = read_file(ui->exercise_path);
+    if (!text)
+        return;
+    if (ui->code_text && strcmp(text, ui->code_text) == 0) {
+        free(text); /* saved without a change: nothing new to run */
+        return;
+    }
+    free(ui->code_text);
+    ui->code_text = text;
+    set_code(ui, ui->code_text, "your file");
+    stop_runs(ui);
+    ui_message(ui, "Your file changed: running it again.");
+    start_run(ui, now);
+    ui->prose_dirty = true;
+}
+
 static void do_action(Ui *ui, UiAction a, int key, double now)
 {
     const LessonPage *pg = cur_page(ui);

@@ -77,6 +77,13 @@ void ui_message(Ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3
 bool ui_take_edit(Ui *ui, char *path, size_t len);
 void ui_edit_done(Ui *ui, int status, double now);
 
+/* The file to watch for changes (the exercise file of the page, while it
+ * exists), or NULL. When it is saved from outside (an editor in another
+ * window), the terminal layer calls ui_file_changed: the tutor reloads it
+ * and runs it again. */
+const char *ui_watch_path(const Ui *ui);
+void ui_file_changed(Ui *ui, double now);
+
 /* Where the cursor should be (the focused pane's corner); for terminals
  * that show it. */
 void ui_cursor(const Ui *ui, int *y, int *x);

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -238,6 +239,59 @@ static int run_editor(const char *path)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+/* ----------------------------------------------------------- file watch */
+
+/* The exercise file, watched with inotify so that a save from another
+ * window reruns it without any polling (idle stays idle). The directory is
+ * watched, not the file: editors save by writing a new file and renaming
+ * it over the old one. */
+typedef struct Watch {
+    int fd, wd;
+    char path[4200];
+} Watch;
+
+static void watch_update(Watch *w, const char *path)
+{
+    if (w->fd < 0)
+        return;
+    if (path && strcmp(path, w->path) == 0)
+        return;
+    if (w->wd >= 0)
+        inotify_rm_watch(w->fd, w->wd);
+    w->wd = -1;
+    w->path[0] = 0;
+    if (!path)
+        return;
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        return;
+    *slash = 0;
+    w->wd = inotify_add_watch(w->fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO);
+    if (w->wd >= 0)
+        snprintf(w->path, sizeof w->path, "%s", path);
+}
+
+/* Reads pending events; true if one was about the watched file. */
+static bool watch_read(Watch *w)
+{
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    const char *base = strrchr(w->path, '/');
+    base = base ? base + 1 : w->path;
+    bool hit = false;
+    ssize_t n;
+    while ((n = read(w->fd, buf, sizeof buf)) > 0) {
+        for (char *p = buf; p < buf + n;) {
+            struct inotify_event *ev = (struct inotify_event *)p;
+            if (ev->wd == w->wd && ev->len && strcmp(ev->name, base) == 0)
+                hit = true;
+            p += sizeof *ev + ev->len;
+        }
+    }
+    return hit;
+}
+
 /* ------------------------------------------------------------------ loop */
 
 int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
@@ -272,6 +326,7 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
     ui_canvas_resize(&canvas, COLS, LINES);
     ui_resize(ui, COLS, LINES);
 
+    Watch watch = {inotify_init1(IN_NONBLOCK | IN_CLOEXEC), -1, ""};
     FILE *timing = opt->timing_file ? fopen(opt->timing_file, "w") : NULL;
     bool first = true, dirty = true, was_running = false;
     int status = 0;
@@ -303,8 +358,15 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
             first = false;
             dirty = false;
         }
-        struct pollfd pfd = {STDIN_FILENO, POLLIN, 0};
-        int pr = poll(&pfd, 1, wait);
+        watch_update(&watch, ui_watch_path(ui));
+        struct pollfd pfds[2] = {{STDIN_FILENO, POLLIN, 0}, {watch.fd, POLLIN, 0}};
+        struct pollfd pfd;
+        int pr = poll(pfds, watch.fd >= 0 ? 2 : 1, wait);
+        pfd = pfds[0];
+        if (pr > 0 && watch.fd >= 0 && (pfds[1].revents & POLLIN) && watch_read(&watch)) {
+            ui_file_changed(ui, ui_curses_now());
+            dirty = true;
+        }
         if (pr < 0 && errno != EINTR)
             break;
         if (pr > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) && !(pfd.revents & POLLIN)) {
@@ -347,6 +409,8 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
             char path[4200];
             if (ui_take_edit(ui, path, sizeof path)) {
                 int st = run_editor(path);
+                if (watch.fd >= 0)
+                    watch_read(&watch); /* the editor's own saves: handled here */
                 ui_edit_done(ui, st, ui_curses_now());
                 /* The terminal may have changed size while the editor ran. */
                 ui_canvas_resize(&canvas, COLS, LINES);
@@ -358,6 +422,8 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
     }
     if (timing)
         fclose(timing);
+    if (watch.fd >= 0)
+        close(watch.fd);
     endwin();
     ui_canvas_fini(&canvas);
     return status;

@@ -74,6 +74,9 @@ expect "with the student's change" 'await asyncio\.sleep\(1\)'
 expect "and run: tock no longer waits for the block" '0\.500s Task-2 +tock' 5
 expect "slept at one second" '1\.000s Task-3 +slept' 5
 expect "the result is recorded" 'Last run: ran to the end' 5
+# Saved from another window (sed -i renames a new file in): run again.
+sed -i 's/print("slept")/print("slept well")/' "$WORK/state/aiotutor/exercises/fixture-unblock.py"
+expect "a save from elsewhere runs it again" '1\.000s Task-3 +slept well' 5
 keys q
 expect_exited 0
 if grep -q '^exercise fixture-blocking 1 ran to the end' "$WORK/state/aiotutor/progress"; then

@@ -1111,6 +1111,7 @@ void check_result_free(CheckResult *r)
     free(r->err);
     free(r->timeline);
     free(r->compare_hint);
+    free(r->timeline_schedule);
     free(r);
 }
 
@@ -1205,15 +1206,19 @@ CheckResult *check_run(const Lesson *l, const LessonExercise *ex, const char *sr
         timing_failed |= it->timing && !v.passed;
     }
 
-    /* Robust checks that held: again under other schedules. */
+    /* Robust checks that held: again under other schedules. The first
+     * re-run that breaks a timing check is kept for its timeline. */
+    Run broke;
+    bool have_broke = false;
     for (int s = 1; any_robust && s <= opt->robust_runs; s++) {
         size_t vlen = 0;
         char *vsrc = schedule_source(s, src, len, &vlen);
         if (!vsrc)
             break;
         Run alt;
-        run_program(&alt, vsrc, vlen, filename, opt, false, NULL, NULL);
+        run_program(&alt, vsrc, vlen, filename, opt, !have_broke, NULL, NULL);
         free(vsrc);
+        bool keep = false;
         res->runs++;
         int64_t slack = (int64_t)alt.nsleeps * NUDGE_MAX_NS;
         any_robust = false;
@@ -1234,12 +1239,22 @@ CheckResult *check_run(const Lesson *l, const LessonExercise *ex, const char *sr
                                      v.detail ? v.detail : "");
                 free(v.detail);
                 timing_failed |= it->timing;
+                if (it->timing && !have_broke && !keep) {
+                    keep = true;
+                    free(res->timeline_schedule);
+                    res->timeline_schedule = xstrdup(it->schedule);
+                }
             } else {
                 verdict_fini(&v);
                 any_robust = true;
             }
         }
-        run_fini(&alt);
+        if (keep) {
+            broke = alt;
+            have_broke = true;
+        } else {
+            run_fini(&alt);
+        }
     }
 
     res->passed = true;
@@ -1254,8 +1269,10 @@ CheckResult *check_run(const Lesson *l, const LessonExercise *ex, const char *sr
         }
     }
     if (timing_failed) {
-        res->timeline = base.timeline;
-        base.timeline = NULL;
+        /* The run to explain: the one that broke a timing check. */
+        Run *shown = have_broke ? &broke : &base;
+        res->timeline = shown->timeline;
+        shown->timeline = NULL;
         if (opt->reference && ex->solution.source && base.compiled) {
             Run ref;
             run_program(&ref, ex->solution.source, strlen(ex->solution.source),
@@ -1263,10 +1280,12 @@ CheckResult *check_run(const Lesson *l, const LessonExercise *ex, const char *sr
                         NULL);
             res->runs++;
             if (ref.end == CHECK_END_OK)
-                res->compare_hint = compare_timelines(&base, &ref);
+                res->compare_hint = compare_timelines(shown, &ref);
             run_fini(&ref);
         }
     }
+    if (have_broke)
+        run_fini(&broke);
     run_fini(&base);
     interp_free(ip); /* after the judging: the AST lives in it */
     res->wall_seconds = now_seconds() - t0;
@@ -1350,6 +1369,7 @@ static char *serialize(const CheckResult *r, size_t *len)
     put_num(&b, (long long)r->max_waiting);
     put_str(&b, r->timeline);
     put_str(&b, r->compare_hint);
+    put_str(&b, r->timeline_schedule);
     put_num(&b, r->runs);
     put_num(&b, (long long)(r->wall_seconds * 1e6));
     for (size_t i = 0; i < r->nitems; i++) {
@@ -1413,6 +1433,7 @@ static bool deserialize(CheckResult *r, const char *data, size_t len)
     r->max_waiting = (size_t)get_num(&rd);
     r->timeline = get_str(&rd);
     r->compare_hint = get_str(&rd);
+    r->timeline_schedule = get_str(&rd);
     r->runs = (int)get_num(&rd);
     r->wall_seconds = (double)get_num(&rd) / 1e6;
     for (size_t i = 0; i < r->nitems; i++) {

@@ -78,6 +78,8 @@ typedef struct CheckResult {
     size_t max_waiting;   /* most tasks waiting at one moment */
     char *timeline;       /* text timeline of the first run, when a timing or
                              concurrency check failed (else NULL) */
+    char *timeline_schedule; /* NULL: the timeline is the normal run's; else
+                                the schedule of the re-run it shows */
     char *compare_hint;   /* the student's timeline against the reference
                              solution's, when a timing or concurrency check
                              failed and a difference was found (else NULL) */

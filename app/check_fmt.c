@@ -148,7 +148,10 @@ static void print_text(FILE *f, const CheckResult *r, bool student, bool color)
             indent_block(f, "why:      ", it->detail, "        ");
     }
     if (r->timeline) {
-        fprintf(f, "\nTimeline of your run (a timing or concurrency check failed):\n");
+        if (r->timeline_schedule)
+            fprintf(f, "\nTimeline of the re-run that failed (%s):\n", r->timeline_schedule);
+        else
+            fprintf(f, "\nTimeline of your run (a timing or concurrency check failed):\n");
         fputs(r->timeline, f);
     }
     if (r->err && *r->err && r->end != CHECK_END_SYNTAX) {

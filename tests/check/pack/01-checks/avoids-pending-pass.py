@@ -1,0 +1,10 @@
+import asyncio
+async def tick():
+    await asyncio.sleep(1)
+    print('tick')
+
+async def main():
+    t = asyncio.create_task(tick())
+    await t
+
+asyncio.run(main())

@@ -1,0 +1,3 @@
+print("x")
+print("y")
+print("y")

@@ -1,0 +1,3 @@
+print("z")
+print("x")
+print("y")

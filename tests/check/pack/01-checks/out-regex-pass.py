@@ -1,0 +1,2 @@
+print("start")
+print("total: 3 s")

@@ -1,0 +1,9 @@
+import asyncio
+async def say(word, s):
+    await asyncio.sleep(s)
+    print(word)
+
+async def main():
+    await asyncio.gather(say('first', 1), say('second', 1.5))
+
+asyncio.run(main())

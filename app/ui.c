@@ -8,6 +8,7 @@
  * frame is a few thousand cells). */
 #include "app/ui.h"
 
+#include "app/check.h"
 #include "app/layout.h"
 #include "app/lesson.h"
 #include "app/progress.h"
@@ -162,6 +163,10 @@ struct Ui {
     int hints;
     char exercise_path[4200];
     bool edit_pending;
+    /* The checker (app/check.h) runs in a child process; its verdict is
+     * shown on the exercise page. */
+    CheckChild *checking;
+    CheckResult *checked;
 
     char msg[512];
     bool quit;
@@ -242,6 +247,15 @@ static void save_progress(Ui *ui)
 
 /* ------------------------------------------------------------ page setup */
 
+static void stop_check(Ui *ui)
+{
+    if (ui->checking)
+        check_result_free(check_child_finish(ui->checking)); /* reaps the child */
+    ui->checking = NULL;
+    check_result_free(ui->checked);
+    ui->checked = NULL;
+}
+
 static void stop_runs(Ui *ui)
 {
     ui_run_free(ui->run);
@@ -290,13 +304,17 @@ static void exercise_file(Ui *ui, const LessonPage *pg)
     ui->exercise_path[0] = 0;
     if (!pg || pg->kind != LESSON_PAGE_EXERCISE || !ui->state_dir[0])
         return;
-    snprintf(ui->exercise_path, sizeof ui->exercise_path, "%s/exercises/%s.py", ui->state_dir,
-             pg->exercise.id ? pg->exercise.id : "exercise");
+    /* Named as `aiotutor workspace` names them (NN-ID.py), so that
+     * `aiotutor watch` and `aiotutor check` work on the same files. */
+    const Lesson *l = cur_lesson(ui);
+    snprintf(ui->exercise_path, sizeof ui->exercise_path, "%s/exercises/%02d-%s.py", ui->state_dir,
+             l ? l->number : 0, pg->exercise.id ? pg->exercise.id : "exercise");
 }
 
 static void open_page(Ui *ui, int li, int pi)
 {
     stop_runs(ui);
+    stop_check(ui);
     ui->li = li;
     ui->pi = pi;
     ui->prose_dirty = true;
@@ -452,6 +470,7 @@ void ui_free(Ui *ui)
     if (!ui)
         return;
     stop_runs(ui);
+    stop_check(ui);
     prose_free(ui->prose);
     ui_code_free(ui->code);
     free(ui->code_text);
@@ -599,16 +618,45 @@ static char *page_markdown(const Ui *ui)
     case LESSON_PAGE_EXERCISE: {
         const LessonExercise *e = &pg->exercise;
         buf_add(&b, "\n\n---\n\n");
-        buf_addf(&b, "Press **e** to edit your file (%s), **r** to run it.\n",
+        buf_addf(&b, "Press **e** to edit your file (%s); it is checked when the editor "
+                 "closes or the file is saved. **r** runs it.\n",
                  ui->exercise_path[0] ? ui->exercise_path : "no state directory");
-        for (int i = 0; i < ui->hints && (size_t)i < e->nhints; i++)
-            buf_addf(&b, "\n**Hint %d:** %s\n", i + 1, e->hints[i]);
-        if ((size_t)ui->hints < e->nhints)
-            buf_addf(&b, "\n*%zu hint(s) available: press H.*\n", e->nhints - (size_t)ui->hints);
+        const CheckResult *cr = ui->checked;
+        if (ui->checking)
+            buf_add(&b, "\n*Checking your file...*\n");
+        if (cr) {
+            buf_addf(&b, "\n**%s: %d of %d points.** Your program %s%s%s\n\n",
+                     cr->passed ? "All checks pass" : "Not yet", cr->score, cr->max_score,
+                     check_end_descriptions[cr->end], cr->end_message ? ": " : ".",
+                     cr->end_message ? cr->end_message : "");
+            for (size_t i = 0; i < cr->nitems; i++) {
+                const CheckItem *it = &cr->items[i];
+                const char *mark = it->passed ? (ui->ascii ? "[ok]" : "\xe2\x9c\x93")
+                                              : (ui->ascii ? "[X]" : "\xe2\x9c\x97");
+                if (it->hidden) {
+                    buf_addf(&b, "- %s a hidden check%s\n", mark, it->passed ? "" : " fails");
+                    continue;
+                }
+                buf_addf(&b, "- %s %s", mark, it->name ? it->name : "check");
+                if (!it->passed && it->message)
+                    buf_addf(&b, ": %s", it->message);
+                if (!it->passed && it->expected && !strchr(it->expected, '\n'))
+                    buf_addf(&b, " (wanted `%s`", it->expected);
+                if (!it->passed && it->expected && !strchr(it->expected, '\n'))
+                    buf_addf(&b, it->got && !strchr(it->got, '\n') ? ", got `%s`)" : ")%s",
+                             it->got && !strchr(it->got, '\n') ? it->got : "");
+                buf_add(&b, "\n");
+            }
+        }
+        size_t nh = check_hint_count(e, cr);
+        for (int i = 0; i < ui->hints && (size_t)i < nh; i++)
+            buf_addf(&b, "\n**Hint %d:** %s\n", i + 1, check_hint(e, cr, (size_t)i));
+        if ((size_t)ui->hints < nh)
+            buf_addf(&b, "\n*%zu hint(s) available: press H.*\n", nh - (size_t)ui->hints);
         const Lesson *l = cur_lesson(ui);
         const char *res = ui->progress && l ? progress_exercise(ui->progress, l->id, ui->pi) : NULL;
-        if (res)
-            buf_addf(&b, "\nLast run: %s\n", res);
+        if (res && !cr)
+            buf_addf(&b, "\nLast time: %s\n", res);
         break;
     }
     case LESSON_PAGE_WALKTHROUGH: {
@@ -1080,7 +1128,8 @@ static bool bar_relevant(const Ui *ui, UiAction a)
     case ACT_ANSWER: return pg && pg->kind == LESSON_PAGE_QUESTION && !ui->revealed && pg->question.nchoices;
     case ACT_EDIT: return pg && pg->kind == LESSON_PAGE_EXERCISE;
     case ACT_HINT:
-        return pg && pg->kind == LESSON_PAGE_EXERCISE && (size_t)ui->hints < pg->exercise.nhints;
+        return pg && pg->kind == LESSON_PAGE_EXERCISE &&
+               (size_t)ui->hints < check_hint_count(&pg->exercise, ui->checked);
     case ACT_COMPARE: return pg && pg->kind == LESSON_PAGE_DEMO && pg->demo.compare.source;
     default: return true;
     }
@@ -1342,26 +1391,7 @@ static void start_run(Ui *ui, double now)
     ui->msg[0] = 0;
 }
 
-static void record_exercise_run(Ui *ui)
-{
-    const LessonPage *pg = cur_page(ui);
-    const Lesson *l = cur_lesson(ui);
-    if (!pg || !l || pg->kind != LESSON_PAGE_EXERCISE || !ui->run || !ui->progress)
-        return;
-    if (ui_run_state(ui->run) != UI_RUN_FINISHED)
-        return;
-    char res[160];
-    int st = ui_run_exit_status(ui->run);
-    snprintf(res, sizeof res, "%s, %.2f s of virtual time%s",
-             st == 0 ? "ran to the end" : "stopped with an error", ui_run_now(ui->run),
-             ui->code_text ? "" : " (the starter file)");
-    const char *old = progress_exercise(ui->progress, l->id, ui->pi);
-    if (!old || strcmp(old, res) != 0) {
-        progress_set_exercise(ui->progress, l->id, ui->pi, res);
-        save_progress(ui);
-        ui->prose_dirty = true;
-    }
-}
+static void finish_check(Ui *ui);
 
 int ui_tick(Ui *ui, double now)
 {
@@ -1374,8 +1404,12 @@ int ui_tick(Ui *ui, double now)
         if (ms >= 0 && (wait < 0 || ms < wait))
             wait = ms;
     }
-    if (ui->run)
-        record_exercise_run(ui);
+    if (ui->checking && check_child_pump(ui->checking))
+        finish_check(ui);
+    /* The checker's wall-clock limit is enforced by pumping it: come back
+     * now and then while it runs. */
+    if (ui->checking && (wait < 0 || wait > 200))
+        wait = 200;
     return wait;
 }
 
@@ -1513,6 +1547,47 @@ static void do_edit(Ui *ui)
     ui->edit_pending = true;
 }
 
+/* Checks the student's file in a child process; ui_tick collects the
+ * verdict. */
+static void start_check(Ui *ui)
+{
+    const LessonPage *pg = cur_page(ui);
+    if (!pg || pg->kind != LESSON_PAGE_EXERCISE || !ui->code_text)
+        return;
+    stop_check(ui);
+    CheckOptions opt;
+    check_options_init(&opt);
+    const char *base = strrchr(ui->exercise_path, '/');
+    ui->checking = check_child_start(cur_lesson(ui), &pg->exercise, ui->code_text,
+                                     strlen(ui->code_text), base ? base + 1 : "exercise.py", &opt,
+                                     0, 0);
+    if (!ui->checking)
+        ui_message(ui, "Could not start the checker.");
+    ui->prose_dirty = true;
+}
+
+static void finish_check(Ui *ui)
+{
+    CheckResult *r = check_child_finish(ui->checking);
+    ui->checking = NULL;
+    ui->checked = r;
+    ui->prose_dirty = true;
+    const Lesson *l = cur_lesson(ui);
+    if (!r || !l || !ui->progress)
+        return;
+    char res[200];
+    snprintf(res, sizeof res, "%s: %d of %d points", r->passed ? "passed" : "not yet", r->score,
+             r->max_score);
+    progress_set_exercise(ui->progress, l->id, ui->pi, res);
+    save_progress(ui);
+    ui_message(ui, r->passed ? "All checks pass: well done!" : "Some checks fail: see the list.");
+}
+
+int ui_wait_fd(const Ui *ui)
+{
+    return ui->checking ? check_child_fd(ui->checking) : -1;
+}
+
 bool ui_take_edit(Ui *ui, char *path, size_t len)
 {
     if (!ui->edit_pending)
@@ -1533,7 +1608,8 @@ void ui_edit_done(Ui *ui, int status, double now)
         ui_message(ui, "The editor exited with status %d.", status);
         return;
     }
-    /* Run what the student wrote straight away. */
+    /* Run what the student wrote straight away, and check it. */
+    start_check(ui);
     if (ui_run_available())
         start_run(ui, now);
     else
@@ -1562,7 +1638,8 @@ void ui_file_changed(Ui *ui, double now)
     ui->code_text = text;
     set_code(ui, ui->code_text, "your file");
     stop_runs(ui);
-    ui_message(ui, "Your file changed: running it again.");
+    ui_message(ui, "Your file changed: checking and running it again.");
+    start_check(ui);
     start_run(ui, now);
     ui->prose_dirty = true;
 }
@@ -1626,7 +1703,8 @@ static void do_action(Ui *ui, UiAction a, int key, double now)
         break;
     case ACT_EDIT: do_edit(ui); break;
     case ACT_HINT:
-        if (pg && pg->kind == LESSON_PAGE_EXERCISE && (size_t)ui->hints < pg->exercise.nhints) {
+        if (pg && pg->kind == LESSON_PAGE_EXERCISE &&
+            (size_t)ui->hints < check_hint_count(&pg->exercise, ui->checked)) {
             ui->hints++;
             ui->prose_dirty = true;
         } else {

@@ -84,6 +84,10 @@ void ui_edit_done(Ui *ui, int status, double now);
 const char *ui_watch_path(const Ui *ui);
 void ui_file_changed(Ui *ui, double now);
 
+/* A file descriptor to poll besides the terminal (the exercise checker's
+ * child), or -1; when it is readable, call ui_tick. */
+int ui_wait_fd(const Ui *ui);
+
 /* Where the cursor should be (the focused pane's corner); for terminals
  * that show it. */
 void ui_cursor(const Ui *ui, int *y, int *x);

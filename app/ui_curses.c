@@ -359,10 +359,13 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
             dirty = false;
         }
         watch_update(&watch, ui_watch_path(ui));
-        struct pollfd pfds[2] = {{STDIN_FILENO, POLLIN, 0}, {watch.fd, POLLIN, 0}};
+        struct pollfd pfds[3] = {{STDIN_FILENO, POLLIN, 0}, {watch.fd, POLLIN, 0},
+                                 {ui_wait_fd(ui), POLLIN, 0}};
         struct pollfd pfd;
-        int pr = poll(pfds, watch.fd >= 0 ? 2 : 1, wait);
+        int pr = poll(pfds, 3, wait); /* fd -1 entries are ignored */
         pfd = pfds[0];
+        if (pr > 0 && pfds[2].fd >= 0 && pfds[2].revents)
+            dirty = true; /* the checker has news: ui_tick reads it */
         if (pr > 0 && watch.fd >= 0 && (pfds[1].revents & POLLIN) && watch_read(&watch)) {
             ui_file_changed(ui, ui_curses_now());
             dirty = true;

@@ -73,13 +73,15 @@ expect "the edited file is shown" 'your file'
 expect "with the student's change" 'await asyncio\.sleep\(1\)'
 expect "and run: tock no longer waits for the block" '0\.500s Task-2 +tock' 5
 expect "slept at one second" '1\.000s Task-3 +slept' 5
-expect "the result is recorded" 'Last run: ran to the end' 5
+expect "checked when the editor returns" 'All checks pass: 2 of 2 points' 8
+expect "each check listed" 'time about 1 s'
 # Saved from another window (sed -i renames a new file in): run again.
-sed -i 's/print("slept")/print("slept well")/' "$WORK/state/aiotutor/exercises/fixture-unblock.py"
+sed -i 's/print("slept")/print("slept well")/' "$WORK/state/aiotutor/exercises/02-fixture-unblock.py"
 expect "a save from elsewhere runs it again" '1\.000s Task-3 +slept well' 5
+expect "and checks it again: the output check fails" 'Not yet: 1 of 2 points' 8
 keys q
 expect_exited 0
-if grep -q '^exercise fixture-blocking 1 ran to the end' "$WORK/state/aiotutor/progress"; then
+if grep -q '^exercise fixture-blocking 1 not yet: 1 of 2 points' "$WORK/state/aiotutor/progress"; then
     pass "exercise result saved with the progress"
 else
     fail "exercise result saved with the progress"

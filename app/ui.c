@@ -1718,7 +1718,16 @@ static void do_action(Ui *ui, UiAction a, int key, double now)
     case ACT_ZOOM_OUT: tlview_zoom(&ui->tv, -1); ui->tv.follow = false; break;
     case ACT_TL_LEFT: scroll_pane(ui, PANE_TIMELINE, -1); break;
     case ACT_TL_RIGHT: scroll_pane(ui, PANE_TIMELINE, +1); break;
-    case ACT_TL_FIT: ui->tv.follow = true; break;
+    case ACT_TL_FIT: {
+        ui->tv.follow = true;
+        double end = ui->run ? ui_run_now(ui->run) : 0;
+        if (ui->cmp && ui_run_now(ui->cmp) > end)
+            end = ui_run_now(ui->cmp);
+        int ncells = ui->lay.timeline.w - 2 - LABEL_W;
+        if (end > 0 && ncells > 4)
+            tlview_fit(&ui->tv, end, ncells);
+        break;
+    }
     case ACT_FOCUS: {
         for (int k = 1; k <= PANE_COUNT; k++) {
             Pane p = (Pane)((ui->focus + k) % PANE_COUNT);

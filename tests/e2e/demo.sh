@@ -34,6 +34,23 @@ expect "Task-3 and Task-4 ready at step 2" 'Task-3'
 keys Space
 expect "resume runs to the end" 'timeline +finished' 5
 
+# Zoom and scroll the timeline.
+expect "zoom shown" '1 col = '
+keys +
+expect "zoomed in: 0.02 s a column" '^.0\.02s '
+keys - -
+expect "zoomed out: 0.1 s a column" '^.0\.1s '
+keys 0
+expect "0 fits the run again" '^.0\.05s '
+
+# Resize in the middle of a live run: it goes on and finishes.
+keys r
+expect "restarted for resize" 'timeline +running'
+T resize-window -t e2e -x 90 -y 28
+expect "relayout while running" 'timeline +(running|finished)'
+expect "still finishes after a resize" 'timeline +finished' 5
+T resize-window -t e2e -x 110 -y 34
+
 # Pause and resume a live run.
 keys r
 expect "restarted" 'timeline +running'

@@ -100,11 +100,44 @@ fi
 keys q
 expect_exited 0
 
+# Themes: a built-in one, a file from assets/themes, an unknown name.
+start 100 30 -- --lessons "$FIXTURES" --theme contrast
+expect "--theme contrast" 'q Quit'
+keys q
+expect_exited 0
+start 100 30 -- --lessons "$FIXTURES" --theme amber
+expect "--theme amber (a theme file)" 'q Quit'
+keys q
+expect_exited 0
+if "$BIN" --lessons "$FIXTURES" --theme nosuch </dev/null 2>"$WORK/err"; then
+    fail "--theme nosuch is refused"
+elif grep -q "unknown theme 'nosuch'" "$WORK/err"; then
+    pass "--theme nosuch is refused with a message"
+else
+    fail "--theme nosuch message: $(cat "$WORK/err")"
+fi
+if "$BIN" --lessons "$FIXTURES" --lesson 9 </dev/null 2>"$WORK/err"; then
+    fail "--lesson 9 (no such lesson) is refused"
+elif grep -q "no lesson '9'" "$WORK/err"; then
+    pass "--lesson 9 is refused with a message"
+else
+    fail "--lesson 9 message: $(cat "$WORK/err")"
+fi
+
 # SIGTERM restores the terminal too.
 start 100 30 -- --lessons "$FIXTURES"
 expect "started for SIGTERM" 'q Quit'
 pid=$(T display-message -p -t e2e '#{pane_pid}')
 tutor=$(ps -o pid= --ppid "$pid" | head -n 1 | tr -d ' ')
+# Idle means idle: no CPU while waiting for a key.
+a=$(awk '{print $14 + $15}' /proc/"$tutor"/stat 2>/dev/null)
+sleep 2
+b=$(awk '{print $14 + $15}' /proc/"$tutor"/stat 2>/dev/null)
+if [ -n "$a" ] && [ -n "$b" ] && [ $((b - a)) -le 1 ]; then
+    pass "idle for 2 s: $((b - a)) clock ticks of CPU"
+else
+    fail "idle for 2 s: CPU ticks ${a:-?} -> ${b:-?}"
+fi
 if [ -n "$tutor" ]; then kill -TERM "$tutor"; fi
 expect_exited 143
 

@@ -114,10 +114,26 @@ static void teardown_program(Interp *ip)
         ip->modframe = NULL;
     }
     if (ip->globals) {
-        /* Clear first so that values dropped now see an intact dict. */
+        /* Functions hold the globals dict (a cycle, as in CPython): empty
+         * it entry by entry, in insertion order, before dropping it. */
         Dict *g = ip->globals;
         ip->globals = NULL;
-        obj_decref(&vm->rt, &g->hdr);
+        Rt *rt = &vm->rt;
+        List *keys = list_new(rt, g->len);
+        size_t pos = 0;
+        Value k, v;
+        while (keys && dict_next(g, &pos, &k, &v))
+            if (list_append(rt, keys, k) != RT_OK)
+                break;
+        for (size_t i = 0; keys && i < keys->len; i++) {
+            bool found;
+            if (dict_del(rt, g, keys->items[i], &found) != RT_OK)
+                rt_clear_exc(rt);
+        }
+        if (keys)
+            obj_decref(rt, &keys->hdr);
+        rt_clear_exc(rt);
+        obj_decref(rt, &g->hdr);
     }
     vm->at_exit = false;
 }

@@ -544,7 +544,7 @@ static void nco_free(Rt *rt, Obj *o)
             rt_clear_exc(rt);
         }
     }
-    if (coro_ok(n->coro) && !n->in_task)
+    if (coro_ok(n->coro))
         coro_drop(n->coro);
     val_decref(rt, n->result);
     obj_release(rt, o, sizeof(NcoObj));
@@ -670,7 +670,7 @@ static RtStatus f_create_task(Rt *rt, Value self, const Value *a, size_t n, Tupl
 {
     (void)self;
     Vm *vm = vm_of(rt);
-    Value v[2];
+    Value v[3];
     if (rt_parse_args(rt, "create_task", "coro|$name,context", a, n, kw, v) != RT_OK)
         return RT_ERR;
     if (need_loop(vm) != RT_OK)

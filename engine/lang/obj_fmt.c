@@ -471,8 +471,6 @@ static RtStatus format_float(Rt *rt, Value v, double x, const FmtSpec *f, StrBuf
             if (ax == 0)
                 e = 0;
             sci = e < -4 || e >= (add_dot_0 ? p - 1 : p);
-            if (ax == 0 && add_dot_0)
-                sci = false;
             if (!f->alt)
                 while (nd > 1 && digits[nd - 1] == '0')
                     nd--;

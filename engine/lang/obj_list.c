@@ -1207,7 +1207,68 @@ static RtStatus range_iter(Rt *rt, Obj *o, Value *out)
     return RT_OK;
 }
 
+/* Position of x in the range, -1 when absent (by == for non-ints). */
+static RtStatus range_find(Rt *rt, RangeObj *r, Value x, int64_t *pos)
+{
+    *pos = -1;
+    if (x.tag == VAL_INT || x.tag == VAL_BOOL) {
+        int64_t v = x.tag == VAL_INT ? x.u.i : x.u.b;
+        bool in = r->step > 0 ? (v >= r->start && v < r->stop) : (v <= r->start && v > r->stop);
+        if (in && (v - r->start) % r->step == 0)
+            *pos = (v - r->start) / r->step;
+        return RT_OK;
+    }
+    for (int64_t i = 0; i < r->len; i++) {
+        bool eq;
+        if (obj_eq(rt, val_int(r->start + i * r->step), x, &eq) != RT_OK)
+            return RT_ERR;
+        if (eq) {
+            *pos = i;
+            return RT_OK;
+        }
+    }
+    return RT_OK;
+}
+
+static RtStatus r_index(Rt *rt, Value self, const Value *args, size_t nargs, Tuple *kw,
+                        Value *out)
+{
+    Value a[1];
+    if (rt_parse_args(rt, "index", "value", args, nargs, kw, a) != RT_OK)
+        return RT_ERR;
+    int64_t pos;
+    if (range_find(rt, (RangeObj *)self.u.o, a[0], &pos) != RT_OK)
+        return RT_ERR;
+    if (pos < 0) {
+        if (a[0].tag == VAL_INT || a[0].tag == VAL_BOOL)
+            return rt_raise_id(rt, CLS_ValueError, "%R is not in range", a[0]);
+        return rt_raise_id(rt, CLS_ValueError, "sequence.index(x): x not in sequence");
+    }
+    *out = val_int(pos);
+    return RT_OK;
+}
+
+static RtStatus r_count(Rt *rt, Value self, const Value *args, size_t nargs, Tuple *kw,
+                        Value *out)
+{
+    Value a[1];
+    if (rt_parse_args(rt, "count", "value", args, nargs, kw, a) != RT_OK)
+        return RT_ERR;
+    int64_t pos;
+    if (range_find(rt, (RangeObj *)self.u.o, a[0], &pos) != RT_OK)
+        return RT_ERR;
+    *out = val_int(pos >= 0);
+    return RT_OK;
+}
+
+static const MethodDef range_methods[] = {
+    {"index", r_index},
+    {"count", r_count},
+    {NULL, NULL},
+};
+
 const ObjType obj_range_type = {
+    .methods = range_methods,
     .name = "range",
     .free = range_free,
     .repr = range_repr,

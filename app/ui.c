@@ -330,6 +330,9 @@ static void open_page(Ui *ui, int li, int pi)
     const LessonPage *pg = cur_page(ui);
     if (ui->focus != PANE_PROSE && !page_runs(pg))
         ui->focus = PANE_PROSE;
+    /* A demo runs at the speed its author chose (the student can change it). */
+    if (pg && pg->kind == LESSON_PAGE_DEMO && pg->demo.speed > 0)
+        ui->speed = pg->demo.speed;
     const LessonCode *prog = page_program(pg);
     exercise_file(ui, pg);
     /* The student's own file when there is one. */

@@ -100,6 +100,28 @@ fi
 keys q
 expect_exited 0
 
+# A damaged progress file is moved aside with a message, never dropped.
+mkdir -p "$WORK/state/aiotutor"
+printf 'aiotutor-progress 1\ncurrent fixture-gather 1\nlesson fixture-gather sideways 1\n' \
+    > "$WORK/state/aiotutor/progress"
+start 100 30 -- --lessons "$FIXTURES"
+expect "corrupt progress: a message" 'progress file was damaged \(line 3\)'
+keys q
+expect_exited 0
+if ls "$WORK/state/aiotutor/" | grep -q '^progress\.corrupt-'; then
+    pass "the damaged file is kept aside"
+else
+    fail "the damaged file is kept aside"
+fi
+
+# Progress that cannot be saved is reported, and the tutor still works.
+start 100 30 XDG_STATE_HOME=/dev/null/state -- --lessons "$FIXTURES"
+expect "unwritable state directory reported" 'cannot save progress'
+keys n
+expect "still turns pages" 'page 2/4'
+keys q
+expect_exited 0
+
 # Themes: a built-in one, a file from assets/themes, an unknown name.
 start 100 30 -- --lessons "$FIXTURES" --theme contrast
 expect "--theme contrast" 'q Quit'

@@ -33,6 +33,15 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* CPU time of this process: unlike wall time, not inflated when the
+ * machine is shared and the bench gets preempted. */
+static int64_t cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 static uint64_t rng = 88172645463325252ull;
 static uint64_t rnd(void)
 {
@@ -182,20 +191,24 @@ int main(int argc, char **argv)
         /* best of 5 rounds: the machine is shared, take the quietest */
         enum { NT = 1000, NY = 1000 };
         static Task *t[NT];
-        int64_t best = INT64_MAX;
+        int64_t best = INT64_MAX, best_cpu = INT64_MAX;
         long steps = 0;
         for (int round = 0; round < 5; round++) {
             world_init(&w);
             for (int i = 0; i < NT; i++)
                 t[i] = task_new(w.loop, bco(w.loop, NY - 1, 0, NULL), NULL);
-            int64_t t0 = now_ns();
+            int64_t t0 = now_ns(), c0 = cpu_ns();
             loop_run_forever(w.loop);
-            int64_t ns = now_ns() - t0;
+            int64_t ns = now_ns() - t0, cns = cpu_ns() - c0;
             if (ns < best) best = ns;
+            if (cns < best_cpu) best_cpu = cns;
             steps = (long)loop_steps(w.loop);
             for (int i = 0; i < NT; i++)
                 task_release(t[i]);
-            if (round == 4) report("switches (1k x 1k yields, best of 5)", best, steps, &w.mem);
+            if (round == 4) {
+                report("switches (1k x 1k yields, best of 5)", best, steps, &w.mem);
+                report("  same, CPU time", best_cpu, steps, &w.mem);
+            }
             world_fini(&w);
         }
     }

@@ -56,7 +56,8 @@ void check_options_init(CheckOptions *o)
     memset(o, 0, sizeof *o);
     o->wall_seconds = 5;
     o->max_virtual_time = 86400;
-    o->mem_limit = (size_t)256 << 20;
+    o->mem_limit = (size_t)128 << 20;
+    o->step_budget = 20000000; /* ~0.2 s of CPU: lesson programs need far less */
     o->robust_runs = 4;
     o->reference = true;
     o->timeline_width = 78;
@@ -1188,15 +1189,14 @@ CheckResult *check_run(const Lesson *l, const LessonExercise *ex, const char *sr
         const LessonCheck *ck = &ex->checks[i];
         CheckItem *it = &res->items[i];
         Verdict v;
-        if (base.end == CHECK_END_SYNTAX || base.end == CHECK_END_ERROR) {
+        if (base.end != CHECK_END_OK && base.end != CHECK_END_EXCEPTION) {
+            /* A program that does not compile or never finishes passes
+             * nothing (not even "at most 1 s" with its clock at 0). */
             memset(&v, 0, sizeof v);
             v.detail = xprintf("the program %s: %s", check_end_descriptions[base.end],
                                base.end_message ? base.end_message : "");
         } else {
             judge(ck, &base, ast, 0, &v);
-            if (!v.passed && (base.end == CHECK_END_TIMEOUT || base.end == CHECK_END_MEMORY) &&
-                !v.detail)
-                v.detail = xprintf("the program %s", check_end_descriptions[base.end]);
         }
         it->passed = v.passed;
         it->expected = v.expected;
@@ -1273,7 +1273,10 @@ CheckResult *check_run(const Lesson *l, const LessonExercise *ex, const char *sr
         Run *shown = have_broke ? &broke : &base;
         res->timeline = shown->timeline;
         shown->timeline = NULL;
-        if (opt->reference && ex->solution.source && base.compiled) {
+        bool visible = false; /* a hidden check's failure gets no hint */
+        for (size_t i = 0; i < res->nitems; i++)
+            visible |= res->items[i].timing && !res->items[i].passed && !res->items[i].hidden;
+        if (visible && opt->reference && ex->solution.source && base.compiled) {
             Run ref;
             run_program(&ref, ex->solution.source, strlen(ex->solution.source),
                         ex->solution.file ? ex->solution.file : "solution.py", opt, false, NULL,

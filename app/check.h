@@ -91,7 +91,7 @@ typedef struct CheckResult {
 typedef struct CheckOptions {
     double wall_seconds;      /* per run, real time [5] -> CHECK_END_TIMEOUT */
     double max_virtual_time;  /* seconds of virtual time [86400] */
-    size_t mem_limit;         /* bytes the program may hold [256 MiB] */
+    size_t mem_limit;         /* bytes the program may hold [128 MiB] */
     uint64_t step_budget;     /* instructions per task step [interp default] */
     int robust_runs;          /* schedules tried for robust checks [4] */
     bool reference;           /* run the solution for compare_hint [true] */

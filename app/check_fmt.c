@@ -147,7 +147,10 @@ static void print_text(FILE *f, const CheckResult *r, bool student, bool color)
         if (it->detail)
             indent_block(f, "why:      ", it->detail, "        ");
     }
-    if (r->timeline) {
+    bool show_timeline = r->timeline && !student;
+    for (size_t i = 0; i < r->nitems && r->timeline; i++)
+        show_timeline |= r->items[i].timing && !r->items[i].passed && !r->items[i].hidden;
+    if (show_timeline) {
         if (r->timeline_schedule)
             fprintf(f, "\nTimeline of the re-run that failed (%s):\n", r->timeline_schedule);
         else

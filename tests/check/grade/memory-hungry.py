@@ -1,0 +1,4 @@
+# keeps every piece it makes
+pieces = []
+while True:
+    pieces.append("x" * 1000000)

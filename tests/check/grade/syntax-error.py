@@ -1,0 +1,6 @@
+import asyncio
+
+async def main()
+    print(3)
+
+asyncio.run(main())

@@ -45,8 +45,27 @@ class Run:
         self.elapsed, self.probe = elapsed, probe
 
 
+_cache = {}
+
+
 def run(oracle, lesson_dir, prog, probe=False):
-    lesson_dir = os.path.abspath(lesson_dir)
+    key = (os.path.abspath(lesson_dir), prog, probe)
+    if key not in _cache:
+        _cache[key] = run_now(oracle, *key)
+    return _cache[key]
+
+
+def prefetch(oracle, jobs):
+    """Runs the (lesson_dir, prog, probe) jobs in parallel into the cache:
+    each is a separate CPython process, so threads are enough."""
+    from concurrent.futures import ThreadPoolExecutor
+    jobs = [(os.path.abspath(d), p, pr) for d, p, pr in jobs]
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as ex:
+        for key, r in zip(jobs, ex.map(lambda j: run_now(oracle, *j), jobs)):
+            _cache[key] = r
+
+
+def run_now(oracle, lesson_dir, prog, probe=False):
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ)
         env["PYTHONPATH"] = HERE
@@ -158,6 +177,8 @@ def main(argv):
         problems += 1
         print(f"{where}: {msg}")
 
+    lessons = []
+    jobs = []
     for name in sorted(os.listdir(root)):
         ldir = os.path.join(root, name)
         jpath = os.path.join(ldir, "lesson.json")
@@ -165,6 +186,17 @@ def main(argv):
             continue
         with open(jpath, encoding="utf-8") as f:
             lesson = json.load(f)
+        lessons.append((name, ldir, jpath, lesson))
+        for pg in lesson.get("pages", []):
+            for key in ("code", "compare"):
+                if key in pg and pg.get("kind") in ("demo", "walkthrough", "question"):
+                    jobs.append((ldir, pg[key], False))
+            if pg.get("kind") == "exercise":
+                for role in ("solution", "starter"):
+                    jobs += [(ldir, pg[role], False), (ldir, pg[role], True)]
+    prefetch(oracle, jobs)
+
+    for name, ldir, jpath, lesson in lessons:
         for i, pg in enumerate(lesson.get("pages", []), 1):
             where = f"{jpath}: page {i} ({pg.get('kind')})"
             kind = pg.get("kind")

@@ -652,7 +652,8 @@ RtStatus list_sort(Rt *rt, List *l, Value key, bool reverse)
     SortItem *si = NULL, *tmp = NULL;
     size_t nkeys = 0;
     bool reversed = false;
-    if (n > 1) {
+    /* CPython calls the key function even for a single item. */
+    if (n > 1 || (n == 1 && has_key)) {
         si = mem_alloc(rt->mem, n * sizeof(SortItem));
         tmp = mem_alloc(rt->mem, n * sizeof(SortItem));
         if (!si || !tmp) {

@@ -1,1 +1,2 @@
 # app/run.mk: the batch commands (run, ...).
+app_aiotutor_SOURCES += app/cmd_run.c app/textline.c app/textline.h

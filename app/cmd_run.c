@@ -1,0 +1,245 @@
+/* cmd_run: `aiotutor run FILE`, a lesson program in the terminal, the way
+ * `python3 FILE` runs it: stdout is the program's output, stderr its
+ * warnings and tracebacks, exit status 0 / 1 (uncaught exception or syntax
+ * error) / 2 (usage, unreadable file). Options add a text timeline of the
+ * run (app/textline.c) and a Chrome trace event file (Perfetto). */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/cli.h"
+#include "app/textline.h"
+#include "engine/lang/interp.h"
+#include "engine/trace.h"
+
+static void write_out(void *host, const char *s, size_t n)
+{
+    (void)host;
+    fwrite(s, 1, n, stdout);
+}
+
+static void write_err(void *host, const char *s, size_t n)
+{
+    (void)host;
+    fflush(stdout);
+    fwrite(s, 1, n, stderr);
+}
+
+static char *read_all(FILE *f, size_t *len)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        return NULL;
+    for (;;) {
+        if (n == cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                return NULL;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    if (ferror(f)) {
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+static void print_help(void)
+{
+    printf("Usage: aiotutor run [OPTION]... FILE\n"
+           "Run a lesson-language program (a Python 3.11 subset) as python3 would,\n"
+           "on aiotutor's own event loop. FILE '-' reads standard input.\n"
+           "\n"
+           "  --clock=virtual|real  virtual: sleeps take no time (the clock jumps);\n"
+           "                        real: sleeps take real time (default)\n"
+           "  --speed=X             real clock only: run X times faster\n"
+           "  --timeline            print a timeline of the tasks after the run\n"
+           "  --trace=FILE          write the run as Chrome trace events (JSON) to FILE\n"
+           "  --disassemble         print the bytecode instead of running\n"
+           "  -h, --help            display this help and exit\n");
+}
+
+/* Chrome trace event format: a track (tid) per task, a slice per step
+ * (B/E), sleeps and awaits as slices between steps, prints as instants. */
+static int write_chrome_trace(const Trace *tr, const char *path)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *events = cJSON_AddArrayToObject(root, "traceEvents");
+    cJSON_AddStringToObject(root, "displayTimeUnit", "ms");
+    size_t n = trace_count(tr);
+    char name[256];
+    for (size_t i = 0; i < n; i++) {
+        const TraceEvent *ev = trace_at(tr, i);
+        const char *text = trace_text(tr, ev);
+        int tl = (int)(ev->text_len < 200 ? ev->text_len : 200);
+        double ts = (double)ev->t_ns / 1000.0; /* microseconds */
+        cJSON *e = NULL;
+        switch ((TraceKind)ev->kind) {
+        case TRACE_TASK_CREATED:
+        case TRACE_TASK_RENAMED:
+            e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "ph", "M");
+            cJSON_AddStringToObject(e, "name", "thread_name");
+            cJSON *args = cJSON_AddObjectToObject(e, "args");
+            snprintf(name, sizeof name, "%.*s", tl, text);
+            cJSON_AddStringToObject(args, "name", name);
+            break;
+        case TRACE_STEP_BEGIN:
+            e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "ph", "B");
+            cJSON_AddStringToObject(e, "name", "step");
+            break;
+        case TRACE_STEP_END:
+            e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "ph", "E");
+            snprintf(name, sizeof name, "%s%s%.*s", trace_why_name((TraceWhy)ev->why), tl ? " " : "", tl, text);
+            cJSON_AddStringToObject(cJSON_AddObjectToObject(e, "args"), "why", name);
+            break;
+        case TRACE_SLEEP:
+        case TRACE_BLOCK:
+            e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "ph", "X");
+            cJSON_AddStringToObject(e, "name", ev->kind == TRACE_SLEEP ? "sleeping" : "blocked (time.sleep)");
+            cJSON_AddNumberToObject(e, "dur", (double)(ev->t2_ns - ev->t_ns) / 1000.0);
+            break;
+        case TRACE_OUTPUT:
+        case TRACE_CANCEL:
+        case TRACE_RESULT:
+        case TRACE_EXCEPTION:
+        case TRACE_CANCELLED:
+            e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "ph", "i");
+            cJSON_AddStringToObject(e, "s", "t");
+            snprintf(name, sizeof name, "%s%s%.*s", trace_kind_name((TraceKind)ev->kind), tl ? ": " : "", tl,
+                     text);
+            cJSON_AddStringToObject(e, "name", name);
+            break;
+        default: break;
+        }
+        if (!e)
+            continue;
+        cJSON_AddNumberToObject(e, "pid", 1);
+        cJSON_AddNumberToObject(e, "tid", (double)ev->task);
+        cJSON_AddNumberToObject(e, "ts", ts);
+        cJSON_AddItemToArray(events, e);
+    }
+    char *s = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    if (!s)
+        return -1;
+    FILE *f = fopen(path, "w");
+    int r = -1;
+    if (f) {
+        r = fputs(s, f) < 0 ? -1 : 0;
+        if (fclose(f) != 0)
+            r = -1;
+    }
+    free(s);
+    return r;
+}
+
+static const char *coro_name(void *ctx, uint64_t task_id)
+{
+    return interp_task_coro_name(ctx, task_id);
+}
+
+int cli_run(int argc, char **argv)
+{
+    InterpConfig cfg;
+    interp_config_init(&cfg);
+    cfg.clock = INTERP_CLOCK_REAL;
+    cfg.out = write_out;
+    cfg.err = write_err;
+    bool timeline = false, disasm = false;
+    const char *trace_path = NULL, *file = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            print_help();
+            return 0;
+        } else if (strcmp(a, "--clock=virtual") == 0) {
+            cfg.clock = INTERP_CLOCK_VIRTUAL;
+        } else if (strcmp(a, "--clock=real") == 0) {
+            cfg.clock = INTERP_CLOCK_REAL;
+        } else if (strncmp(a, "--clock=", 8) == 0) {
+            return cli_usage_error("run: invalid clock '%s' (use virtual or real)", a + 8);
+        } else if (strncmp(a, "--speed=", 8) == 0) {
+            char *end;
+            errno = 0;
+            double s = strtod(a + 8, &end);
+            if (errno || *end || !(s > 0) || s > 1e9)
+                return cli_usage_error("run: invalid speed '%s' (a positive number)", a + 8);
+            cfg.speed = s;
+        } else if (strcmp(a, "--timeline") == 0) {
+            timeline = true;
+        } else if (strncmp(a, "--trace=", 8) == 0 && a[8]) {
+            trace_path = a + 8;
+        } else if (strcmp(a, "--disassemble") == 0) {
+            disasm = true;
+        } else if (strcmp(a, "-") == 0 || a[0] != '-') {
+            if (file)
+                return cli_usage_error("run: only one FILE may be given");
+            file = a;
+        } else {
+            return cli_usage_error("run: unrecognized option '%s'", a);
+        }
+    }
+    if (!file)
+        return cli_usage_error("run: missing FILE");
+    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+    if (!f) {
+        fprintf(stderr, "aiotutor: can't open file '%s': %s\n", file, strerror(errno));
+        return 2;
+    }
+    size_t len = 0;
+    char *src = read_all(f, &len);
+    if (f != stdin)
+        fclose(f);
+    if (!src) {
+        fprintf(stderr, "aiotutor: can't read file '%s'\n", file);
+        return 2;
+    }
+    cfg.trace = timeline || trace_path;
+    Interp *ip = interp_new(&cfg);
+    if (!ip) {
+        free(src);
+        fprintf(stderr, "aiotutor: out of memory\n");
+        return 1;
+    }
+    const char *name = strcmp(file, "-") == 0 ? "<stdin>" : file;
+    int status = 1;
+    if (interp_load(ip, src, len, name) == 0) {
+        if (disasm) {
+            interp_disassemble(ip, write_out, NULL);
+            status = 0;
+        } else {
+            status = interp_run(ip);
+        }
+    }
+    fflush(stdout);
+    if (timeline && interp_trace(ip))
+        textline_print(interp_trace(ip), stdout, 80, coro_name, ip);
+    if (trace_path && interp_trace(ip) && write_chrome_trace(interp_trace(ip), trace_path) != 0) {
+        fprintf(stderr, "aiotutor: can't write trace file '%s'\n", trace_path);
+        if (status == 0)
+            status = 1;
+    }
+    interp_free(ip);
+    free(src);
+    return status;
+}

@@ -1,0 +1,235 @@
+/* textline: see textline.h.
+ *
+ * The trace is replayed once per task into a row of cells, one cell per
+ * slice of the time axis. A cell shows the most telling state the task was
+ * in during that slice (running beats blocked beats ready beats waiting), so
+ * the zero-duration steps of a virtual-clock run still show up. When the
+ * whole run happens at one instant (only sleep(0)), the axis counts loop
+ * iterations instead of seconds.
+ */
+#include "app/textline.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ST_NONE, ST_DONE, ST_WAIT, ST_SLEEP, ST_READY, ST_RUN, ST_BLOCK, ST__N };
+
+typedef struct Lane {
+    uint64_t id;
+    char name[48];
+    int state;
+    int64_t since;   /* axis position where `state` began */
+    bool will_sleep; /* the running step started a sleep */
+    unsigned char *cells;
+    bool *printed;
+} Lane;
+
+typedef struct Tl {
+    Lane *lanes;
+    size_t n, cap;
+    int w;           /* cells */
+    int64_t a0, a1;  /* axis range */
+    bool by_iter;
+} Tl;
+
+static const char *const glyph_utf8[ST__N] = {" ", " ", "\xc2\xb7", "\xe2\x96\x91", "\xe2\x96\x92",
+                                               "\xe2\x96\x88", "\xe2\x96\x93"};
+static const char *const glyph_ascii[ST__N] = {" ", " ", ":", ".", "-", "#", "="};
+
+static Lane *lane_of(Tl *t, uint64_t id)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->lanes[i].id == id)
+            return &t->lanes[i];
+    if (t->n == t->cap) {
+        size_t nc = t->cap ? t->cap * 2 : 16;
+        Lane *l = realloc(t->lanes, nc * sizeof *l);
+        if (!l)
+            return NULL;
+        t->lanes = l;
+        t->cap = nc;
+    }
+    Lane *l = &t->lanes[t->n++];
+    memset(l, 0, sizeof *l);
+    l->id = id;
+    l->cells = calloc((size_t)t->w, 1);
+    l->printed = calloc((size_t)t->w, sizeof(bool));
+    snprintf(l->name, sizeof l->name, "task %llu", (unsigned long long)id);
+    return l;
+}
+
+static int col_of(const Tl *t, int64_t x)
+{
+    if (t->a1 <= t->a0)
+        return 0;
+    int64_t c = (x - t->a0) * (int64_t)(t->w - 1) / (t->a1 - t->a0);
+    return c < 0 ? 0 : c >= t->w ? t->w - 1 : (int)c;
+}
+
+static void paint(Tl *t, Lane *l, int64_t from, int64_t to, int state)
+{
+    int c0 = col_of(t, from), c1 = col_of(t, to);
+    /* A state that lasted a whole slice owns it; a state that only touched
+     * the slice boundary does not hide the next one. */
+    if (c1 > c0 && state < ST_READY && to > from)
+        c1--;
+    for (int c = c0; c <= c1; c++)
+        if (l->cells[c] < state)
+            l->cells[c] = (unsigned char)state;
+}
+
+static void set_state(Tl *t, Lane *l, int64_t x, int state)
+{
+    if (l->state != ST_NONE)
+        paint(t, l, l->since, x, l->state);
+    l->state = state;
+    l->since = x;
+}
+
+static int64_t axis(const Tl *t, const TraceEvent *ev)
+{
+    return t->by_iter ? (int64_t)ev->iter : ev->t_ns;
+}
+
+static void put_time(char *buf, size_t n, const Tl *t, int64_t x)
+{
+    if (t->by_iter) {
+        snprintf(buf, n, "it %lld", (long long)x);
+        return;
+    }
+    double s = (double)x / 1e9;
+    if (s == (double)(long long)s)
+        snprintf(buf, n, "%llds", (long long)s);
+    else
+        snprintf(buf, n, "%.3gs", s);
+}
+
+void textline_print(const Trace *tr, FILE *out, int width, TextlineNameFn coro_name, void *ctx)
+{
+    setlocale(LC_CTYPE, "");
+    const char *cs = nl_langinfo(CODESET);
+    bool utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+    const char *const *g = utf8 ? glyph_utf8 : glyph_ascii;
+    size_t n = trace_count(tr);
+    if (width < 40)
+        width = 40;
+    int label = 16;
+    Tl t = {0};
+    t.w = width - label - 2;
+    if (n == 0) {
+        fprintf(out, "timeline: no task ran (the program never started an event loop)\n");
+        return;
+    }
+    const TraceEvent *first = trace_at(tr, 0), *last = trace_at(tr, n - 1);
+    t.a0 = first->t_ns;
+    t.a1 = last->t_ns;
+    if (t.a1 == t.a0) {
+        t.by_iter = true;
+        t.a0 = (int64_t)first->iter;
+        t.a1 = (int64_t)last->iter;
+    }
+    size_t steps = 0, outputs = 0, switches = 0;
+    uint64_t prev_task = 0;
+    for (size_t i = 0; i < n; i++) {
+        const TraceEvent *ev = trace_at(tr, i);
+        if (!ev->task)
+            continue;
+        Lane *l = lane_of(&t, ev->task);
+        if (!l)
+            break;
+        int64_t x = axis(&t, ev);
+        const char *text = trace_text(tr, ev);
+        switch ((TraceKind)ev->kind) {
+        case TRACE_TASK_CREATED:
+        case TRACE_TASK_RENAMED: {
+            int len = (int)(ev->text_len < 30 ? ev->text_len : 30);
+            const char *cn = coro_name ? coro_name(ctx, ev->task) : NULL;
+            snprintf(l->name, sizeof l->name, "%.*s%s%s", len, text, cn ? " " : "", cn ? cn : "");
+            if (ev->kind == TRACE_TASK_CREATED)
+                set_state(&t, l, x, ST_READY);
+            break;
+        }
+        case TRACE_READY:
+            if (l->state != ST_RUN)
+                set_state(&t, l, x, ST_READY);
+            break;
+        case TRACE_STEP_BEGIN:
+            steps++;
+            if (prev_task && prev_task != ev->task)
+                switches++;
+            prev_task = ev->task;
+            set_state(&t, l, x, ST_RUN);
+            break;
+        case TRACE_STEP_END:
+            switch ((TraceWhy)ev->why) {
+            case TRACE_WHY_AWAIT: set_state(&t, l, x, l->will_sleep ? ST_SLEEP : ST_WAIT); break;
+            case TRACE_WHY_YIELD: set_state(&t, l, x, ST_READY); break;
+            default: set_state(&t, l, x, ST_DONE); break;
+            }
+            l->will_sleep = false;
+            break;
+        case TRACE_SLEEP:
+            l->will_sleep = true;
+            break;
+        case TRACE_BLOCK:
+            paint(&t, l, x, t.by_iter ? x : ev->t2_ns, ST_BLOCK);
+            break;
+        case TRACE_OUTPUT:
+            outputs++;
+            l->printed[col_of(&t, x)] = true;
+            break;
+        case TRACE_RESULT:
+        case TRACE_EXCEPTION:
+        case TRACE_CANCELLED:
+            set_state(&t, l, x, ST_DONE);
+            break;
+        default: break;
+        }
+    }
+    for (size_t i = 0; i < t.n; i++)
+        if (t.lanes[i].state != ST_DONE && t.lanes[i].state != ST_NONE)
+            paint(&t, &t.lanes[i], t.lanes[i].since, t.by_iter ? (int64_t)last->iter : last->t_ns,
+                  t.lanes[i].state);
+
+    char a[32], b[32];
+    put_time(a, sizeof a, &t, t.a0);
+    put_time(b, sizeof b, &t, t.a1);
+    fprintf(out, "\nTimeline: %zu task%s, %zu steps, %zu switches, %zu print%s, %s to %s\n", t.n,
+            t.n == 1 ? "" : "s", steps, switches, outputs, outputs == 1 ? "" : "s", a, b);
+    /* Axis: labels at the start, the middle and the end. */
+    char axisl[256];
+    memset(axisl, ' ', sizeof axisl);
+    int alen = t.w;
+    put_time(a, sizeof a, &t, t.a0);
+    memcpy(axisl, a, strlen(a));
+    put_time(b, sizeof b, &t, t.a1);
+    int bl = (int)strlen(b);
+    if (alen - bl > (int)strlen(a) + 1)
+        memcpy(axisl + alen - bl, b, (size_t)bl);
+    if (t.a1 > t.a0 && alen > 30) {
+        char m[32];
+        put_time(m, sizeof m, &t, t.a0 + (t.a1 - t.a0) / 2);
+        int ml = (int)strlen(m), pos = alen / 2 - ml / 2;
+        if (pos > (int)strlen(a) + 1 && pos + ml < alen - bl - 1)
+            memcpy(axisl + pos, m, (size_t)ml);
+    }
+    axisl[alen] = 0;
+    fprintf(out, "%*s  %s\n", label, "", axisl);
+    for (size_t i = 0; i < t.n; i++) {
+        Lane *l = &t.lanes[i];
+        fprintf(out, "%-*.*s |", label, label, l->name);
+        for (int c = 0; c < t.w; c++)
+            fputs(l->printed[c] ? "*" : g[l->cells[c]], out);
+        fputs("\n", out);
+    }
+    fprintf(out, "%*s  %s running  %s blocked (time.sleep)  %s ready  %s sleeping  %s awaiting  * print\n",
+            label, "", g[ST_RUN], g[ST_BLOCK], g[ST_READY], g[ST_SLEEP], g[ST_WAIT]);
+    for (size_t i = 0; i < t.n; i++) {
+        free(t.lanes[i].cells);
+        free(t.lanes[i].printed);
+    }
+    free(t.lanes);
+}

@@ -1,0 +1,281 @@
+/* Check suite for the compiler and the VM, through the embedding API
+ * (engine/lang/interp.h): small programs whose output CPython 3.11 gives. */
+#include "engine/lang/interp.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Cap {
+    char out[8192], err[8192];
+    size_t nout, nerr;
+} Cap;
+
+static void cap_out(void *host, const char *s, size_t n)
+{
+    Cap *c = host;
+    if (c->nout + n < sizeof c->out) {
+        memcpy(c->out + c->nout, s, n);
+        c->nout += n;
+        c->out[c->nout] = 0;
+    }
+}
+
+static void cap_err(void *host, const char *s, size_t n)
+{
+    Cap *c = host;
+    if (c->nerr + n < sizeof c->err) {
+        memcpy(c->err + c->nerr, s, n);
+        c->nerr += n;
+        c->err[c->nerr] = 0;
+    }
+}
+
+/* Runs src; returns the exit status; output in *c. */
+static int run_cfg(const char *src, Cap *c, InterpConfig *cfg)
+{
+    memset(c, 0, sizeof *c);
+    cfg->out = cap_out;
+    cfg->err = cap_err;
+    cfg->host = c;
+    Interp *ip = interp_new(cfg);
+    ck_assert_ptr_nonnull(ip);
+    int st = 1;
+    if (interp_load(ip, src, strlen(src), "t.py") == 0)
+        st = interp_run(ip);
+    ck_assert_int_eq(interp_exit_status(ip), st);
+    interp_free(ip);
+    return st;
+}
+
+static int run(const char *src, Cap *c)
+{
+    InterpConfig cfg;
+    interp_config_init(&cfg);
+    return run_cfg(src, c, &cfg);
+}
+
+/* The last non-empty line of the captured stderr. */
+static const char *last_err_line(Cap *c)
+{
+    size_t n = c->nerr;
+    while (n > 0 && c->err[n - 1] == '\n')
+        c->err[--n] = 0;
+    char *p = strrchr(c->err, '\n');
+    return p ? p + 1 : c->err;
+}
+
+#define EXPECT(src, want_out)                                                                           \
+    do {                                                                                           \
+        Cap c_;                                                                                    \
+        int st_ = run(src, &c_);                                                                   \
+        ck_assert_msg(st_ == 0, "status %d, stderr: %s", st_, c_.err);                             \
+        ck_assert_str_eq(c_.out, want_out);                                                        \
+    } while (0)
+
+#define EXPECT_ERR(src, want_out, lastline)                                                             \
+    do {                                                                                           \
+        Cap c_;                                                                                    \
+        int st_ = run(src, &c_);                                                                   \
+        ck_assert_int_eq(st_, 1);                                                                  \
+        ck_assert_str_eq(c_.out, want_out);                                                             \
+        ck_assert_str_eq(last_err_line(&c_), lastline);                                            \
+    } while (0)
+
+START_TEST(test_arith_and_print)
+{
+    EXPECT("print(1 + 2, 7 // 2, -7 // 2, 7 % -3, 2 ** 10, 1 / 4, sep='|', end='!\\n')\n",
+           "3|3|-4|-2|1024|0.25!\n");
+    EXPECT("a, b = 1, 2\na, b = b, a\nprint(a, b)\nx = y = [0]\nx.append(1)\nprint(y)\n",
+           "2 1\n[0, 1]\n");
+    EXPECT("print(1 < 2 < 3, 1 < 3 < 2, 'a' in 'cat', 3 not in [1, 2], None is None)\n",
+           "True False True True True\n");
+}
+END_TEST
+
+START_TEST(test_functions_and_closures)
+{
+    EXPECT("def f(a, b=2, *rest, k=3):\n    return (a, b, rest, k)\n"
+           "print(f(1), f(1, 5, 6, 7, k=0), f(b=9, a=8))\n",
+           "(1, 2, (), 3) (1, 5, (6, 7), 0) (8, 9, (), 3)\n");
+    EXPECT("def counter():\n    n = 0\n    def inc():\n        nonlocal n\n        n += 1\n        return n\n"
+           "    return inc\nc = counter()\nc()\nc()\nprint(c())\n",
+           "3\n");
+    EXPECT("fs = [lambda x, i=i: x * i for i in range(3)]\nprint([f(10) for f in fs])\n",
+           "[0, 10, 20]\n");
+    EXPECT("g = 0\ndef bump():\n    global g\n    g += 5\nbump()\nprint(g)\n", "5\n");
+    EXPECT("print({k: v * 2 for k, v in [('a', 1), ('b', 2)] if v > 1}, [x + y for x in 'ab' for y in 'cd'])\n",
+           "{'b': 4} ['ac', 'ad', 'bc', 'bd']\n");
+}
+END_TEST
+
+START_TEST(test_call_errors)
+{
+    EXPECT_ERR("def f(a, b):\n    pass\nf(1)\n", "",
+               "TypeError: f() missing 1 required positional argument: 'b'");
+    EXPECT_ERR("def f(a):\n    pass\nf(1, 2)\n", "",
+               "TypeError: f() takes 1 positional argument but 2 were given");
+    EXPECT_ERR("def f(a):\n    pass\nf(1, z=2)\n", "",
+               "TypeError: f() got an unexpected keyword argument 'z'");
+}
+END_TEST
+
+START_TEST(test_loops)
+{
+    EXPECT("for i in range(5):\n    if i == 1:\n        continue\n    if i == 3:\n        break\n    print(i)\n"
+           "else:\n    print('no')\n",
+           "0\n2\n");
+    EXPECT("n = 0\nwhile n < 3:\n    n += 1\nelse:\n    print('done', n)\n", "done 3\n");
+    EXPECT("for i, (a, b) in enumerate(zip('xy', [1, 2])):\n    print(i, a, b)\n", "0 x 1\n1 y 2\n");
+}
+END_TEST
+
+START_TEST(test_try_finally)
+{
+    EXPECT("def f():\n    try:\n        return 1\n    finally:\n        print('fin')\nprint(f())\n",
+           "fin\n1\n");
+    EXPECT("for i in range(3):\n    try:\n        if i == 1:\n            break\n    finally:\n        print('f', i)\n",
+           "f 0\nf 1\n");
+    EXPECT("try:\n    try:\n        1 / 0\n    finally:\n        print('inner')\nexcept ZeroDivisionError as e:\n"
+           "    print('caught', e)\nelse:\n    print('no')\n",
+           "inner\ncaught division by zero\n");
+    EXPECT("def g():\n    try:\n        raise KeyError('k')\n    except (ValueError, KeyError) as e:\n"
+           "        return repr(e)\nprint(g())\n",
+           "KeyError('k')\n");
+    EXPECT("try:\n    raise ValueError('a')\nexcept ValueError:\n    try:\n        raise\n    except ValueError as e:\n"
+           "        print('again', e)\n",
+           "again a\n");
+}
+END_TEST
+
+START_TEST(test_tracebacks)
+{
+    Cap c;
+    ck_assert_int_eq(run("def f(x):\n    return 10 / x\nf(0)\n", &c), 1);
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                            "  File \"t.py\", line 3, in <module>\n"
+                            "    f(0)\n"
+                            "  File \"t.py\", line 2, in f\n"
+                            "    return 10 / x\n"
+                            "           ~~~^~~\n"
+                            "ZeroDivisionError: division by zero\n");
+    EXPECT_ERR("d = {}\nd['missing']\n", "", "KeyError: 'missing'");
+    EXPECT_ERR("try:\n    1 / 0\nexcept ZeroDivisionError:\n    raise ValueError('v') from None\n", "",
+               "ValueError: v");
+    EXPECT_ERR("prnt('x')\n", "", "NameError: name 'prnt' is not defined. Did you mean: 'print'?");
+    EXPECT_ERR("import numpy\n", "", "ModuleNotFoundError: No module named 'numpy'");
+    EXPECT_ERR("assert 1 == 2, 'nope'\n", "", "AssertionError: nope");
+}
+END_TEST
+
+START_TEST(test_limits)
+{
+    Cap c;
+    ck_assert_int_eq(run("def f(n):\n    return f(n + 1)\nf(0)\n", &c), 1);
+    ck_assert_str_eq(last_err_line(&c), "RecursionError: maximum recursion depth exceeded");
+    InterpConfig cfg;
+    interp_config_init(&cfg);
+    cfg.step_budget = 100000;
+    ck_assert_int_eq(run_cfg("while True:\n    pass\n", &c, &cfg), 1);
+    ck_assert_ptr_nonnull(strstr(last_err_line(&c), "never"));
+    /* A handler cannot swallow the budget. */
+    ck_assert_int_eq(run_cfg("try:\n    while True:\n        pass\nexcept Exception:\n    print('no')\n", &c, &cfg), 1);
+    ck_assert_str_eq(c.out, "");
+    interp_config_init(&cfg);
+    cfg.mem_limit = 4 << 20;
+    ck_assert_int_eq(run_cfg("x = [0]\nwhile True:\n    x = x + x\n", &c, &cfg), 1);
+    ck_assert_str_eq(last_err_line(&c), "MemoryError");
+}
+END_TEST
+
+START_TEST(test_async)
+{
+    EXPECT("import asyncio\nasync def w(n):\n    await asyncio.sleep(n)\n    print('w', n)\n    return n * 2\n"
+           "async def main():\n    print(await asyncio.gather(w(2), w(1)))\n    t = asyncio.create_task(w(0))\n"
+           "    print(t.get_name(), await t, t.done())\nasyncio.run(main())\n",
+           "w 1\nw 2\n[4, 2]\nw 0\nTask-4 0 True\n");
+    Cap c;
+    ck_assert_int_eq(run("import asyncio\nasync def f():\n    pass\nasync def main():\n    f()\nasyncio.run(main())\n", &c), 0);
+    ck_assert_str_eq(c.err, "t.py:5: RuntimeWarning: coroutine 'f' was never awaited\n"
+                            "  f()\n"
+                            "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
+    EXPECT_ERR("import asyncio\nasync def main():\n    await 5\nasyncio.run(main())\n", "",
+               "TypeError: object int can't be used in 'await' expression");
+    EXPECT("import asyncio, time\nasync def main():\n    t = asyncio.create_task(asyncio.sleep(5))\n"
+           "    await asyncio.sleep(1)\n    t.cancel()\n    try:\n        await t\n"
+           "    except asyncio.CancelledError:\n        print('cancelled', t.cancelled(), time.monotonic())\n"
+           "asyncio.run(main())\n",
+           "cancelled True 1.0\n");
+}
+END_TEST
+
+START_TEST(test_stepping)
+{
+    const char *src = "import asyncio\nasync def w(i):\n    for _ in range(3):\n        await asyncio.sleep(0)\n"
+                      "async def main():\n    await asyncio.gather(w(1), w(2))\nasyncio.run(main())\nprint('end')\n";
+    Cap c;
+    memset(&c, 0, sizeof c);
+    InterpConfig cfg;
+    interp_config_init(&cfg);
+    cfg.out = cap_out;
+    cfg.host = &c;
+    cfg.trace = 1;
+    Interp *ip = interp_new(&cfg);
+    ck_assert_int_eq(interp_load(ip, src, strlen(src), "t.py"), 0);
+    int steps = 0;
+    InterpState s;
+    while ((s = interp_step(ip, INTERP_STEP_TASK)) != INTERP_FINISHED) {
+        ck_assert_int_ne(s, INTERP_WAITING);
+        steps++;
+        ck_assert_int_lt(steps, 1000);
+    }
+    ck_assert_int_gt(steps, 8);
+    ck_assert_str_eq(c.out, "end\n");
+    ck_assert_int_eq(interp_exit_status(ip), 0);
+    ck_assert_ptr_nonnull(interp_trace(ip));
+    ck_assert_str_eq(interp_task_coro_name(ip, 1), "main");
+    interp_free(ip);
+}
+END_TEST
+
+START_TEST(test_syntax_diag)
+{
+    InterpDiag d;
+    ck_assert_int_eq(interp_check("x = 1\nif x\n    pass\n", 18, "t.py", &d), -1);
+    ck_assert_str_eq(d.kind, "SyntaxError");
+    ck_assert_int_eq(d.line, 2);
+    ck_assert_int_eq(interp_check("def f():\n    nonlocal q\n", 24, "t.py", &d), -1);
+    ck_assert_str_eq(d.msg, "no binding for nonlocal 'q' found");
+    ck_assert_int_eq(interp_check("return 5\n", 9, "t.py", &d), -1);
+    ck_assert_str_eq(d.msg, "'return' outside function");
+    ck_assert_int_eq(interp_check("print(1)\n", 9, "t.py", &d), 0);
+}
+END_TEST
+
+static Suite *vm_suite(void)
+{
+    Suite *s = suite_create("vm");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_arith_and_print);
+    tcase_add_test(tc, test_functions_and_closures);
+    tcase_add_test(tc, test_call_errors);
+    tcase_add_test(tc, test_loops);
+    tcase_add_test(tc, test_try_finally);
+    tcase_add_test(tc, test_tracebacks);
+    tcase_add_test(tc, test_limits);
+    tcase_add_test(tc, test_async);
+    tcase_add_test(tc, test_stepping);
+    tcase_add_test(tc, test_syntax_diag);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(vm_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -5,8 +5,7 @@
 
 static LayoutRect rect(int y, int x, int h, int w)
 {
-    if (h <= 0 || w <= 0)
-        return (LayoutRect){y, x, 0, 0};
+    if (h <= 0 || w <= 0) return (LayoutRect){y, x, 0, 0};
     return (LayoutRect){y, x, h, w};
 }
 
@@ -34,14 +33,12 @@ void layout_compute(Layout *out, int width, int height, const LayoutWant *want)
         /* Lanes plus the border (2), the axis and its labels (2). */
         int lanes = want->lanes > 0 ? want->lanes : 4;
         int th = lanes + 4;
-        if (want->present)
-            th = lanes * 2 + 4; /* two rows per lane: readable from the back */
+        if (want->present) th = lanes * 2 + 4; /* two rows per lane: readable from the back */
         th = clamp(th, 6, bh / 2 + (want->present ? bh / 6 : 0));
         int ty = by + bh - th;
         int iw = want->internals ? clamp(width / 4, 26, 40) : 0;
         out->timeline = rect(ty, 0, th, width - iw);
-        if (iw)
-            out->internals = rect(ty, width - iw, th, iw);
+        if (iw) out->internals = rect(ty, width - iw, th, iw);
         bh -= th;
     } else if (want->internals) {
         int iw = clamp(width / 4, 26, 40);

@@ -29,7 +29,7 @@ typedef struct LayoutWant {
 
 typedef struct Layout {
     int width, height;
-    bool too_small;   /* below LAYOUT_MIN_W x LAYOUT_MIN_H: show the message */
+    bool too_small; /* below LAYOUT_MIN_W x LAYOUT_MIN_H: show the message */
     LayoutRect title, body, status, keybar;
     LayoutRect prose, code, output, timeline, internals;
 } Layout;

@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #define PROGRESS_MAGIC "aiotutor-progress 1"
-#define ID_MAX 64
-#define TEXT_MAX 200
+#define ID_MAX         64
+#define TEXT_MAX       200
 
 typedef enum Kind { K_LESSON, K_ANSWER, K_EXERCISE } Kind;
 
@@ -28,8 +28,8 @@ typedef struct Rec {
     Kind kind;
     char id[ID_MAX];
     int page;
-    int status;  /* K_LESSON */
-    bool ok;     /* K_ANSWER */
+    int status; /* K_LESSON */
+    bool ok;    /* K_ANSWER */
     char text[TEXT_MAX];
 } Rec;
 
@@ -47,8 +47,7 @@ Progress *progress_new(void)
 
 void progress_free(Progress *p)
 {
-    if (!p)
-        return;
+    if (!p) return;
     free(p->recs);
     free(p);
 }
@@ -65,7 +64,8 @@ static void copy_word(char *dst, size_t cap, const char *src)
 {
     size_t i = 0;
     for (; src && src[i] && i + 1 < cap; i++)
-        dst[i] = (src[i] == ' ' || src[i] == '\t' || src[i] == '\n' || src[i] == '\r') ? '_' : src[i];
+        dst[i] =
+            (src[i] == ' ' || src[i] == '\t' || src[i] == '\n' || src[i] == '\r') ? '_' : src[i];
     dst[i] = 0;
 }
 
@@ -81,8 +81,7 @@ static Rec *find(const Progress *p, Kind k, const char *id, int page)
 {
     for (int i = 0; i < p->n; i++) {
         Rec *r = &p->recs[i];
-        if (r->kind == k && strcmp(r->id, id) == 0 && (k == K_LESSON || r->page == page))
-            return r;
+        if (r->kind == k && strcmp(r->id, id) == 0 && (k == K_LESSON || r->page == page)) return r;
     }
     return NULL;
 }
@@ -92,13 +91,11 @@ static Rec *get(Progress *p, Kind k, const char *id, int page)
     char w[ID_MAX];
     copy_word(w, sizeof w, id);
     Rec *r = find(p, k, w, page);
-    if (r)
-        return r;
+    if (r) return r;
     if (p->n == p->cap) {
         int nc = p->cap ? p->cap * 2 : 32;
         Rec *nr = realloc(p->recs, sizeof(Rec) * (size_t)nc);
-        if (!nr)
-            return NULL;
+        if (!nr) return NULL;
         p->recs = nr;
         p->cap = nc;
     }
@@ -113,18 +110,15 @@ static Rec *get(Progress *p, Kind k, const char *id, int page)
 bool progress_default_dir(char *buf, size_t len)
 {
     const char *xdg = getenv("XDG_STATE_HOME");
-    if (xdg && xdg[0] == '/')
-        return (size_t)snprintf(buf, len, "%s/aiotutor", xdg) < len;
+    if (xdg && xdg[0] == '/') return (size_t)snprintf(buf, len, "%s/aiotutor", xdg) < len;
     const char *home = getenv("HOME");
-    if (home && home[0])
-        return (size_t)snprintf(buf, len, "%s/.local/state/aiotutor", home) < len;
+    if (home && home[0]) return (size_t)snprintf(buf, len, "%s/.local/state/aiotutor", home) < len;
     return false;
 }
 
 const char *progress_current(const Progress *p, int *page)
 {
-    if (page)
-        *page = p->current_page;
+    if (page) *page = p->current_page;
     return p->current[0] ? p->current : NULL;
 }
 
@@ -153,12 +147,9 @@ int progress_page(const Progress *p, const char *lesson_id)
 void progress_visit(Progress *p, const char *lesson_id, int page, ProgressStatus st)
 {
     Rec *r = get(p, K_LESSON, lesson_id, 0);
-    if (!r)
-        return;
-    if ((int)st > r->status)
-        r->status = st;
-    if (page > r->page)
-        r->page = page;
+    if (!r) return;
+    if ((int)st > r->status) r->status = st;
+    if (page > r->page) r->page = page;
 }
 
 const char *progress_answer(const Progress *p, const char *lesson_id, int page, bool *correct)
@@ -166,10 +157,8 @@ const char *progress_answer(const Progress *p, const char *lesson_id, int page, 
     char w[ID_MAX];
     copy_word(w, sizeof w, lesson_id);
     Rec *r = find(p, K_ANSWER, w, page);
-    if (!r)
-        return NULL;
-    if (correct)
-        *correct = r->ok;
+    if (!r) return NULL;
+    if (correct) *correct = r->ok;
     return r->text;
 }
 
@@ -177,8 +166,7 @@ void progress_set_answer(Progress *p, const char *lesson_id, int page, const cha
                          bool correct)
 {
     Rec *r = get(p, K_ANSWER, lesson_id, page);
-    if (!r)
-        return;
+    if (!r) return;
     r->ok = correct;
     copy_line(r->text, sizeof r->text, answer);
 }
@@ -194,8 +182,7 @@ const char *progress_exercise(const Progress *p, const char *lesson_id, int page
 void progress_set_exercise(Progress *p, const char *lesson_id, int page, const char *result)
 {
     Rec *r = get(p, K_EXERCISE, lesson_id, page);
-    if (r)
-        copy_line(r->text, sizeof r->text, result);
+    if (r) copy_line(r->text, sizeof r->text, result);
 }
 
 /* Parses one line; false if it is not a valid record. */
@@ -203,18 +190,14 @@ static bool parse_line(Progress *p, char *line)
 {
     char kind[16], id[ID_MAX + 1];
     int page, n = 0;
-    if (line[0] == 0 || line[0] == '#')
-        return true;
-    if (sscanf(line, "%15s %64s", kind, id) != 2 || strlen(id) >= ID_MAX)
-        return false;
+    if (line[0] == 0 || line[0] == '#') return true;
+    if (sscanf(line, "%15s %64s", kind, id) != 2 || strlen(id) >= ID_MAX) return false;
     if (strcmp(kind, "lesson") != 0) {
-        if (sscanf(line, "%15s %64s %d%n", kind, id, &page, &n) != 3 || page < 0)
-            return false;
+        if (sscanf(line, "%15s %64s %d%n", kind, id, &page, &n) != 3 || page < 0) return false;
     }
     char *rest = line + n;
     if (strcmp(kind, "current") == 0) {
-        if (*rest)
-            return false;
+        if (*rest) return false;
         progress_set_current(p, id, page);
         return true;
     }
@@ -222,17 +205,20 @@ static bool parse_line(Progress *p, char *line)
         /* lesson ID STATUS PAGE: the page comes after the status word, so
          * re-scan. */
         char st[16];
-        if (sscanf(line, "%15s %64s %15s %d%n", kind, id, st, &page, &n) != 4 || line[n] || page < 0)
+        if (sscanf(line, "%15s %64s %15s %d%n", kind, id, st, &page, &n) != 4 || line[n] ||
+            page < 0)
             return false;
-        int s = strcmp(st, "started") == 0 ? PROGRESS_IN_PROGRESS : strcmp(st, "done") == 0 ? PROGRESS_DONE : -1;
-        if (s < 0)
-            return false;
+        int s = strcmp(st, "started") == 0 ? PROGRESS_IN_PROGRESS
+                : strcmp(st, "done") == 0  ? PROGRESS_DONE
+                                           : -1;
+        if (s < 0) return false;
         progress_visit(p, id, page, (ProgressStatus)s);
         return true;
     }
     if (strcmp(kind, "answer") == 0) {
         int ok;
-        if (sscanf(rest, " %d%n", &ok, &n) != 1 || (ok != 0 && ok != 1) || (rest[n] && rest[n] != ' '))
+        if (sscanf(rest, " %d%n", &ok, &n) != 1 || (ok != 0 && ok != 1) ||
+            (rest[n] && rest[n] != ' '))
             return false;
         progress_set_answer(p, id, page, rest[n] ? rest + n + 1 : "", ok == 1);
         return true;
@@ -252,8 +238,7 @@ ProgressResult progress_load(Progress *p, const char *dir, char *msg, size_t msg
     snprintf(path, sizeof path, "%s/progress", dir);
     FILE *f = fopen(path, "r");
     if (!f) {
-        if (errno == ENOENT)
-            return PROGRESS_MISSING;
+        if (errno == ENOENT) return PROGRESS_MISSING;
         snprintf(msg, msglen, "cannot read %s: %s", path, strerror(errno));
         return PROGRESS_IO_ERROR;
     }
@@ -288,10 +273,8 @@ ProgressResult progress_load(Progress *p, const char *dir, char *msg, size_t msg
         clear(p);
         return PROGRESS_IO_ERROR;
     }
-    if (lineno == 0)
-        bad = true; /* an empty file is a truncated one */
-    if (!bad)
-        return PROGRESS_OK;
+    if (lineno == 0) bad = true; /* an empty file is a truncated one */
+    if (!bad) return PROGRESS_OK;
     clear(p);
     char aside[4200], stamp[32];
     time_t now = time(NULL);
@@ -300,8 +283,9 @@ ProgressResult progress_load(Progress *p, const char *dir, char *msg, size_t msg
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
     snprintf(aside, sizeof aside, "%s.corrupt-%s", path, stamp);
     if (rename(path, aside) != 0) {
-        snprintf(msg, msglen, "progress file %s is damaged (line %d) and could not be moved aside: %s",
-                 path, lineno, strerror(errno));
+        snprintf(msg, msglen,
+                 "progress file %s is damaged (line %d) and could not be moved aside: %s", path,
+                 lineno, strerror(errno));
         return PROGRESS_CORRUPT;
     }
     snprintf(msg, msglen, "progress file was damaged (line %d); kept it as %s and started afresh",
@@ -317,13 +301,11 @@ static int make_dirs(const char *dir)
     for (char *s = tmp + 1; *s; s++) {
         if (*s == '/') {
             *s = 0;
-            if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
-                return -1;
+            if (mkdir(tmp, 0700) != 0 && errno != EEXIST) return -1;
             *s = '/';
         }
     }
-    if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
-        return -1;
+    if (mkdir(tmp, 0700) != 0 && errno != EEXIST) return -1;
     return 0;
 }
 
@@ -355,8 +337,7 @@ ProgressResult progress_save(const Progress *p, const char *dir, char *msg, size
         return PROGRESS_IO_ERROR;
     }
     fprintf(f, "%s\n", PROGRESS_MAGIC);
-    if (p->current[0])
-        fprintf(f, "current %s %d\n", p->current, p->current_page);
+    if (p->current[0]) fprintf(f, "current %s %d\n", p->current, p->current_page);
     for (int i = 0; i < p->n; i++) {
         const Rec *r = &p->recs[i];
         switch (r->kind) {
@@ -367,18 +348,13 @@ ProgressResult progress_save(const Progress *p, const char *dir, char *msg, size
         case K_ANSWER:
             fprintf(f, "answer %s %d %d %s\n", r->id, r->page, r->ok ? 1 : 0, r->text);
             break;
-        case K_EXERCISE:
-            fprintf(f, "exercise %s %d %s\n", r->id, r->page, r->text);
-            break;
+        case K_EXERCISE: fprintf(f, "exercise %s %d %s\n", r->id, r->page, r->text); break;
         }
     }
     int err = 0;
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-        err = errno;
-    if (fclose(f) != 0 && !err)
-        err = errno;
-    if (!err && rename(tmp, path) != 0)
-        err = errno;
+    if (fflush(f) != 0 || fsync(fileno(f)) != 0) err = errno;
+    if (fclose(f) != 0 && !err) err = errno;
+    if (!err && rename(tmp, path) != 0) err = errno;
     if (err) {
         unlink(tmp);
         snprintf(msg, msglen, "cannot save progress to %s: %s", path, strerror(err));

@@ -21,10 +21,10 @@ typedef enum ProgressStatus {
 } ProgressStatus;
 
 typedef enum ProgressResult {
-    PROGRESS_OK = 0,      /* loaded or saved */
-    PROGRESS_MISSING,     /* no file yet: a first run, not an error */
-    PROGRESS_CORRUPT,     /* moved aside; msg says where */
-    PROGRESS_IO_ERROR,    /* could not read or write; msg says why */
+    PROGRESS_OK = 0,   /* loaded or saved */
+    PROGRESS_MISSING,  /* no file yet: a first run, not an error */
+    PROGRESS_CORRUPT,  /* moved aside; msg says where */
+    PROGRESS_IO_ERROR, /* could not read or write; msg says why */
 } ProgressResult;
 
 typedef struct Progress Progress;

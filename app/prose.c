@@ -46,9 +46,9 @@ typedef struct Build {
     int nruns, cruns;
     /* Inline style stack: the role of new text. */
     int em, strong, code, link;
-    int heading;   /* level, 0 outside headings */
-    bool in_code;  /* inside a code block */
-    int quote;     /* block-quote depth */
+    int heading;  /* level, 0 outside headings */
+    bool in_code; /* inside a code block */
+    int quote;    /* block-quote depth */
     int list_depth;
     struct {
         bool ordered, tight;
@@ -61,14 +61,12 @@ typedef struct Build {
 
 static bool grow(void **p, int *cap, int need, size_t elem)
 {
-    if (need <= *cap)
-        return true;
+    if (need <= *cap) return true;
     int n = *cap ? *cap * 2 : 64;
     while (n < need)
         n *= 2;
     void *q = realloc(*p, (size_t)n * elem);
-    if (!q)
-        return false;
+    if (!q) return false;
     *p = q;
     *cap = n;
     return true;
@@ -84,8 +82,7 @@ static int add_text(Build *b, const char *s, int len)
         b->oom = true;
         return 0;
     }
-    if (inside >= 0)
-        s = d->text + inside;
+    if (inside >= 0) s = d->text + inside;
     int off = d->tlen;
     memcpy(d->text + off, s, (size_t)len);
     d->tlen += len;
@@ -105,17 +102,14 @@ static void new_line(Build *b)
 static void emit(Build *b, ThemeRole role, const char *s, int len)
 {
     ProseDoc *d = b->d;
-    if (len <= 0)
-        return;
-    if (d->nlines == 0)
-        new_line(b);
+    if (len <= 0) return;
+    if (d->nlines == 0) new_line(b);
     if (b->oom || !grow((void **)&d->spans, &d->cspans, d->nspans + 1, sizeof(Span))) {
         b->oom = true;
         return;
     }
     int off = add_text(b, s, len);
-    if (b->oom)
-        return;
+    if (b->oom) return;
     /* Merge with the previous span of the same role on this line. */
     Line *l = &d->lines[d->nlines - 1];
     if (l->n > 0) {
@@ -136,22 +130,16 @@ static bool last_line_blank(const ProseDoc *d)
 
 static void blank_line(Build *b)
 {
-    if (!last_line_blank(b->d))
-        new_line(b);
+    if (!last_line_blank(b->d)) new_line(b);
 }
 
 static ThemeRole inline_role(const Build *b)
 {
-    if (b->heading)
-        return ROLE_HEADING;
-    if (b->code)
-        return ROLE_CODE_INLINE;
-    if (b->link)
-        return ROLE_LINK;
-    if (b->strong)
-        return ROLE_STRONG;
-    if (b->em)
-        return ROLE_EMPH;
+    if (b->heading) return ROLE_HEADING;
+    if (b->code) return ROLE_CODE_INLINE;
+    if (b->link) return ROLE_LINK;
+    if (b->strong) return ROLE_STRONG;
+    if (b->em) return ROLE_EMPH;
     return ROLE_NORMAL;
 }
 
@@ -192,11 +180,9 @@ static void start_line(Build *b, bool first)
 /* Lays the gathered runs out as wrapped lines. */
 static void flush(Build *b)
 {
-    if (b->nruns == 0 && !b->marker_pending)
-        return;
+    if (b->nruns == 0 && !b->marker_pending) return;
     int width = b->width - indent_of(b);
-    if (width < 8)
-        width = 8;
+    if (width < 8) width = 8;
     start_line(b, true);
     int col = 0;
     bool pending_space = false;
@@ -245,13 +231,11 @@ static void flush(Build *b)
                 while (k < j) {
                     uint32_t cp;
                     int n = ui_utf8_decode(b->d->text + run.off + k, j - k, &cp);
-                    if (w + 1 > width - col)
-                        break;
+                    if (w + 1 > width - col) break;
                     k += n;
                     w++;
                 }
-                if (k == i)
-                    break;
+                if (k == i) break;
                 emit(b, run.role, b->d->text + run.off + i, k - i);
                 start_line(b, false);
                 col = 0;
@@ -271,8 +255,7 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 {
     Build *b = ud;
     switch (type) {
-    case MD_BLOCK_DOC:
-        break;
+    case MD_BLOCK_DOC: break;
     case MD_BLOCK_QUOTE:
         flush(b);
         blank_line(b);
@@ -281,8 +264,7 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
     case MD_BLOCK_UL:
     case MD_BLOCK_OL:
         flush(b);
-        if (b->list_depth == 0)
-            blank_line(b);
+        if (b->list_depth == 0) blank_line(b);
         if (b->list_depth < MAX_DEPTH) {
             b->lists[b->list_depth].ordered = type == MD_BLOCK_OL;
             if (type == MD_BLOCK_OL) {
@@ -298,8 +280,7 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
     case MD_BLOCK_LI: {
         flush(b);
         int k = b->list_depth - 1;
-        if (k >= 0 && k < MAX_DEPTH && !b->lists[k].tight)
-            blank_line(b);
+        if (k >= 0 && k < MAX_DEPTH && !b->lists[k].tight) blank_line(b);
         if (k >= 0 && k < MAX_DEPTH && b->lists[k].ordered)
             snprintf(b->marker, sizeof b->marker, "%u. ", b->lists[k].next++);
         else
@@ -330,8 +311,7 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
         break;
     case MD_BLOCK_CODE:
         flush(b);
-        if (!b->marker_pending)
-            blank_line(b);
+        if (!b->marker_pending) blank_line(b);
         b->in_code = true;
         b->line_open = false;
         break;
@@ -339,12 +319,10 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
         if (!b->marker_pending) {
             flush(b);
             int k = b->list_depth - 1;
-            if (k < 0 || k >= MAX_DEPTH || !b->lists[k].tight)
-                blank_line(b);
+            if (k < 0 || k >= MAX_DEPTH || !b->lists[k].tight) blank_line(b);
         }
         break;
-    default:
-        break;
+    default: break;
     }
     return b->oom ? -1 : 0;
 }
@@ -364,9 +342,7 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
         b->list_depth--;
         break;
     case MD_BLOCK_LI:
-    case MD_BLOCK_P:
-        flush(b);
-        break;
+    case MD_BLOCK_P: flush(b); break;
     case MD_BLOCK_H:
         flush(b);
         b->heading = 0;
@@ -376,14 +352,9 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
         b->marker_pending = false;
         break;
     case MD_BLOCK_TH:
-    case MD_BLOCK_TD:
-        add_run(b, ROLE_NORMAL, "  ", 2);
-        break;
-    case MD_BLOCK_TR:
-        flush(b);
-        break;
-    default:
-        break;
+    case MD_BLOCK_TD: add_run(b, ROLE_NORMAL, "  ", 2); break;
+    case MD_BLOCK_TR: flush(b); break;
+    default: break;
     }
     return b->oom ? -1 : 0;
 }
@@ -458,25 +429,26 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud
         return b->oom ? -1 : 0;
     }
     switch (type) {
-    case MD_TEXT_BR:
-        add_run(b, ROLE_NORMAL, "\x01", 1);
-        break;
-    case MD_TEXT_SOFTBR:
-        add_run(b, inline_role(b), " ", 1);
-        break;
-    case MD_TEXT_NULLCHAR:
-        add_run(b, inline_role(b), "\xef\xbf\xbd", 3);
-        break;
+    case MD_TEXT_BR: add_run(b, ROLE_NORMAL, "\x01", 1); break;
+    case MD_TEXT_SOFTBR: add_run(b, inline_role(b), " ", 1); break;
+    case MD_TEXT_NULLCHAR: add_run(b, inline_role(b), "\xef\xbf\xbd", 3); break;
     case MD_TEXT_ENTITY: {
-        static const struct { const char *e, *s; } ents[] = {
-            {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""},
-            {"&nbsp;", " "}, {"&mdash;", "\xe2\x80\x94"}, {"&ndash;", "\xe2\x80\x93"},
-            {"&hellip;", "\xe2\x80\xa6"}, {"&times;", "\xc3\x97"},
+        static const struct {
+            const char *e, *s;
+        } ents[] = {
+            {"&amp;", "&"},
+            {"&lt;", "<"},
+            {"&gt;", ">"},
+            {"&quot;", "\""},
+            {"&nbsp;", " "},
+            {"&mdash;", "\xe2\x80\x94"},
+            {"&ndash;", "\xe2\x80\x93"},
+            {"&hellip;", "\xe2\x80\xa6"},
+            {"&times;", "\xc3\x97"},
         };
         const char *out = NULL;
         for (size_t i = 0; i < sizeof ents / sizeof ents[0]; i++)
-            if (strlen(ents[i].e) == size && memcmp(ents[i].e, text, size) == 0)
-                out = ents[i].s;
+            if (strlen(ents[i].e) == size && memcmp(ents[i].e, text, size) == 0) out = ents[i].s;
         if (out)
             add_run(b, inline_role(b), out, (int)strlen(out));
         else
@@ -495,8 +467,7 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud
 ProseDoc *prose_render(const char *md, size_t len, int width, bool ascii)
 {
     ProseDoc *d = calloc(1, sizeof *d);
-    if (!d)
-        return NULL;
+    if (!d) return NULL;
     Build b = {.d = d, .width = width < 10 ? 10 : width, .ascii = ascii};
     MD_PARSER p = {
         .abi_version = 0,
@@ -523,8 +494,7 @@ ProseDoc *prose_render(const char *md, size_t len, int width, bool ascii)
 
 void prose_free(ProseDoc *d)
 {
-    if (!d)
-        return;
+    if (!d) return;
     free(d->text);
     free(d->spans);
     free(d->lines);
@@ -540,12 +510,10 @@ int prose_line_count(const ProseDoc *d)
 const ProseSpan *prose_line(const ProseDoc *d, int i, int *n)
 {
     *n = 0;
-    if (!d || i < 0 || i >= d->nlines)
-        return NULL;
+    if (!d || i < 0 || i >= d->nlines) return NULL;
     const Line *l = &d->lines[i];
     ProseDoc *m = (ProseDoc *)d; /* the scratch view is a cache */
-    if (!grow((void **)&m->view, &m->cview, l->n + 1, sizeof(ProseSpan)))
-        return NULL;
+    if (!grow((void **)&m->view, &m->cview, l->n + 1, sizeof(ProseSpan))) return NULL;
     for (int k = 0; k < l->n; k++) {
         const Span *s = &d->spans[l->first + k];
         m->view[k] = (ProseSpan){(ThemeRole)s->role, d->text + s->off, s->len};
@@ -563,6 +531,5 @@ void prose_line_text(const ProseDoc *d, int i, char *buf, int len)
         memcpy(buf + o, s[k].text, (size_t)c);
         o += c;
     }
-    if (len > 0)
-        buf[o] = 0;
+    if (len > 0) buf[o] = 0;
 }

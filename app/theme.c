@@ -7,97 +7,102 @@
 #include <string.h>
 
 #define D THEME_DEFAULT
-#define S(f, b, a) {(signed char)(f), (signed char)(b), (unsigned char)(a)}
+#define S(f, b, a)                                                                                 \
+    {                                                                                              \
+        (signed char)(f), (signed char)(b), (unsigned char)(a)                                     \
+    }
 
 static const Theme theme_default = {
     .name = "default",
     .colour = true,
-    .style = {
-        [ROLE_NORMAL] = S(D, D, 0),
-        [ROLE_DIM] = S(D, D, THEME_DIMATTR),
-        [ROLE_TITLE] = S(THEME_BLACK, THEME_CYAN, THEME_BOLD),
-        [ROLE_BORDER] = S(THEME_BLUE, D, 0),
-        [ROLE_PANE_TITLE] = S(THEME_CYAN, D, THEME_BOLD),
-        [ROLE_FOCUS] = S(THEME_YELLOW, D, THEME_BOLD),
-        [ROLE_KEYBAR] = S(THEME_BLACK, THEME_CYAN, 0),
-        [ROLE_KEYBAR_KEY] = S(THEME_WHITE, THEME_BLUE, THEME_BOLD),
-        [ROLE_STATUS] = S(THEME_YELLOW, D, THEME_BOLD),
-        [ROLE_SELECTED] = S(D, D, THEME_REVERSE | THEME_BOLD),
-        [ROLE_HEADING] = S(THEME_CYAN, D, THEME_BOLD | THEME_UNDERLINE),
-        [ROLE_EMPH] = S(D, D, THEME_ITALIC | THEME_UNDERLINE),
-        [ROLE_STRONG] = S(D, D, THEME_BOLD),
-        [ROLE_CODE_INLINE] = S(THEME_GREEN, D, THEME_BOLD),
-        [ROLE_CODE_BLOCK] = S(THEME_GREEN, D, 0),
-        [ROLE_LINK] = S(THEME_BLUE, D, THEME_UNDERLINE),
-        [ROLE_LINENO] = S(THEME_YELLOW, D, THEME_DIMATTR),
-        [ROLE_CURLINE] = S(THEME_BLACK, THEME_YELLOW, THEME_BOLD),
-        [ROLE_SYN_KEYWORD] = S(THEME_MAGENTA, D, THEME_BOLD),
-        [ROLE_SYN_STRING] = S(THEME_GREEN, D, 0),
-        [ROLE_SYN_NUMBER] = S(THEME_CYAN, D, 0),
-        [ROLE_SYN_COMMENT] = S(THEME_BLUE, D, THEME_DIMATTR),
-        [ROLE_SYN_BUILTIN] = S(THEME_CYAN, D, THEME_BOLD),
-        [ROLE_SYN_OP] = S(D, D, 0),
-        [ROLE_OUT_TIME] = S(THEME_YELLOW, D, 0),
-        [ROLE_OUT_TASK] = S(THEME_CYAN, D, THEME_BOLD),
-        [ROLE_OUT_TEXT] = S(D, D, 0),
-        [ROLE_OUT_ERR] = S(THEME_RED, D, THEME_BOLD),
-        [ROLE_TASK_RUNNING] = S(THEME_GREEN, D, THEME_BOLD),
-        [ROLE_TASK_READY] = S(THEME_YELLOW, D, 0),
-        [ROLE_TASK_SLEEPING] = S(THEME_BLUE, D, THEME_BOLD),
-        [ROLE_TASK_BLOCKED] = S(THEME_RED, D, THEME_BOLD),
-        [ROLE_TASK_DONE] = S(THEME_GREEN, D, THEME_BOLD),
-        [ROLE_TASK_CANCELLED] = S(THEME_MAGENTA, D, THEME_BOLD),
-        [ROLE_TASK_FAILED] = S(THEME_RED, D, THEME_BOLD | THEME_REVERSE),
-        [ROLE_TL_AXIS] = S(THEME_WHITE, D, THEME_DIMATTR),
-        [ROLE_TL_CURSOR] = S(THEME_YELLOW, D, THEME_BOLD),
-        [ROLE_TL_SWITCH] = S(THEME_WHITE, D, THEME_BOLD),
-        [ROLE_TL_PRINT] = S(THEME_YELLOW, D, THEME_BOLD),
-        [ROLE_TL_LANE] = S(D, D, THEME_BOLD),
-        [ROLE_CORRECT] = S(THEME_GREEN, D, THEME_BOLD),
-        [ROLE_WRONG] = S(THEME_RED, D, THEME_BOLD),
-        [ROLE_WARNING] = S(THEME_YELLOW, D, THEME_BOLD),
-    },
+    .style =
+        {
+            [ROLE_NORMAL] = S(D, D, 0),
+            [ROLE_DIM] = S(D, D, THEME_DIMATTR),
+            [ROLE_TITLE] = S(THEME_BLACK, THEME_CYAN, THEME_BOLD),
+            [ROLE_BORDER] = S(THEME_BLUE, D, 0),
+            [ROLE_PANE_TITLE] = S(THEME_CYAN, D, THEME_BOLD),
+            [ROLE_FOCUS] = S(THEME_YELLOW, D, THEME_BOLD),
+            [ROLE_KEYBAR] = S(THEME_BLACK, THEME_CYAN, 0),
+            [ROLE_KEYBAR_KEY] = S(THEME_WHITE, THEME_BLUE, THEME_BOLD),
+            [ROLE_STATUS] = S(THEME_YELLOW, D, THEME_BOLD),
+            [ROLE_SELECTED] = S(D, D, THEME_REVERSE | THEME_BOLD),
+            [ROLE_HEADING] = S(THEME_CYAN, D, THEME_BOLD | THEME_UNDERLINE),
+            [ROLE_EMPH] = S(D, D, THEME_ITALIC | THEME_UNDERLINE),
+            [ROLE_STRONG] = S(D, D, THEME_BOLD),
+            [ROLE_CODE_INLINE] = S(THEME_GREEN, D, THEME_BOLD),
+            [ROLE_CODE_BLOCK] = S(THEME_GREEN, D, 0),
+            [ROLE_LINK] = S(THEME_BLUE, D, THEME_UNDERLINE),
+            [ROLE_LINENO] = S(THEME_YELLOW, D, THEME_DIMATTR),
+            [ROLE_CURLINE] = S(THEME_BLACK, THEME_YELLOW, THEME_BOLD),
+            [ROLE_SYN_KEYWORD] = S(THEME_MAGENTA, D, THEME_BOLD),
+            [ROLE_SYN_STRING] = S(THEME_GREEN, D, 0),
+            [ROLE_SYN_NUMBER] = S(THEME_CYAN, D, 0),
+            [ROLE_SYN_COMMENT] = S(THEME_BLUE, D, THEME_DIMATTR),
+            [ROLE_SYN_BUILTIN] = S(THEME_CYAN, D, THEME_BOLD),
+            [ROLE_SYN_OP] = S(D, D, 0),
+            [ROLE_OUT_TIME] = S(THEME_YELLOW, D, 0),
+            [ROLE_OUT_TASK] = S(THEME_CYAN, D, THEME_BOLD),
+            [ROLE_OUT_TEXT] = S(D, D, 0),
+            [ROLE_OUT_ERR] = S(THEME_RED, D, THEME_BOLD),
+            [ROLE_TASK_RUNNING] = S(THEME_GREEN, D, THEME_BOLD),
+            [ROLE_TASK_READY] = S(THEME_YELLOW, D, 0),
+            [ROLE_TASK_SLEEPING] = S(THEME_BLUE, D, THEME_BOLD),
+            [ROLE_TASK_BLOCKED] = S(THEME_RED, D, THEME_BOLD),
+            [ROLE_TASK_DONE] = S(THEME_GREEN, D, THEME_BOLD),
+            [ROLE_TASK_CANCELLED] = S(THEME_MAGENTA, D, THEME_BOLD),
+            [ROLE_TASK_FAILED] = S(THEME_RED, D, THEME_BOLD | THEME_REVERSE),
+            [ROLE_TL_AXIS] = S(THEME_WHITE, D, THEME_DIMATTR),
+            [ROLE_TL_CURSOR] = S(THEME_YELLOW, D, THEME_BOLD),
+            [ROLE_TL_SWITCH] = S(THEME_WHITE, D, THEME_BOLD),
+            [ROLE_TL_PRINT] = S(THEME_YELLOW, D, THEME_BOLD),
+            [ROLE_TL_LANE] = S(D, D, THEME_BOLD),
+            [ROLE_CORRECT] = S(THEME_GREEN, D, THEME_BOLD),
+            [ROLE_WRONG] = S(THEME_RED, D, THEME_BOLD),
+            [ROLE_WARNING] = S(THEME_YELLOW, D, THEME_BOLD),
+        },
 };
 
 /* Attributes only: what NO_COLOR and monochrome terminals get. */
 static const Theme theme_mono = {
     .name = "mono",
     .colour = false,
-    .style = {
-        [ROLE_DIM] = S(D, D, THEME_DIMATTR),
-        [ROLE_TITLE] = S(D, D, THEME_REVERSE | THEME_BOLD),
-        [ROLE_PANE_TITLE] = S(D, D, THEME_BOLD),
-        [ROLE_FOCUS] = S(D, D, THEME_BOLD | THEME_UNDERLINE),
-        [ROLE_KEYBAR] = S(D, D, THEME_REVERSE),
-        [ROLE_KEYBAR_KEY] = S(D, D, THEME_BOLD),
-        [ROLE_STATUS] = S(D, D, THEME_BOLD),
-        [ROLE_SELECTED] = S(D, D, THEME_REVERSE),
-        [ROLE_HEADING] = S(D, D, THEME_BOLD | THEME_UNDERLINE),
-        [ROLE_EMPH] = S(D, D, THEME_UNDERLINE),
-        [ROLE_STRONG] = S(D, D, THEME_BOLD),
-        [ROLE_CODE_INLINE] = S(D, D, THEME_BOLD),
-        [ROLE_LINK] = S(D, D, THEME_UNDERLINE),
-        [ROLE_LINENO] = S(D, D, THEME_DIMATTR),
-        [ROLE_CURLINE] = S(D, D, THEME_REVERSE),
-        [ROLE_SYN_KEYWORD] = S(D, D, THEME_BOLD),
-        [ROLE_SYN_COMMENT] = S(D, D, THEME_DIMATTR),
-        [ROLE_OUT_TIME] = S(D, D, THEME_DIMATTR),
-        [ROLE_OUT_TASK] = S(D, D, THEME_BOLD),
-        [ROLE_OUT_ERR] = S(D, D, THEME_BOLD),
-        [ROLE_TASK_RUNNING] = S(D, D, THEME_BOLD),
-        [ROLE_TASK_BLOCKED] = S(D, D, THEME_REVERSE),
-        [ROLE_TASK_FAILED] = S(D, D, THEME_REVERSE | THEME_BOLD),
-        [ROLE_TASK_CANCELLED] = S(D, D, THEME_BOLD),
-        [ROLE_TASK_DONE] = S(D, D, THEME_BOLD),
-        [ROLE_TL_AXIS] = S(D, D, THEME_DIMATTR),
-        [ROLE_TL_CURSOR] = S(D, D, THEME_BOLD),
-        [ROLE_TL_SWITCH] = S(D, D, THEME_BOLD),
-        [ROLE_TL_PRINT] = S(D, D, THEME_BOLD),
-        [ROLE_TL_LANE] = S(D, D, THEME_BOLD),
-        [ROLE_CORRECT] = S(D, D, THEME_BOLD),
-        [ROLE_WRONG] = S(D, D, THEME_BOLD | THEME_UNDERLINE),
-        [ROLE_WARNING] = S(D, D, THEME_BOLD),
-    },
+    .style =
+        {
+            [ROLE_DIM] = S(D, D, THEME_DIMATTR),
+            [ROLE_TITLE] = S(D, D, THEME_REVERSE | THEME_BOLD),
+            [ROLE_PANE_TITLE] = S(D, D, THEME_BOLD),
+            [ROLE_FOCUS] = S(D, D, THEME_BOLD | THEME_UNDERLINE),
+            [ROLE_KEYBAR] = S(D, D, THEME_REVERSE),
+            [ROLE_KEYBAR_KEY] = S(D, D, THEME_BOLD),
+            [ROLE_STATUS] = S(D, D, THEME_BOLD),
+            [ROLE_SELECTED] = S(D, D, THEME_REVERSE),
+            [ROLE_HEADING] = S(D, D, THEME_BOLD | THEME_UNDERLINE),
+            [ROLE_EMPH] = S(D, D, THEME_UNDERLINE),
+            [ROLE_STRONG] = S(D, D, THEME_BOLD),
+            [ROLE_CODE_INLINE] = S(D, D, THEME_BOLD),
+            [ROLE_LINK] = S(D, D, THEME_UNDERLINE),
+            [ROLE_LINENO] = S(D, D, THEME_DIMATTR),
+            [ROLE_CURLINE] = S(D, D, THEME_REVERSE),
+            [ROLE_SYN_KEYWORD] = S(D, D, THEME_BOLD),
+            [ROLE_SYN_COMMENT] = S(D, D, THEME_DIMATTR),
+            [ROLE_OUT_TIME] = S(D, D, THEME_DIMATTR),
+            [ROLE_OUT_TASK] = S(D, D, THEME_BOLD),
+            [ROLE_OUT_ERR] = S(D, D, THEME_BOLD),
+            [ROLE_TASK_RUNNING] = S(D, D, THEME_BOLD),
+            [ROLE_TASK_BLOCKED] = S(D, D, THEME_REVERSE),
+            [ROLE_TASK_FAILED] = S(D, D, THEME_REVERSE | THEME_BOLD),
+            [ROLE_TASK_CANCELLED] = S(D, D, THEME_BOLD),
+            [ROLE_TASK_DONE] = S(D, D, THEME_BOLD),
+            [ROLE_TL_AXIS] = S(D, D, THEME_DIMATTR),
+            [ROLE_TL_CURSOR] = S(D, D, THEME_BOLD),
+            [ROLE_TL_SWITCH] = S(D, D, THEME_BOLD),
+            [ROLE_TL_PRINT] = S(D, D, THEME_BOLD),
+            [ROLE_TL_LANE] = S(D, D, THEME_BOLD),
+            [ROLE_CORRECT] = S(D, D, THEME_BOLD),
+            [ROLE_WRONG] = S(D, D, THEME_BOLD | THEME_UNDERLINE),
+            [ROLE_WARNING] = S(D, D, THEME_BOLD),
+        },
 };
 
 /* High contrast for projectors: bright on the terminal's background, no dim
@@ -105,99 +110,101 @@ static const Theme theme_mono = {
 static const Theme theme_contrast = {
     .name = "contrast",
     .colour = true,
-    .style = {
-        [ROLE_NORMAL] = S(D, D, THEME_BOLD),
-        [ROLE_DIM] = S(D, D, 0),
-        [ROLE_TITLE] = S(THEME_BLACK, THEME_YELLOW, THEME_BOLD),
-        [ROLE_BORDER] = S(D, D, THEME_BOLD),
-        [ROLE_PANE_TITLE] = S(THEME_YELLOW, D, THEME_BOLD),
-        [ROLE_FOCUS] = S(THEME_YELLOW, D, THEME_BOLD | THEME_UNDERLINE),
-        [ROLE_KEYBAR] = S(THEME_BLACK, THEME_WHITE, THEME_BOLD),
-        [ROLE_KEYBAR_KEY] = S(THEME_WHITE, THEME_BLACK, THEME_BOLD),
-        [ROLE_STATUS] = S(THEME_YELLOW, D, THEME_BOLD),
-        [ROLE_SELECTED] = S(D, D, THEME_REVERSE | THEME_BOLD),
-        [ROLE_HEADING] = S(THEME_YELLOW, D, THEME_BOLD | THEME_UNDERLINE),
-        [ROLE_EMPH] = S(D, D, THEME_BOLD | THEME_UNDERLINE),
-        [ROLE_STRONG] = S(THEME_WHITE, D, THEME_BOLD),
-        [ROLE_CODE_INLINE] = S(THEME_GREEN, D, THEME_BOLD),
-        [ROLE_CODE_BLOCK] = S(THEME_GREEN, D, THEME_BOLD),
-        [ROLE_LINK] = S(THEME_CYAN, D, THEME_BOLD | THEME_UNDERLINE),
-        [ROLE_LINENO] = S(THEME_YELLOW, D, THEME_BOLD),
-        [ROLE_CURLINE] = S(THEME_BLACK, THEME_YELLOW, THEME_BOLD),
-        [ROLE_SYN_KEYWORD] = S(THEME_MAGENTA, D, THEME_BOLD),
-        [ROLE_SYN_STRING] = S(THEME_GREEN, D, THEME_BOLD),
-        [ROLE_SYN_NUMBER] = S(THEME_CYAN, D, THEME_BOLD),
-        [ROLE_SYN_COMMENT] = S(THEME_CYAN, D, 0),
-        [ROLE_SYN_BUILTIN] = S(THEME_CYAN, D, THEME_BOLD),
-        [ROLE_SYN_OP] = S(D, D, THEME_BOLD),
-        [ROLE_OUT_TIME] = S(THEME_YELLOW, D, THEME_BOLD),
-        [ROLE_OUT_TASK] = S(THEME_CYAN, D, THEME_BOLD),
-        [ROLE_OUT_TEXT] = S(D, D, THEME_BOLD),
-        [ROLE_OUT_ERR] = S(THEME_RED, D, THEME_BOLD),
-        [ROLE_TASK_RUNNING] = S(THEME_GREEN, D, THEME_BOLD),
-        [ROLE_TASK_READY] = S(THEME_YELLOW, D, THEME_BOLD),
-        [ROLE_TASK_SLEEPING] = S(THEME_CYAN, D, THEME_BOLD),
-        [ROLE_TASK_BLOCKED] = S(THEME_WHITE, THEME_RED, THEME_BOLD),
-        [ROLE_TASK_DONE] = S(THEME_GREEN, D, THEME_BOLD),
-        [ROLE_TASK_CANCELLED] = S(THEME_MAGENTA, D, THEME_BOLD),
-        [ROLE_TASK_FAILED] = S(THEME_WHITE, THEME_RED, THEME_BOLD),
-        [ROLE_TL_AXIS] = S(D, D, THEME_BOLD),
-        [ROLE_TL_CURSOR] = S(THEME_YELLOW, D, THEME_BOLD),
-        [ROLE_TL_SWITCH] = S(THEME_WHITE, D, THEME_BOLD),
-        [ROLE_TL_PRINT] = S(THEME_YELLOW, D, THEME_BOLD),
-        [ROLE_TL_LANE] = S(D, D, THEME_BOLD),
-        [ROLE_CORRECT] = S(THEME_GREEN, D, THEME_BOLD | THEME_REVERSE),
-        [ROLE_WRONG] = S(THEME_RED, D, THEME_BOLD | THEME_REVERSE),
-        [ROLE_WARNING] = S(THEME_YELLOW, D, THEME_BOLD),
-    },
+    .style =
+        {
+            [ROLE_NORMAL] = S(D, D, THEME_BOLD),
+            [ROLE_DIM] = S(D, D, 0),
+            [ROLE_TITLE] = S(THEME_BLACK, THEME_YELLOW, THEME_BOLD),
+            [ROLE_BORDER] = S(D, D, THEME_BOLD),
+            [ROLE_PANE_TITLE] = S(THEME_YELLOW, D, THEME_BOLD),
+            [ROLE_FOCUS] = S(THEME_YELLOW, D, THEME_BOLD | THEME_UNDERLINE),
+            [ROLE_KEYBAR] = S(THEME_BLACK, THEME_WHITE, THEME_BOLD),
+            [ROLE_KEYBAR_KEY] = S(THEME_WHITE, THEME_BLACK, THEME_BOLD),
+            [ROLE_STATUS] = S(THEME_YELLOW, D, THEME_BOLD),
+            [ROLE_SELECTED] = S(D, D, THEME_REVERSE | THEME_BOLD),
+            [ROLE_HEADING] = S(THEME_YELLOW, D, THEME_BOLD | THEME_UNDERLINE),
+            [ROLE_EMPH] = S(D, D, THEME_BOLD | THEME_UNDERLINE),
+            [ROLE_STRONG] = S(THEME_WHITE, D, THEME_BOLD),
+            [ROLE_CODE_INLINE] = S(THEME_GREEN, D, THEME_BOLD),
+            [ROLE_CODE_BLOCK] = S(THEME_GREEN, D, THEME_BOLD),
+            [ROLE_LINK] = S(THEME_CYAN, D, THEME_BOLD | THEME_UNDERLINE),
+            [ROLE_LINENO] = S(THEME_YELLOW, D, THEME_BOLD),
+            [ROLE_CURLINE] = S(THEME_BLACK, THEME_YELLOW, THEME_BOLD),
+            [ROLE_SYN_KEYWORD] = S(THEME_MAGENTA, D, THEME_BOLD),
+            [ROLE_SYN_STRING] = S(THEME_GREEN, D, THEME_BOLD),
+            [ROLE_SYN_NUMBER] = S(THEME_CYAN, D, THEME_BOLD),
+            [ROLE_SYN_COMMENT] = S(THEME_CYAN, D, 0),
+            [ROLE_SYN_BUILTIN] = S(THEME_CYAN, D, THEME_BOLD),
+            [ROLE_SYN_OP] = S(D, D, THEME_BOLD),
+            [ROLE_OUT_TIME] = S(THEME_YELLOW, D, THEME_BOLD),
+            [ROLE_OUT_TASK] = S(THEME_CYAN, D, THEME_BOLD),
+            [ROLE_OUT_TEXT] = S(D, D, THEME_BOLD),
+            [ROLE_OUT_ERR] = S(THEME_RED, D, THEME_BOLD),
+            [ROLE_TASK_RUNNING] = S(THEME_GREEN, D, THEME_BOLD),
+            [ROLE_TASK_READY] = S(THEME_YELLOW, D, THEME_BOLD),
+            [ROLE_TASK_SLEEPING] = S(THEME_CYAN, D, THEME_BOLD),
+            [ROLE_TASK_BLOCKED] = S(THEME_WHITE, THEME_RED, THEME_BOLD),
+            [ROLE_TASK_DONE] = S(THEME_GREEN, D, THEME_BOLD),
+            [ROLE_TASK_CANCELLED] = S(THEME_MAGENTA, D, THEME_BOLD),
+            [ROLE_TASK_FAILED] = S(THEME_WHITE, THEME_RED, THEME_BOLD),
+            [ROLE_TL_AXIS] = S(D, D, THEME_BOLD),
+            [ROLE_TL_CURSOR] = S(THEME_YELLOW, D, THEME_BOLD),
+            [ROLE_TL_SWITCH] = S(THEME_WHITE, D, THEME_BOLD),
+            [ROLE_TL_PRINT] = S(THEME_YELLOW, D, THEME_BOLD),
+            [ROLE_TL_LANE] = S(D, D, THEME_BOLD),
+            [ROLE_CORRECT] = S(THEME_GREEN, D, THEME_BOLD | THEME_REVERSE),
+            [ROLE_WRONG] = S(THEME_RED, D, THEME_BOLD | THEME_REVERSE),
+            [ROLE_WARNING] = S(THEME_YELLOW, D, THEME_BOLD),
+        },
 };
 
 /* For light terminal backgrounds: no yellow or white text. */
 static const Theme theme_light = {
     .name = "light",
     .colour = true,
-    .style = {
-        [ROLE_DIM] = S(D, D, THEME_DIMATTR),
-        [ROLE_TITLE] = S(THEME_WHITE, THEME_BLUE, THEME_BOLD),
-        [ROLE_BORDER] = S(THEME_BLUE, D, 0),
-        [ROLE_PANE_TITLE] = S(THEME_BLUE, D, THEME_BOLD),
-        [ROLE_FOCUS] = S(THEME_MAGENTA, D, THEME_BOLD),
-        [ROLE_KEYBAR] = S(THEME_WHITE, THEME_BLUE, 0),
-        [ROLE_KEYBAR_KEY] = S(THEME_WHITE, THEME_BLACK, THEME_BOLD),
-        [ROLE_STATUS] = S(THEME_MAGENTA, D, THEME_BOLD),
-        [ROLE_SELECTED] = S(D, D, THEME_REVERSE),
-        [ROLE_HEADING] = S(THEME_BLUE, D, THEME_BOLD | THEME_UNDERLINE),
-        [ROLE_EMPH] = S(D, D, THEME_ITALIC | THEME_UNDERLINE),
-        [ROLE_STRONG] = S(D, D, THEME_BOLD),
-        [ROLE_CODE_INLINE] = S(THEME_MAGENTA, D, 0),
-        [ROLE_CODE_BLOCK] = S(THEME_MAGENTA, D, 0),
-        [ROLE_LINK] = S(THEME_BLUE, D, THEME_UNDERLINE),
-        [ROLE_LINENO] = S(THEME_BLUE, D, 0),
-        [ROLE_CURLINE] = S(THEME_WHITE, THEME_BLUE, THEME_BOLD),
-        [ROLE_SYN_KEYWORD] = S(THEME_MAGENTA, D, THEME_BOLD),
-        [ROLE_SYN_STRING] = S(THEME_GREEN, D, 0),
-        [ROLE_SYN_NUMBER] = S(THEME_BLUE, D, 0),
-        [ROLE_SYN_COMMENT] = S(THEME_BLUE, D, 0),
-        [ROLE_SYN_BUILTIN] = S(THEME_BLUE, D, THEME_BOLD),
-        [ROLE_OUT_TIME] = S(THEME_BLUE, D, 0),
-        [ROLE_OUT_TASK] = S(THEME_MAGENTA, D, THEME_BOLD),
-        [ROLE_OUT_ERR] = S(THEME_RED, D, THEME_BOLD),
-        [ROLE_TASK_RUNNING] = S(THEME_GREEN, D, THEME_BOLD),
-        [ROLE_TASK_READY] = S(THEME_MAGENTA, D, 0),
-        [ROLE_TASK_SLEEPING] = S(THEME_BLUE, D, 0),
-        [ROLE_TASK_BLOCKED] = S(THEME_RED, D, THEME_BOLD),
-        [ROLE_TASK_DONE] = S(THEME_GREEN, D, THEME_BOLD),
-        [ROLE_TASK_CANCELLED] = S(THEME_MAGENTA, D, THEME_BOLD),
-        [ROLE_TASK_FAILED] = S(THEME_RED, D, THEME_BOLD | THEME_REVERSE),
-        [ROLE_TL_AXIS] = S(D, D, 0),
-        [ROLE_TL_CURSOR] = S(THEME_MAGENTA, D, THEME_BOLD),
-        [ROLE_TL_SWITCH] = S(D, D, THEME_BOLD),
-        [ROLE_TL_PRINT] = S(THEME_MAGENTA, D, THEME_BOLD),
-        [ROLE_TL_LANE] = S(D, D, THEME_BOLD),
-        [ROLE_CORRECT] = S(THEME_GREEN, D, THEME_BOLD),
-        [ROLE_WRONG] = S(THEME_RED, D, THEME_BOLD),
-        [ROLE_WARNING] = S(THEME_RED, D, THEME_BOLD),
-    },
+    .style =
+        {
+            [ROLE_DIM] = S(D, D, THEME_DIMATTR),
+            [ROLE_TITLE] = S(THEME_WHITE, THEME_BLUE, THEME_BOLD),
+            [ROLE_BORDER] = S(THEME_BLUE, D, 0),
+            [ROLE_PANE_TITLE] = S(THEME_BLUE, D, THEME_BOLD),
+            [ROLE_FOCUS] = S(THEME_MAGENTA, D, THEME_BOLD),
+            [ROLE_KEYBAR] = S(THEME_WHITE, THEME_BLUE, 0),
+            [ROLE_KEYBAR_KEY] = S(THEME_WHITE, THEME_BLACK, THEME_BOLD),
+            [ROLE_STATUS] = S(THEME_MAGENTA, D, THEME_BOLD),
+            [ROLE_SELECTED] = S(D, D, THEME_REVERSE),
+            [ROLE_HEADING] = S(THEME_BLUE, D, THEME_BOLD | THEME_UNDERLINE),
+            [ROLE_EMPH] = S(D, D, THEME_ITALIC | THEME_UNDERLINE),
+            [ROLE_STRONG] = S(D, D, THEME_BOLD),
+            [ROLE_CODE_INLINE] = S(THEME_MAGENTA, D, 0),
+            [ROLE_CODE_BLOCK] = S(THEME_MAGENTA, D, 0),
+            [ROLE_LINK] = S(THEME_BLUE, D, THEME_UNDERLINE),
+            [ROLE_LINENO] = S(THEME_BLUE, D, 0),
+            [ROLE_CURLINE] = S(THEME_WHITE, THEME_BLUE, THEME_BOLD),
+            [ROLE_SYN_KEYWORD] = S(THEME_MAGENTA, D, THEME_BOLD),
+            [ROLE_SYN_STRING] = S(THEME_GREEN, D, 0),
+            [ROLE_SYN_NUMBER] = S(THEME_BLUE, D, 0),
+            [ROLE_SYN_COMMENT] = S(THEME_BLUE, D, 0),
+            [ROLE_SYN_BUILTIN] = S(THEME_BLUE, D, THEME_BOLD),
+            [ROLE_OUT_TIME] = S(THEME_BLUE, D, 0),
+            [ROLE_OUT_TASK] = S(THEME_MAGENTA, D, THEME_BOLD),
+            [ROLE_OUT_ERR] = S(THEME_RED, D, THEME_BOLD),
+            [ROLE_TASK_RUNNING] = S(THEME_GREEN, D, THEME_BOLD),
+            [ROLE_TASK_READY] = S(THEME_MAGENTA, D, 0),
+            [ROLE_TASK_SLEEPING] = S(THEME_BLUE, D, 0),
+            [ROLE_TASK_BLOCKED] = S(THEME_RED, D, THEME_BOLD),
+            [ROLE_TASK_DONE] = S(THEME_GREEN, D, THEME_BOLD),
+            [ROLE_TASK_CANCELLED] = S(THEME_MAGENTA, D, THEME_BOLD),
+            [ROLE_TASK_FAILED] = S(THEME_RED, D, THEME_BOLD | THEME_REVERSE),
+            [ROLE_TL_AXIS] = S(D, D, 0),
+            [ROLE_TL_CURSOR] = S(THEME_MAGENTA, D, THEME_BOLD),
+            [ROLE_TL_SWITCH] = S(D, D, THEME_BOLD),
+            [ROLE_TL_PRINT] = S(THEME_MAGENTA, D, THEME_BOLD),
+            [ROLE_TL_LANE] = S(D, D, THEME_BOLD),
+            [ROLE_CORRECT] = S(THEME_GREEN, D, THEME_BOLD),
+            [ROLE_WRONG] = S(THEME_RED, D, THEME_BOLD),
+            [ROLE_WARNING] = S(THEME_RED, D, THEME_BOLD),
+        },
 };
 
 static const Theme *const builtins[] = {
@@ -227,8 +234,7 @@ const char *const *theme_builtin_names(void)
 const Theme *theme_builtin(const char *name)
 {
     for (int i = 0; builtins[i]; i++)
-        if (strcmp(builtins[i]->name, name) == 0)
-            return builtins[i];
+        if (strcmp(builtins[i]->name, name) == 0) return builtins[i];
     return NULL;
 }
 
@@ -238,8 +244,7 @@ void theme_strip_colour(Theme *t)
     for (int i = 0; i < ROLE_COUNT; i++) {
         /* A role that relied on a background colour alone keeps its
          * emphasis as reverse video. */
-        if (t->style[i].bg != THEME_DEFAULT)
-            t->style[i].attrs |= THEME_REVERSE;
+        if (t->style[i].bg != THEME_DEFAULT) t->style[i].attrs |= THEME_REVERSE;
         t->style[i].fg = t->style[i].bg = THEME_DEFAULT;
     }
 }
@@ -248,32 +253,30 @@ static const struct {
     const char *name;
     int value;
 } colour_names[] = {
-    {"default", THEME_DEFAULT}, {"black", THEME_BLACK}, {"red", THEME_RED},
-    {"green", THEME_GREEN}, {"yellow", THEME_YELLOW}, {"blue", THEME_BLUE},
-    {"magenta", THEME_MAGENTA}, {"cyan", THEME_CYAN}, {"white", THEME_WHITE},
+    {"default", THEME_DEFAULT}, {"black", THEME_BLACK},   {"red", THEME_RED},
+    {"green", THEME_GREEN},     {"yellow", THEME_YELLOW}, {"blue", THEME_BLUE},
+    {"magenta", THEME_MAGENTA}, {"cyan", THEME_CYAN},     {"white", THEME_WHITE},
 };
 
 static const struct {
     const char *name;
     int bit;
 } attr_names[] = {
-    {"bold", THEME_BOLD}, {"underline", THEME_UNDERLINE}, {"reverse", THEME_REVERSE},
+    {"bold", THEME_BOLD},   {"underline", THEME_UNDERLINE}, {"reverse", THEME_REVERSE},
     {"dim", THEME_DIMATTR}, {"italic", THEME_ITALIC},
 };
 
 static int lookup_colour(const char *w)
 {
     for (size_t i = 0; i < sizeof colour_names / sizeof colour_names[0]; i++)
-        if (strcmp(colour_names[i].name, w) == 0)
-            return colour_names[i].value;
+        if (strcmp(colour_names[i].name, w) == 0) return colour_names[i].value;
     return -1;
 }
 
 static int lookup_attr(const char *w)
 {
     for (size_t i = 0; i < sizeof attr_names / sizeof attr_names[0]; i++)
-        if (strcmp(attr_names[i].name, w) == 0)
-            return attr_names[i].bit;
+        if (strcmp(attr_names[i].name, w) == 0) return attr_names[i].bit;
     return 0;
 }
 
@@ -286,22 +289,20 @@ bool theme_parse(Theme *t, const char *text, char *err, int errlen)
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         lineno++;
-        if (n >= sizeof line)
-            n = sizeof line - 1;
+        if (n >= sizeof line) n = sizeof line - 1;
         memcpy(line, p, n);
         line[n] = 0;
         p = nl ? nl + 1 : p + strlen(p);
         char *hash = strchr(line, '#');
-        if (hash)
-            *hash = 0;
+        if (hash) *hash = 0;
         char *eq = strchr(line, '=');
         char *s = line;
         while (isspace((unsigned char)*s))
             s++;
-        if (!*s)
-            continue;
+        if (!*s) continue;
         if (!eq) {
-            snprintf(err, (size_t)errlen, "line %d: expected 'role = colours and attributes'", lineno);
+            snprintf(err, (size_t)errlen, "line %d: expected 'role = colours and attributes'",
+                     lineno);
             return false;
         }
         *eq = 0;
@@ -310,8 +311,7 @@ bool theme_parse(Theme *t, const char *text, char *err, int errlen)
             *--e = 0;
         int role = -1;
         for (int i = 0; i < ROLE_COUNT; i++)
-            if (strcmp(role_names[i], s) == 0)
-                role = i;
+            if (strcmp(role_names[i], s) == 0) role = i;
         if (role < 0) {
             snprintf(err, (size_t)errlen, "line %d: unknown role '%s'", lineno, s);
             return false;
@@ -330,7 +330,8 @@ bool theme_parse(Theme *t, const char *text, char *err, int errlen)
             } else if (a) {
                 st.attrs |= (unsigned char)a;
             } else {
-                snprintf(err, (size_t)errlen, "line %d: unknown colour or attribute '%s'", lineno, w);
+                snprintf(err, (size_t)errlen, "line %d: unknown colour or attribute '%s'", lineno,
+                         w);
                 return false;
             }
         }
@@ -355,8 +356,7 @@ bool theme_load(Theme *out, const char *name, const char *const *dirs, char *err
         char path[1024];
         snprintf(path, sizeof path, "%s/%s.theme", dirs[i], name);
         FILE *f = fopen(path, "r");
-        if (!f)
-            continue;
+        if (!f) continue;
         char buf[16384];
         size_t n = fread(buf, 1, sizeof buf - 1, f);
         fclose(f);
@@ -370,7 +370,8 @@ bool theme_load(Theme *out, const char *name, const char *const *dirs, char *err
         }
         return true;
     }
-    snprintf(err, (size_t)errlen, "unknown theme '%s' (built in: default, mono, contrast, light)", name);
+    snprintf(err, (size_t)errlen, "unknown theme '%s' (built in: default, mono, contrast, light)",
+             name);
     return false;
 }
 
@@ -388,7 +389,6 @@ static const char *const glyphs_ascii[GLYPH_COUNT] = {
 
 const char *theme_glyph(ThemeGlyph g, bool ascii)
 {
-    if ((unsigned)g >= GLYPH_COUNT)
-        return "?";
+    if ((unsigned)g >= GLYPH_COUNT) return "?";
     return ascii ? glyphs_ascii[g] : glyphs_utf8[g];
 }

@@ -15,56 +15,56 @@
 #include <stdbool.h>
 
 /* X(name, short name used in theme files) */
-#define THEME_ROLES(X)                      \
-    X(NORMAL, normal)                       \
-    X(DIM, dim)                             \
-    X(TITLE, title)                         \
-    X(BORDER, border)                       \
-    X(PANE_TITLE, pane_title)               \
-    X(FOCUS, focus)                         \
-    X(KEYBAR, keybar)                       \
-    X(KEYBAR_KEY, keybar_key)               \
-    X(STATUS, status)                       \
-    X(SELECTED, selected)                   \
-    X(HEADING, heading)                     \
-    X(EMPH, emph)                           \
-    X(STRONG, strong)                       \
-    X(CODE_INLINE, code_inline)             \
-    X(CODE_BLOCK, code_block)               \
-    X(LINK, link)                           \
-    X(LINENO, lineno)                       \
-    X(CURLINE, curline)                     \
-    X(SYN_KEYWORD, syn_keyword)             \
-    X(SYN_STRING, syn_string)               \
-    X(SYN_NUMBER, syn_number)               \
-    X(SYN_COMMENT, syn_comment)             \
-    X(SYN_BUILTIN, syn_builtin)             \
-    X(SYN_OP, syn_op)                       \
-    X(OUT_TIME, out_time)                   \
-    X(OUT_TASK, out_task)                   \
-    X(OUT_TEXT, out_text)                   \
-    X(OUT_ERR, out_err)                     \
-    X(TASK_RUNNING, task_running)           \
-    X(TASK_READY, task_ready)               \
-    X(TASK_SLEEPING, task_sleeping)         \
-    X(TASK_BLOCKED, task_blocked)           \
-    X(TASK_DONE, task_done)                 \
-    X(TASK_CANCELLED, task_cancelled)       \
-    X(TASK_FAILED, task_failed)             \
-    X(TL_AXIS, tl_axis)                     \
-    X(TL_CURSOR, tl_cursor)                 \
-    X(TL_SWITCH, tl_switch)                 \
-    X(TL_PRINT, tl_print)                   \
-    X(TL_LANE, tl_lane)                     \
-    X(CORRECT, correct)                     \
-    X(WRONG, wrong)                         \
+#define THEME_ROLES(X)                                                                             \
+    X(NORMAL, normal)                                                                              \
+    X(DIM, dim)                                                                                    \
+    X(TITLE, title)                                                                                \
+    X(BORDER, border)                                                                              \
+    X(PANE_TITLE, pane_title)                                                                      \
+    X(FOCUS, focus)                                                                                \
+    X(KEYBAR, keybar)                                                                              \
+    X(KEYBAR_KEY, keybar_key)                                                                      \
+    X(STATUS, status)                                                                              \
+    X(SELECTED, selected)                                                                          \
+    X(HEADING, heading)                                                                            \
+    X(EMPH, emph)                                                                                  \
+    X(STRONG, strong)                                                                              \
+    X(CODE_INLINE, code_inline)                                                                    \
+    X(CODE_BLOCK, code_block)                                                                      \
+    X(LINK, link)                                                                                  \
+    X(LINENO, lineno)                                                                              \
+    X(CURLINE, curline)                                                                            \
+    X(SYN_KEYWORD, syn_keyword)                                                                    \
+    X(SYN_STRING, syn_string)                                                                      \
+    X(SYN_NUMBER, syn_number)                                                                      \
+    X(SYN_COMMENT, syn_comment)                                                                    \
+    X(SYN_BUILTIN, syn_builtin)                                                                    \
+    X(SYN_OP, syn_op)                                                                              \
+    X(OUT_TIME, out_time)                                                                          \
+    X(OUT_TASK, out_task)                                                                          \
+    X(OUT_TEXT, out_text)                                                                          \
+    X(OUT_ERR, out_err)                                                                            \
+    X(TASK_RUNNING, task_running)                                                                  \
+    X(TASK_READY, task_ready)                                                                      \
+    X(TASK_SLEEPING, task_sleeping)                                                                \
+    X(TASK_BLOCKED, task_blocked)                                                                  \
+    X(TASK_DONE, task_done)                                                                        \
+    X(TASK_CANCELLED, task_cancelled)                                                              \
+    X(TASK_FAILED, task_failed)                                                                    \
+    X(TL_AXIS, tl_axis)                                                                            \
+    X(TL_CURSOR, tl_cursor)                                                                        \
+    X(TL_SWITCH, tl_switch)                                                                        \
+    X(TL_PRINT, tl_print)                                                                          \
+    X(TL_LANE, tl_lane)                                                                            \
+    X(CORRECT, correct)                                                                            \
+    X(WRONG, wrong)                                                                                \
     X(WARNING, warning)
 
 typedef enum ThemeRole {
 #define X(n, s) ROLE_##n,
     THEME_ROLES(X)
 #undef X
-    ROLE_COUNT
+        ROLE_COUNT
 } ThemeRole;
 
 /* Colours are the eight ANSI ones, numbered from 1 so that a role a table
@@ -73,8 +73,14 @@ typedef enum ThemeRole {
  * layer subtracts one. */
 enum {
     THEME_DEFAULT = 0,
-    THEME_BLACK = 1, THEME_RED, THEME_GREEN, THEME_YELLOW,
-    THEME_BLUE, THEME_MAGENTA, THEME_CYAN, THEME_WHITE
+    THEME_BLACK = 1,
+    THEME_RED,
+    THEME_GREEN,
+    THEME_YELLOW,
+    THEME_BLUE,
+    THEME_MAGENTA,
+    THEME_CYAN,
+    THEME_WHITE
 };
 
 enum {
@@ -86,13 +92,13 @@ enum {
 };
 
 typedef struct ThemeStyle {
-    signed char fg, bg;   /* THEME_DEFAULT or THEME_BLACK..THEME_WHITE */
-    unsigned char attrs;  /* THEME_BOLD | ... */
+    signed char fg, bg;  /* THEME_DEFAULT or THEME_BLACK..THEME_WHITE */
+    unsigned char attrs; /* THEME_BOLD | ... */
 } ThemeStyle;
 
 typedef struct Theme {
     const char *name;
-    bool colour;                 /* false: attributes only */
+    bool colour; /* false: attributes only */
     ThemeStyle style[ROLE_COUNT];
 } Theme;
 
@@ -104,8 +110,7 @@ const Theme *theme_builtin(const char *name);
  * directories of `dirs` (NULL-terminated) layered over the default theme.
  * On failure returns false and writes a sentence to err. The result is
  * copied into *out. */
-bool theme_load(Theme *out, const char *name, const char *const *dirs,
-                char *err, int errlen);
+bool theme_load(Theme *out, const char *name, const char *const *dirs, char *err, int errlen);
 
 /* Parses one theme file's text over *t (already initialised). Lines are
  * "role = fg [bg] [bold] [underline] [reverse] [dim] [italic]", '#' starts a
@@ -119,39 +124,39 @@ const char *theme_role_name(ThemeRole r);
 const char *const *theme_builtin_names(void); /* NULL-terminated */
 
 /* Drawing elements: box lines, timeline cells and marks. */
-#define THEME_GLYPHS(X)     \
-    X(HLINE, "─", "-")      \
-    X(VLINE, "│", "|")      \
-    X(TL, "┌", "+")         \
-    X(TR, "┐", "+")         \
-    X(BL, "└", "+")         \
-    X(BR, "┘", "+")         \
-    X(TEE_L, "├", "+")      \
-    X(TEE_R, "┤", "+")      \
-    X(RUNNING, "█", "#")    \
-    X(READY, "░", "-")      \
-    X(SLEEPING, "·", ".")   \
-    X(BLOCKED, "▓", "X")    \
-    X(DONE, "✓", "v")       \
-    X(CANCELLED, "✗", "x")  \
-    X(FAILED, "!", "!")     \
-    X(PRINT, "•", "*")      \
-    X(CURSOR, "▏", "|")     \
-    X(TICK, "┴", "+")       \
-    X(ARROW, "▶", ">")      \
-    X(BULLET, "•", "*")     \
-    X(ELLIPSIS, "…", "~")   \
-    X(MARK_DONE, "✓", "+")  \
-    X(MARK_HALF, "◐", "~")  \
-    X(MARK_NONE, "○", " ")  \
-    X(SCROLL_UP, "▲", "^")  \
+#define THEME_GLYPHS(X)                                                                            \
+    X(HLINE, "─", "-")                                                                             \
+    X(VLINE, "│", "|")                                                                             \
+    X(TL, "┌", "+")                                                                                \
+    X(TR, "┐", "+")                                                                                \
+    X(BL, "└", "+")                                                                                \
+    X(BR, "┘", "+")                                                                                \
+    X(TEE_L, "├", "+")                                                                             \
+    X(TEE_R, "┤", "+")                                                                             \
+    X(RUNNING, "█", "#")                                                                           \
+    X(READY, "░", "-")                                                                             \
+    X(SLEEPING, "·", ".")                                                                          \
+    X(BLOCKED, "▓", "X")                                                                           \
+    X(DONE, "✓", "v")                                                                              \
+    X(CANCELLED, "✗", "x")                                                                         \
+    X(FAILED, "!", "!")                                                                            \
+    X(PRINT, "•", "*")                                                                             \
+    X(CURSOR, "▏", "|")                                                                            \
+    X(TICK, "┴", "+")                                                                              \
+    X(ARROW, "▶", ">")                                                                             \
+    X(BULLET, "•", "*")                                                                            \
+    X(ELLIPSIS, "…", "~")                                                                          \
+    X(MARK_DONE, "✓", "+")                                                                         \
+    X(MARK_HALF, "◐", "~")                                                                         \
+    X(MARK_NONE, "○", " ")                                                                         \
+    X(SCROLL_UP, "▲", "^")                                                                         \
     X(SCROLL_DOWN, "▼", "v")
 
 typedef enum ThemeGlyph {
 #define X(n, u, a) GLYPH_##n,
     THEME_GLYPHS(X)
 #undef X
-    GLYPH_COUNT
+        GLYPH_COUNT
 } ThemeGlyph;
 
 /* The string for a glyph (one column wide in both sets). */

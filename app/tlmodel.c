@@ -30,16 +30,15 @@ struct TlModel {
     double end;
     double finished; /* < 0 while running */
     int steps;
-    int running;     /* task in a step, or 0 */
+    int running; /* task in a step, or 0 */
     int last_stepped;
-    int blocked;     /* tasks currently blocking the loop */
+    int blocked; /* tasks currently blocking the loop */
 };
 
 TlModel *tlmodel_new(void)
 {
     TlModel *m = calloc(1, sizeof *m);
-    if (!m)
-        return NULL;
+    if (!m) return NULL;
     tlmodel_reset(m);
     return m;
 }
@@ -52,8 +51,7 @@ static void lane_free(Lane *l)
 
 void tlmodel_free(TlModel *m)
 {
-    if (!m)
-        return;
+    if (!m) return;
     for (int i = 0; i < m->nlanes; i++)
         lane_free(&m->lanes[i]);
     free(m->lanes);
@@ -65,8 +63,7 @@ static Lane *add_lane(TlModel *m, int task, const char *name)
     if (m->nlanes == m->clanes) {
         int nc = m->clanes ? m->clanes * 2 : 8;
         Lane *n = realloc(m->lanes, sizeof(Lane) * (size_t)nc);
-        if (!n)
-            return NULL;
+        if (!n) return NULL;
         m->lanes = n;
         m->clanes = nc;
     }
@@ -94,14 +91,12 @@ void tlmodel_reset(TlModel *m)
 
 static bool grow(void **p, int *cap, int need, size_t elem)
 {
-    if (need <= *cap)
-        return true;
+    if (need <= *cap) return true;
     int n = *cap ? *cap * 2 : 16;
     while (n < need)
         n *= 2;
     void *q = realloc(*p, (size_t)n * elem);
-    if (!q)
-        return false;
+    if (!q) return false;
     *p = q;
     *cap = n;
     return true;
@@ -112,26 +107,22 @@ static bool set_state(Lane *l, double t, TlState st)
     /* Only the order matters, so one counter shared by all models is
      * enough (and keeps set_state free of the model). */
     static unsigned ready_seq;
-    if (st == TL_READY)
-        l->ready_seq = ++ready_seq;
+    if (st == TL_READY) l->ready_seq = ++ready_seq;
     if (l->nsegs > 0) {
         Seg *last = &l->segs[l->nsegs - 1];
-        if (last->state == st)
-            return true;
+        if (last->state == st) return true;
         last->t1 = t;
         /* A zero-length segment of the same state as the one before it
          * adds nothing; fold it back. */
     }
-    if (!grow((void **)&l->segs, &l->csegs, l->nsegs + 1, sizeof(Seg)))
-        return false;
+    if (!grow((void **)&l->segs, &l->csegs, l->nsegs + 1, sizeof(Seg))) return false;
     l->segs[l->nsegs++] = (Seg){t, INFINITY, (unsigned char)st};
     return true;
 }
 
 static bool add_mark(Lane *l, double t)
 {
-    if (!grow((void **)&l->marks, &l->cmarks, l->nmarks + 1, sizeof(double)))
-        return false;
+    if (!grow((void **)&l->marks, &l->cmarks, l->nmarks + 1, sizeof(double))) return false;
     l->marks[l->nmarks++] = t;
     return true;
 }
@@ -139,8 +130,7 @@ static bool add_mark(Lane *l, double t)
 int tlmodel_lane_of_task(const TlModel *m, int task)
 {
     for (int i = 1; i < m->nlanes; i++)
-        if (m->lanes[i].task == task)
-            return i;
+        if (m->lanes[i].task == task) return i;
     return -1;
 }
 
@@ -160,8 +150,7 @@ static bool update_loop(TlModel *m, double t)
 static Lane *lane_for(TlModel *m, int task)
 {
     int i = tlmodel_lane_of_task(m, task);
-    if (i >= 0)
-        return &m->lanes[i];
+    if (i >= 0) return &m->lanes[i];
     /* A task we never saw created (the main program, task 0, or a trace
      * that starts late): make a lane for it. */
     char name[32];
@@ -179,80 +168,58 @@ bool tlmodel_add(TlModel *m, const TlEvent *e)
     Lane *l;
     switch (e->kind) {
     case TLE_TASK_NEW:
-        l = tlmodel_lane_of_task(m, e->task) >= 0 ? lane_for(m, e->task) : add_lane(m, e->task, e->name);
-        if (!l)
-            return false;
-        if (e->name)
-            snprintf(l->name, sizeof l->name, "%s", e->name);
-        if (!set_state(l, t, TL_READY))
-            return false;
+        l = tlmodel_lane_of_task(m, e->task) >= 0 ? lane_for(m, e->task)
+                                                  : add_lane(m, e->task, e->name);
+        if (!l) return false;
+        if (e->name) snprintf(l->name, sizeof l->name, "%s", e->name);
+        if (!set_state(l, t, TL_READY)) return false;
         break;
     case TLE_STEP_BEGIN:
-        if (!(l = lane_for(m, e->task)))
-            return false;
+        if (!(l = lane_for(m, e->task))) return false;
         m->steps++;
-        if (m->last_stepped != e->task && m->steps > 1)
-            add_mark(&m->lanes[0], t);
+        if (m->last_stepped != e->task && m->steps > 1) add_mark(&m->lanes[0], t);
         m->last_stepped = e->task;
         m->running = e->task;
         l->until = -1;
-        if (!set_state(l, t, TL_RUNNING))
-            return false;
+        if (!set_state(l, t, TL_RUNNING)) return false;
         break;
     case TLE_STEP_END:
-        if (!(l = lane_for(m, e->task)))
-            return false;
-        if (m->running == e->task)
-            m->running = 0;
-        if (e->line > 0)
-            l->line = e->line;
+        if (!(l = lane_for(m, e->task))) return false;
+        if (m->running == e->task) m->running = 0;
+        if (e->line > 0) l->line = e->line;
         if (e->state != TL_SLEEPING)
             l->until = -1;
         else if (e->until >= 0)
             l->until = e->until;
-        if (!set_state(l, t, e->state == TL_NONE ? TL_SLEEPING : e->state))
-            return false;
+        if (!set_state(l, t, e->state == TL_NONE ? TL_SLEEPING : e->state)) return false;
         break;
     case TLE_READY:
-        if (!(l = lane_for(m, e->task)))
-            return false;
+        if (!(l = lane_for(m, e->task))) return false;
         l->until = -1;
-        if (!set_state(l, t, TL_READY))
-            return false;
+        if (!set_state(l, t, TL_READY)) return false;
         break;
     case TLE_BLOCK_BEGIN:
-        if (!(l = lane_for(m, e->task)))
-            return false;
+        if (!(l = lane_for(m, e->task))) return false;
         m->blocked++;
-        if (e->line > 0)
-            l->line = e->line;
-        if (!set_state(l, t, TL_BLOCKED))
-            return false;
+        if (e->line > 0) l->line = e->line;
+        if (!set_state(l, t, TL_BLOCKED)) return false;
         break;
     case TLE_BLOCK_END:
-        if (!(l = lane_for(m, e->task)))
-            return false;
-        if (m->blocked > 0)
-            m->blocked--;
-        if (!set_state(l, t, TL_RUNNING))
-            return false;
+        if (!(l = lane_for(m, e->task))) return false;
+        if (m->blocked > 0) m->blocked--;
+        if (!set_state(l, t, TL_RUNNING)) return false;
         break;
     case TLE_SLEEP:
-        if (!(l = lane_for(m, e->task)))
-            return false;
+        if (!(l = lane_for(m, e->task))) return false;
         l->until = e->until;
         return true;
     case TLE_RENAME:
-        if (!(l = lane_for(m, e->task)))
-            return false;
-        if (e->name)
-            snprintf(l->name, sizeof l->name, "%s", e->name);
+        if (!(l = lane_for(m, e->task))) return false;
+        if (e->name) snprintf(l->name, sizeof l->name, "%s", e->name);
         return true;
     case TLE_PRINT:
-        if (!(l = lane_for(m, e->task)))
-            return false;
-        if (!add_mark(l, t))
-            return false;
+        if (!(l = lane_for(m, e->task))) return false;
+        if (!add_mark(l, t)) return false;
         break;
     }
     return update_loop(m, t);
@@ -260,14 +227,12 @@ bool tlmodel_add(TlModel *m, const TlEvent *e)
 
 void tlmodel_advance(TlModel *m, double t)
 {
-    if (t > m->end)
-        m->end = t;
+    if (t > m->end) m->end = t;
 }
 
 void tlmodel_finish(TlModel *m, double t)
 {
-    if (t < m->end)
-        t = m->end;
+    if (t < m->end) t = m->end;
     m->end = t;
     m->finished = t;
     Lane *loop = &m->lanes[0];
@@ -296,8 +261,7 @@ int tlmodel_lane_task(const TlModel *m, int lane)
 
 TlState tlmodel_lane_state(const TlModel *m, int lane)
 {
-    if (lane < 0 || lane >= m->nlanes || m->lanes[lane].nsegs == 0)
-        return TL_NONE;
+    if (lane < 0 || lane >= m->nlanes || m->lanes[lane].nsegs == 0) return TL_NONE;
     return (TlState)m->lanes[lane].segs[m->lanes[lane].nsegs - 1].state;
 }
 
@@ -335,8 +299,8 @@ int tlmodel_running_task(const TlModel *m)
 static int rank(TlState s)
 {
     static const int r[TL_STATE_COUNT] = {
-        [TL_NONE] = 0, [TL_SLEEPING] = 1, [TL_READY] = 2, [TL_RUNNING] = 3,
-        [TL_BLOCKED] = 4, [TL_DONE] = 5, [TL_CANCELLED] = 6, [TL_FAILED] = 7,
+        [TL_NONE] = 0,    [TL_SLEEPING] = 1, [TL_READY] = 2,     [TL_RUNNING] = 3,
+        [TL_BLOCKED] = 4, [TL_DONE] = 5,     [TL_CANCELLED] = 6, [TL_FAILED] = 7,
     };
     return r[s];
 }
@@ -365,32 +329,25 @@ static int count_marks(const Lane *l, double t0, double t1)
 {
     int n = 0;
     for (int i = 0; i < l->nmarks; i++)
-        if (l->marks[i] >= t0 && l->marks[i] < t1)
-            n++;
+        if (l->marks[i] >= t0 && l->marks[i] < t1) n++;
     return n;
 }
 
 TlState tlmodel_cell(const TlModel *m, int lane, double t0, double t1, int *marks, int *switches)
 {
-    if (marks)
-        *marks = 0;
-    if (switches)
-        *switches = 0;
-    if (lane < 0 || lane >= m->nlanes)
-        return TL_NONE;
+    if (marks) *marks = 0;
+    if (switches) *switches = 0;
+    if (lane < 0 || lane >= m->nlanes) return TL_NONE;
     const Lane *l = &m->lanes[lane];
     TlState best = TL_NONE;
     /* Nothing is drawn past the latest known time. */
     double limit = m->finished >= 0 ? m->finished : m->end;
-    if (t0 > limit)
-        return TL_NONE;
+    if (t0 > limit) return TL_NONE;
     for (int i = l->nsegs ? first_seg(l, t0) : 0; i < l->nsegs; i++) {
         const Seg *s = &l->segs[i];
-        if (s->t0 >= t1)
-            break;
+        if (s->t0 >= t1) break;
         TlState st = (TlState)s->state;
-        if (lane == 0 && st >= TL_DONE)
-            continue; /* the loop's end is not an event worth a glyph */
+        if (lane == 0 && st >= TL_DONE) continue; /* the loop's end is not an event worth a glyph */
         bool in;
         if (st >= TL_DONE)
             in = s->t0 >= t0; /* an end shows only where it happened */
@@ -398,22 +355,19 @@ TlState tlmodel_cell(const TlModel *m, int lane, double t0, double t1, int *mark
             in = s->t0 >= t0; /* an instant: counts in its own cell */
         else
             in = s->t1 > t0 && (s->t0 < limit || s->t0 >= t0);
-        if (in && rank(st) > rank(best))
-            best = st;
+        if (in && rank(st) > rank(best)) best = st;
     }
     int n = count_marks(l, t0, t1);
-    if (n && marks)
-        *marks |= lane == 0 ? TL_MARK_SWITCH : TL_MARK_PRINT;
-    if (lane == 0 && switches)
-        *switches = n;
+    if (n && marks) *marks |= lane == 0 ? TL_MARK_SWITCH : TL_MARK_PRINT;
+    if (lane == 0 && switches) *switches = n;
     return best;
 }
 
 void tlmodel_lane_string(const TlModel *m, int lane, double t0, double dt, int ncells, char *buf)
 {
     static const char glyph[TL_STATE_COUNT] = {
-        [TL_NONE] = ' ', [TL_SLEEPING] = '.', [TL_READY] = '-', [TL_RUNNING] = '#',
-        [TL_BLOCKED] = 'X', [TL_DONE] = 'v', [TL_CANCELLED] = 'x', [TL_FAILED] = '!',
+        [TL_NONE] = ' ',    [TL_SLEEPING] = '.', [TL_READY] = '-',     [TL_RUNNING] = '#',
+        [TL_BLOCKED] = 'X', [TL_DONE] = 'v',     [TL_CANCELLED] = 'x', [TL_FAILED] = '!',
     };
     for (int i = 0; i < ncells; i++) {
         double a = t0 + i * dt;
@@ -423,7 +377,8 @@ void tlmodel_lane_string(const TlModel *m, int lane, double t0, double dt, int n
 }
 
 /* Seconds per cell, finest first. */
-static const double zooms[] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 30, 60};
+static const double zooms[] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2,
+                               0.25,  0.5,   1,     2,    5,    10,   30,  60};
 #define NZOOMS ((int)(sizeof zooms / sizeof zooms[0]))
 
 double tlview_cell_dt(const TlView *v)
@@ -435,10 +390,8 @@ double tlview_cell_dt(const TlView *v)
 void tlview_zoom(TlView *v, int delta)
 {
     v->zoom -= delta;
-    if (v->zoom < 0)
-        v->zoom = 0;
-    if (v->zoom >= NZOOMS)
-        v->zoom = NZOOMS - 1;
+    if (v->zoom < 0) v->zoom = 0;
+    if (v->zoom >= NZOOMS) v->zoom = NZOOMS - 1;
 }
 
 void tlview_fit(TlView *v, double duration, int ncells)
@@ -455,12 +408,10 @@ void tlview_fit(TlView *v, double duration, int ncells)
 void tlview_show(TlView *v, double t, int ncells)
 {
     double dt = tlview_cell_dt(v);
-    if (ncells <= 0)
-        return;
+    if (ncells <= 0) return;
     if (t < v->t0)
         v->t0 = floor(t / dt) * dt;
     else if (t >= v->t0 + (ncells - 1) * dt)
         v->t0 = (floor(t / dt) - (ncells - 2)) * dt;
-    if (v->t0 < 0)
-        v->t0 = 0;
+    if (v->t0 < 0) v->t0 = 0;
 }

@@ -22,11 +22,11 @@
 #include <stdbool.h>
 
 typedef enum TlState {
-    TL_NONE = 0,     /* not created yet, or finished earlier */
-    TL_SLEEPING,     /* suspended: awaiting a timer, a future, another task */
-    TL_READY,        /* in the ready queue, waiting for the loop */
-    TL_RUNNING,      /* its step is executing */
-    TL_BLOCKED,      /* running a synchronous call that blocks the whole loop */
+    TL_NONE = 0, /* not created yet, or finished earlier */
+    TL_SLEEPING, /* suspended: awaiting a timer, a future, another task */
+    TL_READY,    /* in the ready queue, waiting for the loop */
+    TL_RUNNING,  /* its step is executing */
+    TL_BLOCKED,  /* running a synchronous call that blocks the whole loop */
     TL_DONE,
     TL_CANCELLED,
     TL_FAILED,
@@ -40,19 +40,19 @@ typedef enum TlEventKind {
     TLE_READY,       /* woken: back in the ready queue */
     TLE_BLOCK_BEGIN, /* a synchronous call (time.sleep) starts blocking */
     TLE_BLOCK_END,
-    TLE_PRINT,       /* the task printed a line */
-    TLE_SLEEP,       /* the task is going to sleep until `until` */
-    TLE_RENAME,      /* the task's name is now `name` */
+    TLE_PRINT,  /* the task printed a line */
+    TLE_SLEEP,  /* the task is going to sleep until `until` */
+    TLE_RENAME, /* the task's name is now `name` */
 } TlEventKind;
 
 typedef struct TlEvent {
     TlEventKind kind;
-    double t;          /* seconds since the program started (virtual clock) */
-    int task;          /* the task's id, > 0; 0 = the main program itself */
-    const char *name;  /* TLE_TASK_NEW: its name (copied) */
-    TlState state;     /* TLE_STEP_END: SLEEPING, READY, DONE, CANCELLED, FAILED */
-    double until;      /* TLE_STEP_END into SLEEPING: the timer's deadline, or < 0 */
-    int line;          /* source line where the step stopped (0 unknown) */
+    double t;         /* seconds since the program started (virtual clock) */
+    int task;         /* the task's id, > 0; 0 = the main program itself */
+    const char *name; /* TLE_TASK_NEW: its name (copied) */
+    TlState state;    /* TLE_STEP_END: SLEEPING, READY, DONE, CANCELLED, FAILED */
+    double until;     /* TLE_STEP_END into SLEEPING: the timer's deadline, or < 0 */
+    int line;         /* source line where the step stopped (0 unknown) */
 } TlEvent;
 
 typedef struct TlModel TlModel;
@@ -70,19 +70,19 @@ void tlmodel_advance(TlModel *m, double t);
 /* Marks the end of the run at time t: open segments stop there. */
 void tlmodel_finish(TlModel *m, double t);
 
-int tlmodel_lane_count(const TlModel *m);     /* tasks + 1 (the loop) */
+int tlmodel_lane_count(const TlModel *m); /* tasks + 1 (the loop) */
 const char *tlmodel_lane_name(const TlModel *m, int lane);
-int tlmodel_lane_task(const TlModel *m, int lane); /* task id; 0 for lane 0 */
-int tlmodel_lane_of_task(const TlModel *m, int task); /* -1 if unknown */
+int tlmodel_lane_task(const TlModel *m, int lane);      /* task id; 0 for lane 0 */
+int tlmodel_lane_of_task(const TlModel *m, int task);   /* -1 if unknown */
 TlState tlmodel_lane_state(const TlModel *m, int lane); /* its latest state */
-int tlmodel_lane_line(const TlModel *m, int lane); /* last line it stopped at */
-double tlmodel_lane_until(const TlModel *m, int lane); /* timer deadline or < 0 */
+int tlmodel_lane_line(const TlModel *m, int lane);      /* last line it stopped at */
+double tlmodel_lane_until(const TlModel *m, int lane);  /* timer deadline or < 0 */
 /* Order in which lanes became ready (larger = later): the ready queue is
  * the READY lanes sorted by it. */
 unsigned tlmodel_lane_ready_seq(const TlModel *m, int lane);
 
-double tlmodel_end_time(const TlModel *m); /* latest time seen */
-int tlmodel_steps(const TlModel *m);       /* number of STEP_BEGIN events */
+double tlmodel_end_time(const TlModel *m);  /* latest time seen */
+int tlmodel_steps(const TlModel *m);        /* number of STEP_BEGIN events */
 int tlmodel_running_task(const TlModel *m); /* task id in a step, or 0 */
 
 enum { TL_MARK_PRINT = 1, TL_MARK_SWITCH = 2 };
@@ -99,9 +99,9 @@ void tlmodel_lane_string(const TlModel *m, int lane, double t0, double dt, int n
 
 /* The view: which slice of time the pane shows. */
 typedef struct TlView {
-    double t0;     /* time at the left edge */
-    int zoom;      /* index into the seconds-per-cell table */
-    bool follow;   /* keep the latest time in view while running */
+    double t0;   /* time at the left edge */
+    int zoom;    /* index into the seconds-per-cell table */
+    bool follow; /* keep the latest time in view while running */
 } TlView;
 
 double tlview_cell_dt(const TlView *v);

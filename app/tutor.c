@@ -37,12 +37,9 @@ static void tutor_help(void)
 static const char *opt_value(int argc, char **argv, int *i, const char *name)
 {
     size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] == 0 && *i + 1 < argc)
-        return argv[++*i];
+    if (strncmp(argv[*i], name, n) != 0) return NULL;
+    if (argv[*i][n] == '=') return argv[*i] + n + 1;
+    if (argv[*i][n] == 0 && *i + 1 < argc) return argv[++*i];
     return NULL;
 }
 
@@ -87,8 +84,7 @@ int cli_tutor(int argc, char **argv)
         }
     }
     setlocale(LC_ALL, "");
-    if (!ui_curses_locale_utf8())
-        o.ascii = true;
+    if (!ui_curses_locale_utf8()) o.ascii = true;
     const char *nc = getenv("NO_COLOR");
     o.no_color = nc && nc[0]; /* no-color.org: set and not empty */
     to.ascii = o.ascii;

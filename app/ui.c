@@ -28,33 +28,33 @@
 /* ------------------------------------------------------------------ keys */
 
 /* X(action, keys shown in help, key-bar label or NULL, description) */
-#define UI_ACTIONS(X)                                                                   \
-    X(HELP, "? F1", "Help", "show this help (any key closes it)")                       \
-    X(CONTENTS, "t F2", "Contents", "table of contents: every lesson, jump to any")     \
-    X(NEXT, "n PgDn", "Next", "next page (the last page of a lesson goes on to the next lesson)") \
-    X(PREV, "p PgUp", "Prev", "previous page")                                          \
-    X(RUN, "r F5", "Run", "run the program live (again: restart it)")                   \
-    X(PAUSE, "Space F6", "Pause", "pause / resume the running program")                \
-    X(STEP, "s F7", "Step", "step mode: run one task step (resume -> next suspension)")  \
-    X(BACK, "b F8", "Back", "step back: replay to the previous step")                   \
-    X(INTERNALS, "i F9", "Loop", "show / hide the loop internals (ready queue, timers)")  \
-    X(COMPARE, "c F3", "Compare", "compare: run the page's second program on the same time axis") \
-    X(EDIT, "e F4", "Edit", "exercise: open your file in $VISUAL / $EDITOR, then run it") \
-    X(HINT, "H", "Hint", "exercise: show the next hint")                                 \
+#define UI_ACTIONS(X)                                                                              \
+    X(HELP, "? F1", "Help", "show this help (any key closes it)")                                  \
+    X(CONTENTS, "t F2", "Contents", "table of contents: every lesson, jump to any")                \
+    X(NEXT, "n PgDn", "Next", "next page (the last page of a lesson goes on to the next lesson)")  \
+    X(PREV, "p PgUp", "Prev", "previous page")                                                     \
+    X(RUN, "r F5", "Run", "run the program live (again: restart it)")                              \
+    X(PAUSE, "Space F6", "Pause", "pause / resume the running program")                            \
+    X(STEP, "s F7", "Step", "step mode: run one task step (resume -> next suspension)")            \
+    X(BACK, "b F8", "Back", "step back: replay to the previous step")                              \
+    X(INTERNALS, "i F9", "Loop", "show / hide the loop internals (ready queue, timers)")           \
+    X(COMPARE, "c F3", "Compare", "compare: run the page's second program on the same time axis")  \
+    X(EDIT, "e F4", "Edit", "exercise: open your file in $VISUAL / $EDITOR, then run it")          \
+    X(HINT, "H", "Hint", "exercise: show the next hint")                                           \
     X(ANSWER, "1-9", "Answer", "question: choose an answer (Enter reveals a prediction question)") \
-    X(SLOWER, "[ ]", NULL, "run slower / faster (0.25x to 8x)")                         \
-    X(FASTER, NULL, NULL, NULL)                                                         \
-    X(ZOOM_IN, "+ -", NULL, "timeline: zoom in / out")                                  \
-    X(ZOOM_OUT, NULL, NULL, NULL)                                                       \
-    X(TL_LEFT, "h l Left Right", NULL, "timeline: scroll back / forward in time")       \
-    X(TL_RIGHT, NULL, NULL, NULL)                                                       \
-    X(TL_FIT, "0", NULL, "timeline: follow the run again (fit it all in view)")         \
-    X(FOCUS, "Tab", NULL, "move the focus to the next pane")                            \
-    X(UP, "j k Up Down", NULL, "scroll the focused pane")                               \
-    X(DOWN, NULL, NULL, NULL)                                                           \
-    X(TOP, "Home End", NULL, "scroll the focused pane to the top / bottom")             \
-    X(BOTTOM, NULL, NULL, NULL)                                                         \
-    X(REDRAW, "Ctrl-L", NULL, "redraw the screen")                                      \
+    X(SLOWER, "[ ]", NULL, "run slower / faster (0.25x to 8x)")                                    \
+    X(FASTER, NULL, NULL, NULL)                                                                    \
+    X(ZOOM_IN, "+ -", NULL, "timeline: zoom in / out")                                             \
+    X(ZOOM_OUT, NULL, NULL, NULL)                                                                  \
+    X(TL_LEFT, "h l Left Right", NULL, "timeline: scroll back / forward in time")                  \
+    X(TL_RIGHT, NULL, NULL, NULL)                                                                  \
+    X(TL_FIT, "0", NULL, "timeline: follow the run again (fit it all in view)")                    \
+    X(FOCUS, "Tab", NULL, "move the focus to the next pane")                                       \
+    X(UP, "j k Up Down", NULL, "scroll the focused pane")                                          \
+    X(DOWN, NULL, NULL, NULL)                                                                      \
+    X(TOP, "Home End", NULL, "scroll the focused pane to the top / bottom")                        \
+    X(BOTTOM, NULL, NULL, NULL)                                                                    \
+    X(REDRAW, "Ctrl-L", NULL, "redraw the screen")                                                 \
     X(QUIT, "q F10", "Quit", "quit (your place is saved; Ctrl-C quits too)")
 
 typedef enum UiAction {
@@ -62,7 +62,7 @@ typedef enum UiAction {
 #define X(a, k, b, d) ACT_##a,
     UI_ACTIONS(X)
 #undef X
-    ACT_COUNT
+        ACT_COUNT
 } UiAction;
 
 static const struct {
@@ -77,35 +77,54 @@ static const struct {
 static UiAction action_of(int key)
 {
     switch (key) {
-    case '?': case UI_KEY_F(1): return ACT_HELP;
-    case 't': case UI_KEY_F(2): return ACT_CONTENTS;
-    case 'c': case UI_KEY_F(3): return ACT_COMPARE;
-    case 'e': case UI_KEY_F(4): return ACT_EDIT;
-    case 'r': case UI_KEY_F(5): return ACT_RUN;
-    case ' ': case UI_KEY_F(6): return ACT_PAUSE;
-    case 's': case UI_KEY_F(7): return ACT_STEP;
-    case 'b': case UI_KEY_F(8): return ACT_BACK;
-    case 'i': case UI_KEY_F(9): return ACT_INTERNALS;
-    case 'q': case UI_KEY_F(10): return ACT_QUIT;
-    case 'n': case UI_KEY_PGDN: return ACT_NEXT;
-    case 'p': case UI_KEY_PGUP: return ACT_PREV;
+    case '?':
+    case UI_KEY_F(1): return ACT_HELP;
+    case 't':
+    case UI_KEY_F(2): return ACT_CONTENTS;
+    case 'c':
+    case UI_KEY_F(3): return ACT_COMPARE;
+    case 'e':
+    case UI_KEY_F(4): return ACT_EDIT;
+    case 'r':
+    case UI_KEY_F(5): return ACT_RUN;
+    case ' ':
+    case UI_KEY_F(6): return ACT_PAUSE;
+    case 's':
+    case UI_KEY_F(7): return ACT_STEP;
+    case 'b':
+    case UI_KEY_F(8): return ACT_BACK;
+    case 'i':
+    case UI_KEY_F(9): return ACT_INTERNALS;
+    case 'q':
+    case UI_KEY_F(10): return ACT_QUIT;
+    case 'n':
+    case UI_KEY_PGDN: return ACT_NEXT;
+    case 'p':
+    case UI_KEY_PGUP: return ACT_PREV;
     case 'H': return ACT_HINT;
     case '[': return ACT_SLOWER;
     case ']': return ACT_FASTER;
-    case '+': case '=': return ACT_ZOOM_IN;
-    case '-': case '_': return ACT_ZOOM_OUT;
-    case 'h': case UI_KEY_LEFT: return ACT_TL_LEFT;
-    case 'l': case UI_KEY_RIGHT: return ACT_TL_RIGHT;
+    case '+':
+    case '=': return ACT_ZOOM_IN;
+    case '-':
+    case '_': return ACT_ZOOM_OUT;
+    case 'h':
+    case UI_KEY_LEFT: return ACT_TL_LEFT;
+    case 'l':
+    case UI_KEY_RIGHT: return ACT_TL_RIGHT;
     case '0': return ACT_TL_FIT;
     case UI_KEY_TAB: return ACT_FOCUS;
-    case 'k': case UI_KEY_UP: return ACT_UP;
-    case 'j': case UI_KEY_DOWN: return ACT_DOWN;
-    case UI_KEY_HOME: case 'g': return ACT_TOP;
-    case UI_KEY_END: case 'G': return ACT_BOTTOM;
+    case 'k':
+    case UI_KEY_UP: return ACT_UP;
+    case 'j':
+    case UI_KEY_DOWN: return ACT_DOWN;
+    case UI_KEY_HOME:
+    case 'g': return ACT_TOP;
+    case UI_KEY_END:
+    case 'G': return ACT_BOTTOM;
     case UI_KEY_REDRAW: return ACT_REDRAW;
     default:
-        if (key >= '1' && key <= '9')
-            return ACT_ANSWER;
+        if (key >= '1' && key <= '9') return ACT_ANSWER;
         return ACT_NONE;
     }
 }
@@ -149,9 +168,9 @@ struct Ui {
     int prose_width;
     bool prose_dirty;
 
-    UiCode *code;      /* the program shown in the code pane */
+    UiCode *code; /* the program shown in the code pane */
     const char *code_name;
-    char *code_text;   /* owned copy when it is the student's file */
+    char *code_text; /* owned copy when it is the student's file */
 
     UiRun *run, *cmp;
     double speed;
@@ -176,16 +195,14 @@ struct Ui {
 
 static const Lesson *cur_lesson(const Ui *ui)
 {
-    if (!ui->course || ui->course->nlessons == 0)
-        return NULL;
+    if (!ui->course || ui->course->nlessons == 0) return NULL;
     return ui->course->lessons[ui->li];
 }
 
 static const LessonPage *cur_page(const Ui *ui)
 {
     const Lesson *l = cur_lesson(ui);
-    if (!l || l->npages == 0)
-        return NULL;
+    if (!l || l->npages == 0) return NULL;
     return &l->pages[ui->pi];
 }
 
@@ -210,8 +227,7 @@ bool ui_quit_requested(const Ui *ui)
 /* The program a page runs, if any. */
 static const LessonCode *page_program(const LessonPage *pg)
 {
-    if (!pg)
-        return NULL;
+    if (!pg) return NULL;
     switch (pg->kind) {
     case LESSON_PAGE_DEMO: return pg->demo.code.source ? &pg->demo.code : NULL;
     case LESSON_PAGE_WALKTHROUGH: return pg->walk.code.source ? &pg->walk.code : NULL;
@@ -231,13 +247,11 @@ static bool page_runs(const LessonPage *pg)
 static void save_progress(Ui *ui)
 {
     const Lesson *l = cur_lesson(ui);
-    if (!l || !ui->progress || !ui->state_dir[0])
-        return;
+    if (!l || !ui->progress || !ui->state_dir[0]) return;
     progress_set_current(ui->progress, l->id, ui->pi);
     bool last = (size_t)ui->pi + 1 >= l->npages;
     progress_visit(ui->progress, l->id, ui->pi, last ? PROGRESS_DONE : PROGRESS_IN_PROGRESS);
-    if (!ui->progress_ok)
-        return;
+    if (!ui->progress_ok) return;
     char msg[512];
     if (progress_save(ui->progress, ui->state_dir, msg, sizeof msg) != PROGRESS_OK) {
         ui_message(ui, "%s (progress will not be kept)", msg);
@@ -249,8 +263,7 @@ static void save_progress(Ui *ui)
 
 static void stop_check(Ui *ui)
 {
-    if (ui->checking)
-        check_result_free(check_child_finish(ui->checking)); /* reaps the child */
+    if (ui->checking) check_result_free(check_child_finish(ui->checking)); /* reaps the child */
     ui->checking = NULL;
     check_result_free(ui->checked);
     ui->checked = NULL;
@@ -273,15 +286,13 @@ static void set_code(Ui *ui, const char *src, const char *name)
 static char *read_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     while (buf) {
         size_t got = fread(buf + n, 1, cap - n - 1, f);
         n += got;
-        if (got == 0)
-            break;
+        if (got == 0) break;
         if (n + 1 >= cap) {
             char *nb = realloc(buf, cap * 2);
             if (!nb) {
@@ -294,16 +305,14 @@ static char *read_file(const char *path)
         }
     }
     fclose(f);
-    if (buf)
-        buf[n] = 0;
+    if (buf) buf[n] = 0;
     return buf;
 }
 
 static void exercise_file(Ui *ui, const LessonPage *pg)
 {
     ui->exercise_path[0] = 0;
-    if (!pg || pg->kind != LESSON_PAGE_EXERCISE || !ui->state_dir[0])
-        return;
+    if (!pg || pg->kind != LESSON_PAGE_EXERCISE || !ui->state_dir[0]) return;
     /* Named as `aiotutor workspace` names them (NN-ID.py), so that
      * `aiotutor watch` and `aiotutor check` work on the same files. */
     const Lesson *l = cur_lesson(ui);
@@ -328,11 +337,9 @@ static void open_page(Ui *ui, int li, int pi)
     free(ui->code_text);
     ui->code_text = NULL;
     const LessonPage *pg = cur_page(ui);
-    if (ui->focus != PANE_PROSE && !page_runs(pg))
-        ui->focus = PANE_PROSE;
+    if (ui->focus != PANE_PROSE && !page_runs(pg)) ui->focus = PANE_PROSE;
     /* A demo runs at the speed its author chose (the student can change it). */
-    if (pg && pg->kind == LESSON_PAGE_DEMO && pg->demo.speed > 0)
-        ui->speed = pg->demo.speed;
+    if (pg && pg->kind == LESSON_PAGE_DEMO && pg->demo.speed > 0) ui->speed = pg->demo.speed;
     const LessonCode *prog = page_program(pg);
     exercise_file(ui, pg);
     /* The student's own file when there is one. */
@@ -358,8 +365,7 @@ static void open_page(Ui *ui, int li, int pi)
 static void go_page(Ui *ui, int delta)
 {
     const Lesson *l = cur_lesson(ui);
-    if (!l)
-        return;
+    if (!l) return;
     int pi = ui->pi + delta, li = ui->li;
     if (pi >= (int)l->npages) {
         if ((size_t)li + 1 >= ui->course->nlessons) {
@@ -402,8 +408,7 @@ Ui *ui_new(const UiOptions *opt, char *err, size_t errlen)
         free(ui);
         return NULL;
     }
-    if (opt->no_color)
-        theme_strip_colour(&ui->theme);
+    if (opt->no_color) theme_strip_colour(&ui->theme);
 
     const char *dir = opt->lessons_dir ? opt->lessons_dir : lesson_default_dir();
     ui->course = lesson_course_load(dir);
@@ -438,16 +443,14 @@ Ui *ui_new(const UiOptions *opt, char *err, size_t errlen)
     if (ui->progress && ui->state_dir[0]) {
         char msg[512];
         ProgressResult r = progress_load(ui->progress, ui->state_dir, msg, sizeof msg);
-        if (r == PROGRESS_CORRUPT || r == PROGRESS_IO_ERROR)
-            ui_message(ui, "%s", msg);
+        if (r == PROGRESS_CORRUPT || r == PROGRESS_IO_ERROR) ui_message(ui, "%s", msg);
         int page;
         const char *cur = progress_current(ui->progress, &page);
         if (cur) {
             for (size_t i = 0; i < ui->course->nlessons; i++)
                 if (strcmp(ui->course->lessons[i]->id, cur) == 0) {
                     li = (int)i;
-                    if (page >= 0 && (size_t)page < ui->course->lessons[i]->npages)
-                        pi = page;
+                    if (page >= 0 && (size_t)page < ui->course->lessons[i]->npages) pi = page;
                 }
         }
     }
@@ -460,8 +463,7 @@ Ui *ui_new(const UiOptions *opt, char *err, size_t errlen)
             return NULL;
         }
         for (size_t i = 0; i < ui->course->nlessons; i++)
-            if (ui->course->lessons[i] == want)
-                li = (int)i;
+            if (ui->course->lessons[i] == want) li = (int)i;
         pi = 0;
     }
     open_page(ui, li, pi);
@@ -470,8 +472,7 @@ Ui *ui_new(const UiOptions *opt, char *err, size_t errlen)
 
 void ui_free(Ui *ui)
 {
-    if (!ui)
-        return;
+    if (!ui) return;
     stop_runs(ui);
     stop_check(ui);
     prose_free(ui->prose);
@@ -495,10 +496,8 @@ static LayoutWant want_of(const Ui *ui)
         w.timeline = pg->kind != LESSON_PAGE_QUESTION || ui->run != NULL;
         w.internals = ui->internals && w.timeline;
         int lanes = 4;
-        if (ui->run)
-            lanes = tlmodel_lane_count(ui_run_timeline(ui->run));
-        if (ui->cmp)
-            lanes += tlmodel_lane_count(ui_run_timeline(ui->cmp)) + 1;
+        if (ui->run) lanes = tlmodel_lane_count(ui_run_timeline(ui->run));
+        if (ui->cmp) lanes += tlmodel_lane_count(ui_run_timeline(ui->cmp)) + 1;
         w.lanes = lanes < 2 ? 2 : lanes;
     }
     return w;
@@ -509,8 +508,7 @@ static void relayout(Ui *ui)
     LayoutWant w = want_of(ui);
     int old_pw = ui->lay.prose.w;
     layout_compute(&ui->lay, ui->width, ui->height, &w);
-    if (ui->lay.prose.w != old_pw)
-        ui->prose_dirty = true;
+    if (ui->lay.prose.w != old_pw) ui->prose_dirty = true;
 }
 
 void ui_resize(Ui *ui, int width, int height)
@@ -534,8 +532,7 @@ static void buf_add(Buf *b, const char *s)
     if (b->n + l + 1 > b->cap) {
         size_t nc = (b->cap ? b->cap * 2 : 1024) + l;
         char *ns = realloc(b->s, nc);
-        if (!ns)
-            return;
+        if (!ns) return;
         b->s = ns;
         b->cap = nc;
     }
@@ -566,17 +563,13 @@ static char *page_markdown(const Ui *ui)
     const LessonPage *pg = cur_page(ui);
     Buf b = {0};
     buf_add(&b, "");
-    if (!pg)
-        return b.s;
-    if (pg->text)
-        buf_add(&b, pg->text);
+    if (!pg) return b.s;
+    if (pg->text) buf_add(&b, pg->text);
     switch (pg->kind) {
     case LESSON_PAGE_QUESTION: {
         const LessonQuestion *q = &pg->question;
-        if (pg->text)
-            buf_add(&b, "\n\n---\n\n");
-        if (q->prompt)
-            buf_addf(&b, "**%s**\n\n", q->prompt);
+        if (pg->text) buf_add(&b, "\n\n---\n\n");
+        if (q->prompt) buf_addf(&b, "**%s**\n\n", q->prompt);
         for (size_t i = 0; i < q->nchoices; i++) {
             const char *mark = "";
             if (ui->revealed && (int)i == q->correct)
@@ -606,27 +599,26 @@ static char *page_markdown(const Ui *ui)
                 buf_add(&b, "\n*Make your prediction, then press Enter to see the answer.*\n");
         } else {
             if (q->nchoices && ui->answer >= 0)
-                buf_add(&b, ui->answer == q->correct ? "\n**Correct!**\n\n" : "\n**Not quite.**\n\n");
+                buf_add(&b,
+                        ui->answer == q->correct ? "\n**Correct!**\n\n" : "\n**Not quite.**\n\n");
             if (q->kind == LESSON_Q_OUTPUT && q->answer)
                 buf_addf(&b, "\nThe program prints:\n\n```\n%s```\n\n", q->answer);
             if (q->kind == LESSON_Q_TIME && q->answer_ns >= 0)
                 buf_addf(&b, "\nIt takes **%.2f s**.\n\n", q->answer_ns / 1e9);
-            if (q->explanation)
-                buf_add(&b, q->explanation);
-            if (q->code.source)
-                buf_add(&b, "\n\n*Press r to run it and watch the timeline.*");
+            if (q->explanation) buf_add(&b, q->explanation);
+            if (q->code.source) buf_add(&b, "\n\n*Press r to run it and watch the timeline.*");
         }
         break;
     }
     case LESSON_PAGE_EXERCISE: {
         const LessonExercise *e = &pg->exercise;
         buf_add(&b, "\n\n---\n\n");
-        buf_addf(&b, "Press **e** to edit your file (%s); it is checked when the editor "
+        buf_addf(&b,
+                 "Press **e** to edit your file (%s); it is checked when the editor "
                  "closes or the file is saved. **r** runs it.\n",
                  ui->exercise_path[0] ? ui->exercise_path : "no state directory");
         const CheckResult *cr = ui->checked;
-        if (ui->checking)
-            buf_add(&b, "\n*Checking your file...*\n");
+        if (ui->checking) buf_add(&b, "\n*Checking your file...*\n");
         if (cr) {
             buf_addf(&b, "\n**%s: %d of %d points.** Your program %s%s%s\n\n",
                      cr->passed ? "All checks pass" : "Not yet", cr->score, cr->max_score,
@@ -641,8 +633,7 @@ static char *page_markdown(const Ui *ui)
                     continue;
                 }
                 buf_addf(&b, "- %s %s", mark, it->name ? it->name : "check");
-                if (!it->passed && it->message)
-                    buf_addf(&b, ": %s", it->message);
+                if (!it->passed && it->message) buf_addf(&b, ": %s", it->message);
                 if (!it->passed && it->expected && !strchr(it->expected, '\n'))
                     buf_addf(&b, " (wanted `%s`", it->expected);
                 if (!it->passed && it->expected && !strchr(it->expected, '\n'))
@@ -658,40 +649,33 @@ static char *page_markdown(const Ui *ui)
             buf_addf(&b, "\n*%zu hint(s) available: press H.*\n", nh - (size_t)ui->hints);
         const Lesson *l = cur_lesson(ui);
         const char *res = ui->progress && l ? progress_exercise(ui->progress, l->id, ui->pi) : NULL;
-        if (res && !cr)
-            buf_addf(&b, "\nLast time: %s\n", res);
+        if (res && !cr) buf_addf(&b, "\nLast time: %s\n", res);
         break;
     }
     case LESSON_PAGE_WALKTHROUGH: {
         int step = ui->run ? ui_run_steps(ui->run) : 0;
         buf_add(&b, "\n\n---\n\n");
-        if (step == 0)
-            buf_add(&b, "*Press s to take the first step.*\n");
+        if (step == 0) buf_add(&b, "*Press s to take the first step.*\n");
         for (size_t i = 0; i < pg->walk.nnotes; i++)
             if (pg->walk.notes[i].step <= step)
                 buf_addf(&b, "\n**Step %d.** %s\n", pg->walk.notes[i].step, pg->walk.notes[i].text);
         break;
     }
     case LESSON_PAGE_DEMO:
-        if (!ui->run)
-            buf_add(&b, "\n\n*Press r to run it live, s to step through it.*");
+        if (!ui->run) buf_add(&b, "\n\n*Press r to run it live, s to step through it.*");
         if (pg->demo.compare.source)
             buf_add(&b, " *Press c to compare it with the second program.*");
         break;
-    default:
-        break;
+    default: break;
     }
-    (void)kind_word;
     return b.s;
 }
 
 static void ensure_prose(Ui *ui)
 {
     int w = ui->lay.prose.w - 4; /* border and a column of margin each side */
-    if (w > 96)
-        w = 96; /* long lines are hard to read; the rest stays margin */
-    if (!ui->prose_dirty && ui->prose && w == ui->prose_width)
-        return;
+    if (w > 96) w = 96;          /* long lines are hard to read; the rest stays margin */
+    if (!ui->prose_dirty && ui->prose && w == ui->prose_width) return;
     prose_free(ui->prose);
     char *md = page_markdown(ui);
     ui->prose = prose_render(md ? md : "", md ? strlen(md) : 0, w, ui->ascii);
@@ -708,19 +692,15 @@ static int inner_h(const LayoutRect *r)
 static void clamp_scroll(int *s, int total, int visible)
 {
     int max = total - visible;
-    if (max < 0)
-        max = 0;
-    if (*s > max)
-        *s = max;
-    if (*s < 0)
-        *s = 0;
+    if (max < 0) max = 0;
+    if (*s > max) *s = max;
+    if (*s < 0) *s = 0;
 }
 
 static void draw_scroll_marks(UiCanvas *c, const LayoutRect *r, int top, int total)
 {
     int vis = inner_h(r);
-    if (top > 0)
-        ui_canvas_glyph(c, r->y, r->x + r->w - 2, ROLE_FOCUS, GLYPH_SCROLL_UP);
+    if (top > 0) ui_canvas_glyph(c, r->y, r->x + r->w - 2, ROLE_FOCUS, GLYPH_SCROLL_UP);
     if (top + vis < total)
         ui_canvas_glyph(c, r->y + r->h - 1, r->x + r->w - 2, ROLE_FOCUS, GLYPH_SCROLL_DOWN);
 }
@@ -728,11 +708,9 @@ static void draw_scroll_marks(UiCanvas *c, const LayoutRect *r, int top, int tot
 static void draw_prose(Ui *ui, UiCanvas *c)
 {
     const LayoutRect *r = &ui->lay.prose;
-    const Lesson *l = cur_lesson(ui);
     const LessonPage *pg = cur_page(ui);
     char title[200];
     snprintf(title, sizeof title, "%s", pg ? kind_word(pg->kind) : "");
-    (void)l;
     ui_canvas_box(c, r, title, ui->focus == PANE_PROSE);
     ensure_prose(ui);
     int n = prose_line_count(ui->prose), vis = inner_h(r);
@@ -753,8 +731,7 @@ static void draw_prose(Ui *ui, UiCanvas *c)
 static void draw_code(Ui *ui, UiCanvas *c)
 {
     const LayoutRect *r = &ui->lay.code;
-    if (!r->h)
-        return;
+    if (!r->h) return;
     char title[160];
     snprintf(title, sizeof title, "%s", ui->code_name ? ui->code_name : "code");
     ui_canvas_box(c, r, title, ui->focus == PANE_CODE);
@@ -777,10 +754,8 @@ static void draw_code(Ui *ui, UiCanvas *c)
         bool here_running = false;
         for (int lane = 1; tl && lane < tlmodel_lane_count(tl); lane++) {
             TlState st = tlmodel_lane_state(tl, lane);
-            if (tlmodel_lane_line(tl, lane) != ln || st == TL_NONE || st >= TL_DONE)
-                continue;
-            if (tlmodel_lane_task(tl, lane) == running)
-                here_running = true;
+            if (tlmodel_lane_line(tl, lane) != ln || st == TL_NONE || st >= TL_DONE) continue;
+            if (tlmodel_lane_task(tl, lane) == running) here_running = true;
             const char *nm = tlmodel_lane_name(tl, lane);
             const char *dash = strrchr(nm, '-');
             size_t o = strlen(who);
@@ -806,8 +781,7 @@ static void draw_code(Ui *ui, UiCanvas *c)
         }
         if (who[0]) {
             int wl = (int)strlen(who) + 2;
-            if (maxx - wl > x)
-                ui_canvas_put(c, y, maxx - wl, wl, ROLE_OUT_TASK, who);
+            if (maxx - wl > x) ui_canvas_put(c, y, maxx - wl, wl, ROLE_OUT_TASK, who);
         }
     }
     draw_scroll_marks(c, r, top, n);
@@ -827,8 +801,7 @@ static int visible_lines(const UiRun *run)
 static void draw_output(Ui *ui, UiCanvas *c)
 {
     const LayoutRect *r = &ui->lay.output;
-    if (!r->h)
-        return;
+    if (!r->h) return;
     UiRun *run = ui->run;
     char title[120];
     int status = run ? ui_run_exit_status(run) : -1;
@@ -846,8 +819,7 @@ static void draw_output(Ui *ui, UiCanvas *c)
      * screen has reached its time. */
     int n1 = visible_lines(run);
     int n = n1 + (ui->cmp ? 1 + visible_lines(ui->cmp) : 0);
-    if (ui->out_follow)
-        ui->scroll[PANE_OUTPUT] = n - vis;
+    if (ui->out_follow) ui->scroll[PANE_OUTPUT] = n - vis;
     clamp_scroll(&ui->scroll[PANE_OUTPUT], n, vis);
     int top = ui->scroll[PANE_OUTPUT];
     for (int i = 0; i < vis && top + i < n; i++) {
@@ -865,7 +837,8 @@ static void draw_output(Ui *ui, UiCanvas *c)
         char task[40];
         snprintf(task, sizeof task, "%-7s ", ln->task);
         x += ui_canvas_put(c, y, x, r->x + r->w - 1 - x, ROLE_OUT_TASK, task);
-        ui_canvas_put(c, y, x, r->x + r->w - 1 - x, ln->err ? ROLE_OUT_ERR : ROLE_OUT_TEXT, ln->text);
+        ui_canvas_put(c, y, x, r->x + r->w - 1 - x, ln->err ? ROLE_OUT_ERR : ROLE_OUT_TEXT,
+                      ln->text);
     }
     draw_scroll_marks(c, r, top, n);
 }
@@ -906,13 +879,11 @@ static int draw_lanes(Ui *ui, UiCanvas *c, const UiRun *run, int y, int ymax, in
             /* Cell edges rounded to the nanosecond (the clock's unit), so
              * that 30 * 0.1 is 3.0 and an event at 3 s lands in one cell. */
             double a = round((ui->tv.t0 + i * dt) * 1e9) / 1e9;
-            if (a > now + 1e-12)
-                break; /* the future is not drawn */
+            if (a > now + 1e-12) break; /* the future is not drawn */
             int marks = 0, sw = 0;
             double b = round((ui->tv.t0 + (i + 1) * dt) * 1e9) / 1e9;
             TlState st = tlmodel_cell(tl, lane, a, b, &marks, &sw);
-            if (st == TL_NONE)
-                continue;
+            if (st == TL_NONE) continue;
             ThemeRole role = state_look[st].role;
             ThemeGlyph g = state_look[st].glyph;
             /* While the loop is blocked nothing else can move: the whole
@@ -949,8 +920,7 @@ static void fmt_time(char *buf, size_t len, double t, double step)
 static void draw_timeline(Ui *ui, UiCanvas *c)
 {
     const LayoutRect *r = &ui->lay.timeline;
-    if (!r->h)
-        return;
+    if (!r->h) return;
     UiRun *run = ui->run;
     char title[160];
     const char *st = "";
@@ -970,19 +940,18 @@ static void draw_timeline(Ui *ui, UiCanvas *c)
     ui_canvas_box(c, r, title, ui->focus == PANE_TIMELINE);
     int x0 = r->x + 1 + LABEL_W, ncells = r->x + r->w - 1 - x0;
     int y = r->y + 1, ymax = r->y + r->h - 3;
-    if (ncells < 4)
-        return;
+    if (ncells < 4) return;
     if (!run) {
         ui_canvas_put(c, y, r->x + 2, r->w - 4, ROLE_DIM,
-                      ui_run_available() ? "One lane per task appears here when the program runs (r)."
-                                         : "The interpreter is not in this build yet: nothing can run.");
+                      ui_run_available()
+                          ? "One lane per task appears here when the program runs (r)."
+                          : "The interpreter is not in this build yet: nothing can run.");
         return;
     }
     double now = ui_run_now(run);
     if (ui->tv.follow) {
         double end = now;
-        if (ui->cmp && ui_run_now(ui->cmp) > end)
-            end = ui_run_now(ui->cmp);
+        if (ui->cmp && ui_run_now(ui->cmp) > end) end = ui_run_now(ui->cmp);
         /* Zoom out as the run grows so the whole run stays in view. */
         double dt = tlview_cell_dt(&ui->tv);
         if (end > dt * (ncells - 1)) {
@@ -1011,11 +980,9 @@ static void draw_timeline(Ui *ui, UiCanvas *c)
         fmt_time(lb, sizeof lb, ui->tv.t0 + i * dt, dt * every);
         ui_canvas_put(c, ay + 1, x0 + i, every - 1, ROLE_TL_AXIS, lb);
     }
-    if (ui->cmp && ui_run_now(ui->cmp) > now)
-        now = ui_run_now(ui->cmp);
+    if (ui->cmp && ui_run_now(ui->cmp) > now) now = ui_run_now(ui->cmp);
     int cx = (int)floor((now - ui->tv.t0) / dt + 1e-9);
-    if (cx >= 0 && cx < ncells)
-        ui_canvas_glyph(c, ay, x0 + cx, ROLE_TL_CURSOR, GLYPH_SCROLL_UP);
+    if (cx >= 0 && cx < ncells) ui_canvas_glyph(c, ay, x0 + cx, ROLE_TL_CURSOR, GLYPH_SCROLL_UP);
     char per[40];
     snprintf(per, sizeof per, "%gs", dt);
     ui_canvas_put(c, ay, r->x + 1, LABEL_W - 1, ROLE_DIM, "1 col =");
@@ -1045,8 +1012,7 @@ static void draw_timeline(Ui *ui, UiCanvas *c)
 static void draw_internals(Ui *ui, UiCanvas *c)
 {
     const LayoutRect *r = &ui->lay.internals;
-    if (!r->h)
-        return;
+    if (!r->h) return;
     ui_canvas_box(c, r, "loop internals", false);
     int y = r->y + 1, x = r->x + 2, w = r->w - 4, ymax = r->y + r->h - 1;
     if (!ui->run) {
@@ -1061,18 +1027,14 @@ static void draw_internals(Ui *ui, UiCanvas *c)
     ui_canvas_put(c, y++, x, w, ROLE_TASK_RUNNING, line);
     char names[16][32];
     int nr = ui_run_ready_queue(ui->run, names, 16);
-    if (y < ymax)
-        ui_canvas_put(c, y++, x, w, ROLE_PANE_TITLE, "ready queue:");
-    if (nr == 0 && y < ymax)
-        ui_canvas_put(c, y++, x + 2, w - 2, ROLE_DIM, "(empty)");
+    if (y < ymax) ui_canvas_put(c, y++, x, w, ROLE_PANE_TITLE, "ready queue:");
+    if (nr == 0 && y < ymax) ui_canvas_put(c, y++, x + 2, w - 2, ROLE_DIM, "(empty)");
     for (int i = 0; i < nr && y < ymax; i++)
         ui_canvas_put(c, y++, x + 2, w - 2, ROLE_TASK_READY, names[i]);
     UiRunTimer timers[16];
     int nt = ui_run_timers(ui->run, timers, 16);
-    if (y < ymax)
-        ui_canvas_put(c, y++, x, w, ROLE_PANE_TITLE, "timers:");
-    if (nt == 0 && y < ymax)
-        ui_canvas_put(c, y++, x + 2, w - 2, ROLE_DIM, "(none)");
+    if (y < ymax) ui_canvas_put(c, y++, x, w, ROLE_PANE_TITLE, "timers:");
+    if (nt == 0 && y < ymax) ui_canvas_put(c, y++, x + 2, w - 2, ROLE_DIM, "(none)");
     for (int i = 0; i < nt && y < ymax; i++) {
         snprintf(line, sizeof line, "%-8s at %.3fs", timers[i].task, timers[i].deadline);
         ui_canvas_put(c, y++, x + 2, w - 2, ROLE_TASK_SLEEPING, line);
@@ -1125,10 +1087,13 @@ static bool bar_relevant(const Ui *ui, UiAction a)
 {
     const LessonPage *pg = cur_page(ui);
     switch (a) {
-    case ACT_RUN: case ACT_STEP: case ACT_BACK: case ACT_PAUSE:
-        return page_runs(pg) && (pg->kind != LESSON_PAGE_QUESTION || ui->revealed);
+    case ACT_RUN:
+    case ACT_STEP:
+    case ACT_BACK:
+    case ACT_PAUSE: return page_runs(pg) && (pg->kind != LESSON_PAGE_QUESTION || ui->revealed);
     case ACT_INTERNALS: return page_runs(pg) && pg->kind == LESSON_PAGE_WALKTHROUGH;
-    case ACT_ANSWER: return pg && pg->kind == LESSON_PAGE_QUESTION && !ui->revealed && pg->question.nchoices;
+    case ACT_ANSWER:
+        return pg && pg->kind == LESSON_PAGE_QUESTION && !ui->revealed && pg->question.nchoices;
     case ACT_EDIT: return pg && pg->kind == LESSON_PAGE_EXERCISE;
     case ACT_HINT:
         return pg && pg->kind == LESSON_PAGE_EXERCISE &&
@@ -1144,13 +1109,10 @@ static int bar_entry(UiCanvas *c, const LayoutRect *r, int x, UiAction a, bool d
     /* The first key of the list: the letter. */
     snprintf(key, sizeof key, "%s", actions[a].keys);
     char *sp = strchr(key, ' ');
-    if (sp)
-        *sp = 0;
-    if (strcmp(key, "Space") == 0)
-        snprintf(key, sizeof key, "Spc");
+    if (sp) *sp = 0;
+    if (strcmp(key, "Space") == 0) snprintf(key, sizeof key, "Spc");
     int need = (int)strlen(key) + (int)strlen(actions[a].bar) + 3;
-    if (!draw)
-        return need;
+    if (!draw) return need;
     ui_canvas_putc(c, r->y, x++, ROLE_KEYBAR_KEY, ' ');
     x += ui_canvas_put(c, r->y, x, r->w - x, ROLE_KEYBAR_KEY, key);
     ui_canvas_putc(c, r->y, x++, ROLE_KEYBAR_KEY, ' ');
@@ -1167,11 +1129,9 @@ static void draw_keybar(Ui *ui, UiCanvas *c)
     /* Quit always fits: its room is kept at the end. */
     int quit_w = bar_entry(c, r, 0, ACT_QUIT, false);
     for (int a = 1; a < ACT_COUNT; a++) {
-        if (!actions[a].bar || a == ACT_QUIT || !bar_relevant(ui, (UiAction)a))
-            continue;
+        if (!actions[a].bar || a == ACT_QUIT || !bar_relevant(ui, (UiAction)a)) continue;
         int need = bar_entry(c, r, x, (UiAction)a, false);
-        if (x + need + quit_w > r->x + r->w)
-            continue;
+        if (x + need + quit_w > r->x + r->w) continue;
         bar_entry(c, r, x, (UiAction)a, true);
         if (ui->nbar < (int)(sizeof ui->bar / sizeof ui->bar[0]))
             ui->bar[ui->nbar++] = (BarHit){x, x + need, (UiAction)a};
@@ -1184,10 +1144,8 @@ static void draw_keybar(Ui *ui, UiCanvas *c)
 
 static LayoutRect centered(const Ui *ui, int w, int h)
 {
-    if (w > ui->width - 4)
-        w = ui->width - 4;
-    if (h > ui->height - 4)
-        h = ui->height - 4;
+    if (w > ui->width - 4) w = ui->width - 4;
+    if (h > ui->height - 4) h = ui->height - 4;
     return (LayoutRect){(ui->height - h) / 2, (ui->width - w) / 2, h, w};
 }
 
@@ -1205,11 +1163,9 @@ static void draw_help(Ui *ui, UiCanvas *c)
     draw_scroll_marks(c, &r, ui->help_top, total);
     int row = 0;
     for (int a = 1; a < ACT_COUNT; a++) {
-        if (!actions[a].keys)
-            continue;
+        if (!actions[a].keys) continue;
         row++;
-        if (row - 1 < ui->help_top || row - 1 - ui->help_top >= vis)
-            continue;
+        if (row - 1 < ui->help_top || row - 1 - ui->help_top >= vis) continue;
         int yy = y + row - 1 - ui->help_top;
         ui_canvas_put(c, yy, r.x + 2, 15, ROLE_KEYBAR_KEY, actions[a].keys);
         ui_canvas_put(c, yy, r.x + 18, r.w - 20, ROLE_NORMAL, actions[a].desc);
@@ -1221,8 +1177,7 @@ static void draw_help(Ui *ui, UiCanvas *c)
         "Mouse: click a pane to focus it, a lesson to open it, the wheel scrolls.",
     };
     for (int k = 0; k < 4; k++, row++) {
-        if (row < ui->help_top || row - ui->help_top >= vis)
-            continue;
+        if (row < ui->help_top || row - ui->help_top >= vis) continue;
         ui_canvas_put(c, y + row - ui->help_top, r.x + 2, r.w - 4, ROLE_DIM, extra[k]);
     }
 }
@@ -1238,16 +1193,16 @@ static void draw_toc(Ui *ui, UiCanvas *c)
     ui_canvas_fill(c, &r, ROLE_NORMAL, ' ');
     ui_canvas_box(c, &r, "Contents (Enter opens, Esc closes)", true);
     int vis = r.h - 4, n = (int)ui->course->nlessons;
-    if (ui->toc_sel < ui->toc_top)
-        ui->toc_top = ui->toc_sel;
-    if (ui->toc_sel >= ui->toc_top + vis)
-        ui->toc_top = ui->toc_sel - vis + 1;
+    if (ui->toc_sel < ui->toc_top) ui->toc_top = ui->toc_sel;
+    if (ui->toc_sel >= ui->toc_top + vis) ui->toc_top = ui->toc_sel - vis + 1;
     for (int i = 0; i < vis && ui->toc_top + i < n; i++) {
         int k = ui->toc_top + i, y = r.y + 1 + i;
         const Lesson *l = ui->course->lessons[k];
-        ProgressStatus st = ui->progress ? progress_status(ui->progress, l->id) : PROGRESS_NOT_STARTED;
-        ThemeGlyph g = st == PROGRESS_DONE ? GLYPH_MARK_DONE
-                       : st == PROGRESS_IN_PROGRESS ? GLYPH_MARK_HALF : GLYPH_MARK_NONE;
+        ProgressStatus st =
+            ui->progress ? progress_status(ui->progress, l->id) : PROGRESS_NOT_STARTED;
+        ThemeGlyph g = st == PROGRESS_DONE          ? GLYPH_MARK_DONE
+                       : st == PROGRESS_IN_PROGRESS ? GLYPH_MARK_HALF
+                                                    : GLYPH_MARK_NONE;
         ThemeRole role = k == ui->toc_sel ? ROLE_SELECTED : ROLE_NORMAL;
         if (k == ui->toc_sel)
             ui_canvas_fill(c, &(LayoutRect){y, r.x + 1, 1, r.w - 2}, ROLE_SELECTED, ' ');
@@ -1256,7 +1211,9 @@ static void draw_toc(Ui *ui, UiCanvas *c)
         snprintf(t, sizeof t, "%2d. %s%s", k + 1, l->title, k == ui->li ? "  (you are here)" : "");
         ui_canvas_put(c, y, r.x + 4, r.w - 6, role, t);
     }
-    const char *st_words = ui->ascii ? "+ done  ~ started" : "\xe2\x9c\x93 done  \xe2\x97\x90 started  \xe2\x97\x8b not started";
+    const char *st_words =
+        ui->ascii ? "+ done  ~ started"
+                  : "\xe2\x9c\x93 done  \xe2\x97\x90 started  \xe2\x97\x8b not started";
     if (n > 0) {
         const Lesson *l = ui->course->lessons[ui->toc_sel];
         ui_canvas_put(c, r.y + r.h - 3, r.x + 2, r.w - 4, ROLE_DIM, l->summary ? l->summary : "");
@@ -1274,8 +1231,7 @@ static void draw_too_small(Ui *ui, UiCanvas *c)
     for (int i = 0; i < 4; i++) {
         int w = (int)strlen(lines[i]);
         int x = (ui->width - w) / 2;
-        if (x < 0)
-            x = 0;
+        if (x < 0) x = 0;
         ui_canvas_put(c, y0 + i, x, ui->width - x, i < 2 ? ROLE_WARNING : ROLE_DIM, lines[i]);
     }
 }
@@ -1346,8 +1302,7 @@ static bool ensure_run(Ui *ui)
         }
     }
     const LessonCode *cmp = ui->compare ? compare_program(pg) : NULL;
-    if (cmp && !ui->cmp)
-        ui->cmp = new_run_for(ui, cmp, false);
+    if (cmp && !ui->cmp) ui->cmp = new_run_for(ui, cmp, false);
     if (!cmp && ui->cmp) {
         ui_run_free(ui->cmp);
         ui->cmp = NULL;
@@ -1370,8 +1325,7 @@ static void initial_view(Ui *ui)
     }
     int ncells = ui->lay.timeline.w > 0 ? ui->lay.timeline.w - 2 - LABEL_W : 60;
     ui->tv = (TlView){0, 6, true};
-    if (expect > 0)
-        tlview_fit(&ui->tv, expect, ncells);
+    if (expect > 0) tlview_fit(&ui->tv, expect, ncells);
 }
 
 static void start_run(Ui *ui, double now)
@@ -1383,13 +1337,11 @@ static void start_run(Ui *ui, double now)
                    pg->question.nchoices ? "a number key" : "Enter reveals the answer");
         return;
     }
-    if (!ensure_run(ui))
-        return;
+    if (!ensure_run(ui)) return;
     ui->out_follow = true;
     initial_view(ui);
     ui_run_start(ui->run, now, ui->speed);
-    if (ui->cmp)
-        ui_run_start(ui->cmp, now, ui->speed);
+    if (ui->cmp) ui_run_start(ui->cmp, now, ui->speed);
     ui->prose_dirty = true;
     ui->msg[0] = 0;
 }
@@ -1401,18 +1353,14 @@ int ui_tick(Ui *ui, double now)
     int wait = -1;
     UiRun *runs[2] = {ui->run, ui->cmp};
     for (int k = 0; k < 2; k++) {
-        if (!runs[k])
-            continue;
+        if (!runs[k]) continue;
         int ms = ui_run_tick(runs[k], now);
-        if (ms >= 0 && (wait < 0 || ms < wait))
-            wait = ms;
+        if (ms >= 0 && (wait < 0 || ms < wait)) wait = ms;
     }
-    if (ui->checking && check_child_pump(ui->checking))
-        finish_check(ui);
+    if (ui->checking && check_child_pump(ui->checking)) finish_check(ui);
     /* The checker's wall-clock limit is enforced by pumping it: come back
      * now and then while it runs. */
-    if (ui->checking && (wait < 0 || wait > 200))
-        wait = 200;
+    if (ui->checking && (wait < 0 || wait > 200)) wait = 200;
     return wait;
 }
 
@@ -1421,15 +1369,13 @@ int ui_tick(Ui *ui, double now)
 static void toggle_pause(Ui *ui, double now)
 {
     if (!ui->run) {
-        if (page_runs(cur_page(ui)))
-            start_run(ui, now);
+        if (page_runs(cur_page(ui))) start_run(ui, now);
         return;
     }
     UiRun *runs[2] = {ui->run, ui->cmp};
     bool live = ui_run_state(ui->run) == UI_RUN_LIVE;
     for (int k = 0; k < 2; k++) {
-        if (!runs[k])
-            continue;
+        if (!runs[k]) continue;
         if (live)
             ui_run_pause(runs[k], now);
         else if (ui_run_state(runs[k]) == UI_RUN_PAUSED)
@@ -1444,18 +1390,13 @@ static void set_speed(Ui *ui, double now, int dir)
     static const double speeds[] = {0.25, 0.5, 1, 2, 4, 8};
     int k = 2;
     for (int i = 0; i < 6; i++)
-        if (fabs(speeds[i] - ui->speed) < 1e-9)
-            k = i;
+        if (fabs(speeds[i] - ui->speed) < 1e-9) k = i;
     k += dir;
-    if (k < 0)
-        k = 0;
-    if (k > 5)
-        k = 5;
+    if (k < 0) k = 0;
+    if (k > 5) k = 5;
     ui->speed = speeds[k];
-    if (ui->run)
-        ui_run_set_speed(ui->run, now, ui->speed);
-    if (ui->cmp)
-        ui_run_set_speed(ui->cmp, now, ui->speed);
+    if (ui->run) ui_run_set_speed(ui->run, now, ui->speed);
+    if (ui->cmp) ui_run_set_speed(ui->cmp, now, ui->speed);
     ui_message(ui, "speed %gx", ui->speed);
 }
 
@@ -1486,26 +1427,22 @@ static void scroll_pane(Ui *ui, Pane p, int delta)
         double dt = tlview_cell_dt(&ui->tv);
         ui->tv.follow = false;
         ui->tv.t0 += delta * dt * 5;
-        if (ui->tv.t0 < 0)
-            ui->tv.t0 = 0;
+        if (ui->tv.t0 < 0) ui->tv.t0 = 0;
         return;
     }
     ui->scroll[p] += delta;
     int vis = inner_h(pane_rect(ui, p));
     clamp_scroll(&ui->scroll[p], pane_total(ui, p), vis);
-    if (p == PANE_OUTPUT)
-        ui->out_follow = ui->scroll[p] >= pane_total(ui, p) - vis;
+    if (p == PANE_OUTPUT) ui->out_follow = ui->scroll[p] >= pane_total(ui, p) - vis;
 }
 
 static void answer(Ui *ui, int choice)
 {
     const LessonPage *pg = cur_page(ui);
     const Lesson *l = cur_lesson(ui);
-    if (!pg || pg->kind != LESSON_PAGE_QUESTION)
-        return;
+    if (!pg || pg->kind != LESSON_PAGE_QUESTION) return;
     const LessonQuestion *q = &pg->question;
-    if (choice >= (int)q->nchoices)
-        return;
+    if (choice >= (int)q->nchoices) return;
     ui->answer = choice;
     ui->revealed = true;
     ui->prose_dirty = true;
@@ -1555,17 +1492,15 @@ static void do_edit(Ui *ui)
 static void start_check(Ui *ui)
 {
     const LessonPage *pg = cur_page(ui);
-    if (!pg || pg->kind != LESSON_PAGE_EXERCISE || !ui->code_text)
-        return;
+    if (!pg || pg->kind != LESSON_PAGE_EXERCISE || !ui->code_text) return;
     stop_check(ui);
     CheckOptions opt;
     check_options_init(&opt);
     const char *base = strrchr(ui->exercise_path, '/');
-    ui->checking = check_child_start(cur_lesson(ui), &pg->exercise, ui->code_text,
-                                     strlen(ui->code_text), base ? base + 1 : "exercise.py", &opt,
-                                     0, 0);
-    if (!ui->checking)
-        ui_message(ui, "Could not start the checker.");
+    ui->checking =
+        check_child_start(cur_lesson(ui), &pg->exercise, ui->code_text, strlen(ui->code_text),
+                          base ? base + 1 : "exercise.py", &opt, 0, 0);
+    if (!ui->checking) ui_message(ui, "Could not start the checker.");
     ui->prose_dirty = true;
 }
 
@@ -1576,8 +1511,7 @@ static void finish_check(Ui *ui)
     ui->checked = r;
     ui->prose_dirty = true;
     const Lesson *l = cur_lesson(ui);
-    if (!r || !l || !ui->progress)
-        return;
+    if (!r || !l || !ui->progress) return;
     char res[200];
     snprintf(res, sizeof res, "%s: %d of %d points", r->passed ? "passed" : "not yet", r->score,
              r->max_score);
@@ -1593,8 +1527,7 @@ int ui_wait_fd(const Ui *ui)
 
 bool ui_take_edit(Ui *ui, char *path, size_t len)
 {
-    if (!ui->edit_pending)
-        return false;
+    if (!ui->edit_pending) return false;
     ui->edit_pending = false;
     snprintf(path, len, "%s", ui->exercise_path);
     return true;
@@ -1604,8 +1537,7 @@ void ui_edit_done(Ui *ui, int status, double now)
 {
     free(ui->code_text);
     ui->code_text = read_file(ui->exercise_path);
-    if (ui->code_text)
-        set_code(ui, ui->code_text, "your file");
+    if (ui->code_text) set_code(ui, ui->code_text, "your file");
     stop_runs(ui);
     if (status != 0) {
         ui_message(ui, "The editor exited with status %d.", status);
@@ -1623,16 +1555,14 @@ void ui_edit_done(Ui *ui, int status, double now)
 const char *ui_watch_path(const Ui *ui)
 {
     const LessonPage *pg = cur_page(ui);
-    if (!pg || pg->kind != LESSON_PAGE_EXERCISE || !ui->exercise_path[0])
-        return NULL;
+    if (!pg || pg->kind != LESSON_PAGE_EXERCISE || !ui->exercise_path[0]) return NULL;
     return ui->exercise_path;
 }
 
 void ui_file_changed(Ui *ui, double now)
 {
     char *text = read_file(ui->exercise_path);
-    if (!text)
-        return;
+    if (!text) return;
     if (ui->code_text && strcmp(text, ui->code_text) == 0) {
         free(text); /* saved without a change: nothing new to run */
         return;
@@ -1669,8 +1599,7 @@ static void do_action(Ui *ui, UiAction a, int key, double now)
             break;
         }
         if (ensure_run(ui)) {
-            if (ui_run_state(ui->run) == UI_RUN_IDLE)
-                initial_view(ui);
+            if (ui_run_state(ui->run) == UI_RUN_IDLE) initial_view(ui);
             if (ui->cmp) {
                 ui_run_free(ui->cmp);
                 ui->cmp = NULL;
@@ -1687,9 +1616,7 @@ static void do_action(Ui *ui, UiAction a, int key, double now)
         else if (pg && pg->kind == LESSON_PAGE_WALKTHROUGH)
             ui->prose_dirty = true;
         break;
-    case ACT_INTERNALS:
-        ui->internals = !ui->internals;
-        break;
+    case ACT_INTERNALS: ui->internals = !ui->internals; break;
     case ACT_COMPARE:
         if (!compare_program(pg)) {
             ui_message(ui, "This page has no second program to compare with.");
@@ -1717,18 +1644,22 @@ static void do_action(Ui *ui, UiAction a, int key, double now)
     case ACT_ANSWER: answer(ui, key - '1'); break;
     case ACT_SLOWER: set_speed(ui, now, -1); break;
     case ACT_FASTER: set_speed(ui, now, +1); break;
-    case ACT_ZOOM_IN: tlview_zoom(&ui->tv, +1); ui->tv.follow = false; break;
-    case ACT_ZOOM_OUT: tlview_zoom(&ui->tv, -1); ui->tv.follow = false; break;
+    case ACT_ZOOM_IN:
+        tlview_zoom(&ui->tv, +1);
+        ui->tv.follow = false;
+        break;
+    case ACT_ZOOM_OUT:
+        tlview_zoom(&ui->tv, -1);
+        ui->tv.follow = false;
+        break;
     case ACT_TL_LEFT: scroll_pane(ui, PANE_TIMELINE, -1); break;
     case ACT_TL_RIGHT: scroll_pane(ui, PANE_TIMELINE, +1); break;
     case ACT_TL_FIT: {
         ui->tv.follow = true;
         double end = ui->run ? ui_run_now(ui->run) : 0;
-        if (ui->cmp && ui_run_now(ui->cmp) > end)
-            end = ui_run_now(ui->cmp);
+        if (ui->cmp && ui_run_now(ui->cmp) > end) end = ui_run_now(ui->cmp);
         int ncells = ui->lay.timeline.w - 2 - LABEL_W;
-        if (end > 0 && ncells > 4)
-            tlview_fit(&ui->tv, end, ncells);
+        if (end > 0 && ncells > 4) tlview_fit(&ui->tv, end, ncells);
         break;
     }
     case ACT_FOCUS: {
@@ -1743,11 +1674,13 @@ static void do_action(Ui *ui, UiAction a, int key, double now)
     }
     case ACT_UP: scroll_pane(ui, ui->focus, -1); break;
     case ACT_DOWN: scroll_pane(ui, ui->focus, +1); break;
-    case ACT_TOP: ui->scroll[ui->focus] = 0; if (ui->focus == PANE_OUTPUT) ui->out_follow = false; break;
+    case ACT_TOP:
+        ui->scroll[ui->focus] = 0;
+        if (ui->focus == PANE_OUTPUT) ui->out_follow = false;
+        break;
     case ACT_BOTTOM:
         ui->scroll[ui->focus] = 1 << 28;
-        if (ui->focus == PANE_OUTPUT)
-            ui->out_follow = true;
+        if (ui->focus == PANE_OUTPUT) ui->out_follow = true;
         break;
     case ACT_REDRAW: break; /* the terminal layer repaints everything */
     case ACT_QUIT: ui->quit = true; break;
@@ -1759,33 +1692,41 @@ static void toc_key(Ui *ui, int key)
 {
     int n = (int)ui->course->nlessons;
     switch (key) {
-    case UI_KEY_UP: case 'k': if (ui->toc_sel > 0) ui->toc_sel--; break;
-    case UI_KEY_DOWN: case 'j': if (ui->toc_sel + 1 < n) ui->toc_sel++; break;
-    case UI_KEY_HOME: case 'g': ui->toc_sel = 0; break;
-    case UI_KEY_END: case 'G': ui->toc_sel = n - 1; break;
+    case UI_KEY_UP:
+    case 'k':
+        if (ui->toc_sel > 0) ui->toc_sel--;
+        break;
+    case UI_KEY_DOWN:
+    case 'j':
+        if (ui->toc_sel + 1 < n) ui->toc_sel++;
+        break;
+    case UI_KEY_HOME:
+    case 'g': ui->toc_sel = 0; break;
+    case UI_KEY_END:
+    case 'G': ui->toc_sel = n - 1; break;
     case UI_KEY_PGUP: ui->toc_sel = ui->toc_sel > 10 ? ui->toc_sel - 10 : 0; break;
     case UI_KEY_PGDN: ui->toc_sel = ui->toc_sel + 10 < n ? ui->toc_sel + 10 : n - 1; break;
-    case UI_KEY_ENTER: case 'l': case UI_KEY_RIGHT: {
+    case UI_KEY_ENTER:
+    case 'l':
+    case UI_KEY_RIGHT: {
         ui->overlay = OVERLAY_NONE;
-        if (ui->toc_sel == ui->li)
-            break;
+        if (ui->toc_sel == ui->li) break;
         const Lesson *l = ui->course->lessons[ui->toc_sel];
         /* Resume inside the lesson where the student got to. */
         int page = ui->progress ? progress_page(ui->progress, l->id) : 0;
-        if (page < 0 || (size_t)page >= l->npages)
-            page = 0;
-        if (ui->progress && progress_status(ui->progress, l->id) == PROGRESS_DONE)
-            page = 0;
+        if (page < 0 || (size_t)page >= l->npages) page = 0;
+        if (ui->progress && progress_status(ui->progress, l->id) == PROGRESS_DONE) page = 0;
         ui->msg[0] = 0;
         open_page(ui, ui->toc_sel, page);
         break;
     }
-    case UI_KEY_ESC: case 't': case UI_KEY_F(2): case 'q': case UI_KEY_LEFT:
-        ui->overlay = OVERLAY_NONE;
-        break;
+    case UI_KEY_ESC:
+    case 't':
+    case UI_KEY_F(2):
+    case 'q':
+    case UI_KEY_LEFT: ui->overlay = OVERLAY_NONE; break;
     default:
-        if (key >= '1' && key <= '9' && key - '1' < n)
-            ui->toc_sel = key - '1';
+        if (key >= '1' && key <= '9' && key - '1' < n) ui->toc_sel = key - '1';
         break;
     }
 }
@@ -1793,8 +1734,7 @@ static void toc_key(Ui *ui, int key)
 void ui_key(Ui *ui, int key, double now)
 {
     if (ui->lay.too_small) {
-        if (key == 'q' || key == UI_KEY_F(10))
-            ui->quit = true;
+        if (key == 'q' || key == UI_KEY_F(10)) ui->quit = true;
         return;
     }
     if (ui->overlay == OVERLAY_HELP) {
@@ -1821,15 +1761,13 @@ void ui_key(Ui *ui, int key, double now)
         return;
     }
     UiAction a = action_of(key);
-    if (a != ACT_NONE && a != ACT_REDRAW)
-        ui->msg[0] = 0;
+    if (a != ACT_NONE && a != ACT_REDRAW) ui->msg[0] = 0;
     do_action(ui, a, key, now);
 }
 
 void ui_mouse(Ui *ui, int y, int x, int button, double now)
 {
-    if (ui->lay.too_small)
-        return;
+    if (ui->lay.too_small) return;
     if (ui->overlay == OVERLAY_TOC) {
         LayoutRect r = toc_rect(ui);
         if (button == 4 || button == 5) {
@@ -1851,13 +1789,11 @@ void ui_mouse(Ui *ui, int y, int x, int button, double now)
     }
     if (layout_contains(&ui->lay.keybar, y, x) && button == 1) {
         for (int i = 0; i < ui->nbar; i++)
-            if (x >= ui->bar[i].x0 && x < ui->bar[i].x1)
-                do_action(ui, ui->bar[i].act, 0, now);
+            if (x >= ui->bar[i].x0 && x < ui->bar[i].x1) do_action(ui, ui->bar[i].act, 0, now);
         return;
     }
     for (int p = 0; p < PANE_COUNT; p++) {
-        if (!layout_contains(pane_rect(ui, (Pane)p), y, x))
-            continue;
+        if (!layout_contains(pane_rect(ui, (Pane)p), y, x)) continue;
         if (button == 4 || button == 5)
             scroll_pane(ui, (Pane)p, button == 4 ? -3 : 3);
         else if (button == 1)

@@ -10,10 +10,8 @@
 
 bool ui_canvas_resize(UiCanvas *c, int w, int h)
 {
-    if (w < 0)
-        w = 0;
-    if (h < 0)
-        h = 0;
+    if (w < 0) w = 0;
+    if (h < 0) h = 0;
     if (w * h != c->w * c->h || c->cells == NULL) {
         UiCell *n = realloc(c->cells, sizeof(UiCell) * (size_t)(w * h > 0 ? w * h : 1));
         if (!n) {
@@ -75,14 +73,22 @@ int ui_utf8_decode(const char *s, int n, uint32_t *cp)
 static uint32_t ascii_of(uint32_t cp)
 {
     switch (cp) {
-    case 0x2018: case 0x2019: return '\'';
-    case 0x201C: case 0x201D: return '"';
-    case 0x2013: case 0x2014: case 0x2500: case 0x2501: return '-';
-    case 0x2502: case 0x2503: return '|';
-    case 0x2022: case 0x25CF: return '*';
+    case 0x2018:
+    case 0x2019: return '\'';
+    case 0x201C:
+    case 0x201D: return '"';
+    case 0x2013:
+    case 0x2014:
+    case 0x2500:
+    case 0x2501: return '-';
+    case 0x2502:
+    case 0x2503: return '|';
+    case 0x2022:
+    case 0x25CF: return '*';
     case 0x2026: return '~';
     case 0x00D7: return 'x';
-    case 0x2192: case 0x25B6: return '>';
+    case 0x2192:
+    case 0x25B6: return '>';
     case 0x2190: return '<';
     case 0x00A0: return ' ';
     case 0x2713: return 'v';
@@ -93,8 +99,7 @@ static uint32_t ascii_of(uint32_t cp)
 
 static int cp_width(uint32_t cp, bool ascii)
 {
-    if (cp < 0x80 || ascii)
-        return 1;
+    if (cp < 0x80 || ascii) return 1;
     int w = wcwidth((wchar_t)cp);
     return w < 0 ? 1 : w;
 }
@@ -106,35 +111,26 @@ static inline UiCell *cell(UiCanvas *c, int y, int x)
 
 void ui_canvas_putc(UiCanvas *c, int y, int x, ThemeRole role, uint32_t ch)
 {
-    if (y < 0 || y >= c->h || x < 0 || x >= c->w)
-        return;
-    if (ch < 0x20 || ch == 0x7F)
-        ch = ' ';
-    if (ch >= 0x80 && c->ascii)
-        ch = ascii_of(ch);
+    if (y < 0 || y >= c->h || x < 0 || x >= c->w) return;
+    if (ch < 0x20 || ch == 0x7F) ch = ' ';
+    if (ch >= 0x80 && c->ascii) ch = ascii_of(ch);
     *cell(c, y, x) = (UiCell){ch, (uint8_t)role};
 }
 
 int ui_canvas_putn(UiCanvas *c, int y, int x, int maxw, ThemeRole role, const char *s, int nbytes)
 {
     int used = 0;
-    if (y < 0 || y >= c->h)
-        return 0;
-    if (maxw < 0 || x + maxw > c->w)
-        maxw = c->w - x;
+    if (y < 0 || y >= c->h) return 0;
+    if (maxw < 0 || x + maxw > c->w) maxw = c->w - x;
     int i = 0;
     while (i < nbytes && s[i] && used < maxw) {
         uint32_t cp;
         i += ui_utf8_decode(s + i, nbytes - i, &cp);
-        if (cp == '\t')
-            cp = ' ';
-        if (cp >= 0x80 && c->ascii)
-            cp = ascii_of(cp);
+        if (cp == '\t') cp = ' ';
+        if (cp >= 0x80 && c->ascii) cp = ascii_of(cp);
         int w = cp_width(cp, c->ascii);
-        if (w == 0)
-            continue; /* combining marks: dropped rather than misplaced */
-        if (used + w > maxw)
-            break;
+        if (w == 0) continue; /* combining marks: dropped rather than misplaced */
+        if (used + w > maxw) break;
         if (x + used >= 0) {
             ui_canvas_putc(c, y, x + used, role, cp);
             if (w == 2 && x + used + 1 < c->w)
@@ -164,16 +160,14 @@ void ui_canvas_fill(UiCanvas *c, const LayoutRect *r, ThemeRole role, uint32_t c
 
 void ui_canvas_role(UiCanvas *c, int y, int x, int w, ThemeRole role)
 {
-    if (y < 0 || y >= c->h)
-        return;
+    if (y < 0 || y >= c->h) return;
     for (int i = x < 0 ? 0 : x; i < x + w && i < c->w; i++)
         cell(c, y, i)->role = (uint8_t)role;
 }
 
 void ui_canvas_box(UiCanvas *c, const LayoutRect *r, const char *title, bool focused)
 {
-    if (r->h < 2 || r->w < 2)
-        return;
+    if (r->h < 2 || r->w < 2) return;
     ThemeRole b = focused ? ROLE_FOCUS : ROLE_BORDER;
     int x1 = r->x + r->w - 1, y1 = r->y + r->h - 1;
     for (int x = r->x + 1; x < x1; x++) {
@@ -210,12 +204,10 @@ int ui_text_width(const char *s, int nbytes, bool ascii)
 void ui_canvas_row_text(const UiCanvas *c, int y, char *buf, int len)
 {
     int o = 0;
-    if (len <= 0)
-        return;
+    if (len <= 0) return;
     for (int x = 0; y >= 0 && y < c->h && x < c->w; x++) {
         uint32_t cp = c->cells[y * c->w + x].ch;
-        if (cp == UI_CANVAS_CONT)
-            continue;
+        if (cp == UI_CANVAS_CONT) continue;
         char tmp[4];
         int n;
         if (cp < 0x80) {
@@ -237,8 +229,7 @@ void ui_canvas_row_text(const UiCanvas *c, int y, char *buf, int len)
             tmp[3] = (char)(0x80 | (cp & 0x3F));
             n = 4;
         }
-        if (o + n >= len)
-            break;
+        if (o + n >= len) break;
         memcpy(buf + o, tmp, (size_t)n);
         o += n;
     }

@@ -20,8 +20,7 @@ struct UiCode {
 UiCode *ui_code_new(const char *src, size_t len)
 {
     UiCode *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
+    if (!c) return NULL;
     c->src = malloc(len + 1);
     c->roles = calloc(len + 1, 1);
     int n = 1;
@@ -52,8 +51,7 @@ UiCode *ui_code_new(const char *src, size_t len)
 
 void ui_code_free(UiCode *c)
 {
-    if (!c)
-        return;
+    if (!c) return;
     free(c->src);
     free(c->roles);
     free(c->lines);

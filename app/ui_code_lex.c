@@ -26,12 +26,10 @@ void ui_code_highlight(const char *src, size_t len, uint8_t *roles, const size_t
     LexSpan *sp = lex_spans(&mem, src, len, &ns);
     for (size_t k = 0; sp && k < ns; k++) {
         int li = sp[k].line - 1;
-        if (li < 0 || li >= nlines)
-            continue;
+        if (li < 0 || li >= nlines) continue;
         size_t end = li + 1 < nlines ? line_starts[li + 1] : len;
         for (int b = sp[k].col; b < sp[k].col + sp[k].len && line_starts[li] + (size_t)b < end; b++)
             roles[line_starts[li] + (size_t)b] = (uint8_t)role_of(sp[k].kind);
     }
-    if (sp)
-        mem_free(&mem, sp, ns * sizeof *sp);
+    if (sp) mem_free(&mem, sp, ns * sizeof *sp);
 }

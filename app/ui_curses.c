@@ -56,8 +56,7 @@ static void on_fatal_signal(int sig)
     static const char reset[] = "\033[?1000l\033[?1002l\033[?1006l" /* mouse off */
                                 "\033[0m\033[?25h"                  /* attrs, cursor */
                                 "\033[?1049l\r\n";                  /* main screen */
-    if (have_saved_tio)
-        tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+    if (have_saved_tio) tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
     ssize_t w = write(STDOUT_FILENO, reset, sizeof reset - 1);
     (void)w;
     static const char msg[] = "aiotutor: crashed (a bug); the terminal was restored\n";
@@ -102,17 +101,12 @@ static void setup_colours(const Theme *t, bool no_color)
     for (int r = 0; r < ROLE_COUNT; r++) {
         const ThemeStyle *s = &t->style[r];
         attr_t a = A_NORMAL;
-        if (s->attrs & THEME_BOLD)
-            a |= A_BOLD;
-        if (s->attrs & THEME_UNDERLINE)
-            a |= A_UNDERLINE;
-        if (s->attrs & THEME_REVERSE)
-            a |= A_REVERSE;
-        if (s->attrs & THEME_DIMATTR)
-            a |= A_DIM;
+        if (s->attrs & THEME_BOLD) a |= A_BOLD;
+        if (s->attrs & THEME_UNDERLINE) a |= A_UNDERLINE;
+        if (s->attrs & THEME_REVERSE) a |= A_REVERSE;
+        if (s->attrs & THEME_DIMATTR) a |= A_DIM;
 #ifdef A_ITALIC
-        if (s->attrs & THEME_ITALIC)
-            a |= A_ITALIC;
+        if (s->attrs & THEME_ITALIC) a |= A_ITALIC;
 #endif
         role_pair[r] = 0;
         if (colour && (s->fg != THEME_DEFAULT || s->bg != THEME_DEFAULT)) {
@@ -127,7 +121,8 @@ static void setup_colours(const Theme *t, bool no_color)
                 found = next++;
             }
             role_pair[r] = found;
-        } else if (!colour && (s->fg != THEME_DEFAULT || s->bg != THEME_DEFAULT) && s->bg != THEME_DEFAULT) {
+        } else if (!colour && (s->fg != THEME_DEFAULT || s->bg != THEME_DEFAULT) &&
+                   s->bg != THEME_DEFAULT) {
             a |= A_REVERSE; /* a coloured bar keeps standing out */
         }
         role_attr[r] = a;
@@ -142,8 +137,7 @@ static void blit(const UiCanvas *c)
         move(y, 0);
         for (int x = 0; x < c->w && x < COLS; x++) {
             const UiCell *cell = &c->cells[y * c->w + x];
-            if (cell->ch == UI_CANVAS_CONT)
-                continue;
+            if (cell->ch == UI_CANVAS_CONT) continue;
             int role = cell->role < ROLE_COUNT ? cell->role : 0;
             if (cell->ch < 0x80) {
                 chtype ch = (chtype)cell->ch | role_attr[role] | COLOR_PAIR(role_pair[role]);
@@ -170,10 +164,12 @@ static int map_key(int r, wint_t k)
 {
     if (r == OK) {
         switch (k) {
-        case '\n': case '\r': return UI_KEY_ENTER;
+        case '\n':
+        case '\r': return UI_KEY_ENTER;
         case 27: return UI_KEY_ESC;
         case '\t': return UI_KEY_TAB;
-        case 127: case 8: return UI_KEY_BACKSPACE;
+        case 127:
+        case 8: return UI_KEY_BACKSPACE;
         case 12: return UI_KEY_REDRAW;
         case 3: return -3; /* Ctrl-C arriving as a key (raw terminals) */
         default: return (int)k;
@@ -192,8 +188,7 @@ static int map_key(int r, wint_t k)
     case KEY_BTAB: return UI_KEY_BTAB;
     case KEY_BACKSPACE: return UI_KEY_BACKSPACE;
     default:
-        if (k >= KEY_F(1) && k <= KEY_F(12))
-            return UI_KEY_F((int)(k - KEY_F0));
+        if (k >= KEY_F(1) && k <= KEY_F(12)) return UI_KEY_F((int)(k - KEY_F0));
         return 0;
     }
 }
@@ -203,8 +198,7 @@ static int map_key(int r, wint_t k)
 static int run_editor(const char *path)
 {
     const char *ed = getenv("VISUAL");
-    if (!ed || !*ed)
-        ed = getenv("EDITOR");
+    if (!ed || !*ed) ed = getenv("EDITOR");
     if (!ed || !*ed)
         ed = access("/usr/bin/sensible-editor", X_OK) == 0 ? "/usr/bin/sensible-editor" : "vi";
     def_prog_mode();
@@ -234,8 +228,7 @@ static int run_editor(const char *path)
     sigaction(SIGQUIT, &old_quit, NULL);
     reset_prog_mode();
     clearok(curscr, TRUE);
-    if (pid < 0)
-        return -1;
+    if (pid < 0) return -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
@@ -252,25 +245,19 @@ typedef struct Watch {
 
 static void watch_update(Watch *w, const char *path)
 {
-    if (w->fd < 0)
-        return;
-    if (path && strcmp(path, w->path) == 0)
-        return;
-    if (w->wd >= 0)
-        inotify_rm_watch(w->fd, w->wd);
+    if (w->fd < 0) return;
+    if (path && strcmp(path, w->path) == 0) return;
+    if (w->wd >= 0) inotify_rm_watch(w->fd, w->wd);
     w->wd = -1;
     w->path[0] = 0;
-    if (!path)
-        return;
+    if (!path) return;
     char dir[4200];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
-    if (!slash)
-        return;
+    if (!slash) return;
     *slash = 0;
     w->wd = inotify_add_watch(w->fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO);
-    if (w->wd >= 0)
-        snprintf(w->path, sizeof w->path, "%s", path);
+    if (w->wd >= 0) snprintf(w->path, sizeof w->path, "%s", path);
 }
 
 /* Reads pending events; true if one was about the watched file. */
@@ -284,8 +271,7 @@ static bool watch_read(Watch *w)
     while ((n = read(w->fd, buf, sizeof buf)) > 0) {
         for (char *p = buf; p < buf + n;) {
             struct inotify_event *ev = (struct inotify_event *)p;
-            if (ev->wd == w->wd && ev->len && strcmp(ev->name, base) == 0)
-                hit = true;
+            if (ev->wd == w->wd && ev->len && strcmp(ev->name, base) == 0) hit = true;
             p += sizeof *ev + ev->len;
         }
     }
@@ -297,11 +283,11 @@ static bool watch_read(Watch *w)
 int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        fprintf(stderr, "aiotutor: the tutor needs a terminal (for a batch run: aiotutor run FILE)\n");
+        fprintf(stderr,
+                "aiotutor: the tutor needs a terminal (for a batch run: aiotutor run FILE)\n");
         return 2;
     }
-    if (tcgetattr(STDIN_FILENO, &saved_tio) == 0)
-        have_saved_tio = true;
+    if (tcgetattr(STDIN_FILENO, &saved_tio) == 0) have_saved_tio = true;
     install_signals();
     if (!initscr()) {
         fprintf(stderr, "aiotutor: cannot initialise the terminal (is TERM set?)\n");
@@ -349,8 +335,7 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
             refresh();
             if (timing) {
                 double t1 = ui_curses_now();
-                if (first)
-                    fprintf(timing, "first_frame_ms %.3f\n", (t1 - t_start) * 1e3);
+                if (first) fprintf(timing, "first_frame_ms %.3f\n", (t1 - t_start) * 1e3);
                 fprintf(timing, "frame %dx%d draw_ms %.3f model_ms %.3f\n", COLS, LINES,
                         (t1 - t0) * 1e3, (tm - t0) * 1e3);
                 fflush(timing);
@@ -359,8 +344,8 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
             dirty = false;
         }
         watch_update(&watch, ui_watch_path(ui));
-        struct pollfd pfds[3] = {{STDIN_FILENO, POLLIN, 0}, {watch.fd, POLLIN, 0},
-                                 {ui_wait_fd(ui), POLLIN, 0}};
+        struct pollfd pfds[3] = {
+            {STDIN_FILENO, POLLIN, 0}, {watch.fd, POLLIN, 0}, {ui_wait_fd(ui), POLLIN, 0}};
         struct pollfd pfd;
         int pr = poll(pfds, 3, wait); /* fd -1 entries are ignored */
         pfd = pfds[0];
@@ -370,8 +355,7 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
             ui_file_changed(ui, ui_curses_now());
             dirty = true;
         }
-        if (pr < 0 && errno != EINTR)
-            break;
+        if (pr < 0 && errno != EINTR) break;
         if (pr > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) && !(pfd.revents & POLLIN)) {
             status = 129; /* the terminal went away */
             break;
@@ -392,11 +376,11 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
             if (r == KEY_CODE_YES && k == KEY_MOUSE) {
                 MEVENT me;
                 if (getmouse(&me) == OK) {
-                    int b = (me.bstate & BUTTON4_PRESSED) ? 4
-                            : (me.bstate & BUTTON5_PRESSED) ? 5
-                            : (me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) ? 1 : 0;
-                    if (b)
-                        ui_mouse(ui, me.y, me.x, b, now);
+                    int b = (me.bstate & BUTTON4_PRESSED)                       ? 4
+                            : (me.bstate & BUTTON5_PRESSED)                     ? 5
+                            : (me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) ? 1
+                                                                                : 0;
+                    if (b) ui_mouse(ui, me.y, me.x, b, now);
                 }
                 continue;
             }
@@ -405,28 +389,22 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
                 got_signal = SIGINT;
                 break;
             }
-            if (key == UI_KEY_REDRAW)
-                clearok(curscr, TRUE);
-            if (key)
-                ui_key(ui, key, now);
+            if (key == UI_KEY_REDRAW) clearok(curscr, TRUE);
+            if (key) ui_key(ui, key, now);
             char path[4200];
             if (ui_take_edit(ui, path, sizeof path)) {
                 int st = run_editor(path);
-                if (watch.fd >= 0)
-                    watch_read(&watch); /* the editor's own saves: handled here */
+                if (watch.fd >= 0) watch_read(&watch); /* the editor's own saves: handled here */
                 ui_edit_done(ui, st, ui_curses_now());
                 /* The terminal may have changed size while the editor ran. */
                 ui_canvas_resize(&canvas, COLS, LINES);
                 ui_resize(ui, COLS, LINES);
             }
-            if (ui_quit_requested(ui))
-                break;
+            if (ui_quit_requested(ui)) break;
         }
     }
-    if (timing)
-        fclose(timing);
-    if (watch.fd >= 0)
-        close(watch.fd);
+    if (timing) fclose(timing);
+    if (watch.fd >= 0) close(watch.fd);
     endwin();
     ui_canvas_fini(&canvas);
     return status;

@@ -11,9 +11,9 @@
 #include <stdbool.h>
 
 typedef struct UiTermOptions {
-    bool ascii;      /* force ASCII glyphs */
-    bool no_color;   /* NO_COLOR: attributes only */
-    bool mouse;      /* enable the mouse (default on) */
+    bool ascii;              /* force ASCII glyphs */
+    bool no_color;           /* NO_COLOR: attributes only */
+    bool mouse;              /* enable the mouse (default on) */
     const char *timing_file; /* AIOTUTOR_TIMING: write first-frame and redraw times */
 } UiTermOptions;
 

@@ -26,7 +26,7 @@
 typedef struct Pending {
     char *s;
     size_t n, cap;
-    double t;     /* when its first byte was written */
+    double t; /* when its first byte was written */
     char task[32];
 } Pending;
 
@@ -65,8 +65,7 @@ static void clear_lines(UiRun *r)
 UiRun *ui_run_new(const char *src, size_t len, const char *filename)
 {
     UiRun *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
+    if (!r) return NULL;
     r->src = malloc(len + 1);
     r->tl = tlmodel_new();
     if (!r->src || !r->tl) {
@@ -85,8 +84,7 @@ UiRun *ui_run_new(const char *src, size_t len, const char *filename)
 
 void ui_run_free(UiRun *r)
 {
-    if (!r)
-        return;
+    if (!r) return;
     interp_free(r->ip);
     tlmodel_free(r->tl);
     clear_lines(r);
@@ -112,8 +110,7 @@ static double secs(int64_t ns)
 static bool hidden_task(const UiRun *r, uint64_t id)
 {
     for (int i = 0; i < r->nhidden; i++)
-        if (r->hidden[i] == id)
-            return true;
+        if (r->hidden[i] == id) return true;
     return false;
 }
 
@@ -124,8 +121,7 @@ static void adapt(UiRun *r, const Trace *tr, const TraceEvent *e)
             r->hidden[r->nhidden++] = e->task;
         return;
     }
-    if (e->task && hidden_task(r, e->task))
-        return;
+    if (e->task && hidden_task(r, e->task)) return;
     TlEvent ev = {.t = secs(e->t_ns), .task = (int)e->task, .until = -1};
     char name[64];
     switch ((TraceKind)e->kind) {
@@ -173,8 +169,7 @@ static void adapt(UiRun *r, const Trace *tr, const TraceEvent *e)
         ev.kind = TLE_STEP_END;
         ev.state = TL_DONE;
         break;
-    default:
-        return; /* TRACE_CANCEL: a request, not a state change */
+    default: return; /* TRACE_CANCEL: a request, not a state change */
     }
     tlmodel_add(r->tl, &ev);
 }
@@ -182,8 +177,7 @@ static void adapt(UiRun *r, const Trace *tr, const TraceEvent *e)
 static void pump(UiRun *r)
 {
     Trace *tr = r->ip ? interp_trace(r->ip) : NULL;
-    if (!tr)
-        return;
+    if (!tr) return;
     size_t n = trace_count(tr);
     for (; r->trace_pos < n; r->trace_pos++)
         adapt(r, tr, trace_at(tr, r->trace_pos));
@@ -196,14 +190,12 @@ static void push_line(UiRun *r, Pending *p, bool err)
     if (r->nlines == r->clines) {
         int nc = r->clines ? r->clines * 2 : 64;
         UiRunLine *nl = realloc(r->lines, sizeof(UiRunLine) * (size_t)nc);
-        if (!nl)
-            return;
+        if (!nl) return;
         r->lines = nl;
         r->clines = nc;
     }
     char *t = malloc(p->n + 1);
-    if (!t)
-        return;
+    if (!t) return;
     memcpy(t, p->s, p->n);
     t[p->n] = 0;
     UiRunLine *l = &r->lines[r->nlines++];
@@ -223,7 +215,9 @@ static void write_to(UiRun *r, Pending *p, bool err, const char *text, size_t le
             int task = tlmodel_running_task(r->tl);
             int lane = task ? tlmodel_lane_of_task(r->tl, task) : -1;
             snprintf(p->task, sizeof p->task, "%s",
-                     err ? "stderr" : lane > 0 ? tlmodel_lane_name(r->tl, lane) : "main");
+                     err        ? "stderr"
+                     : lane > 0 ? tlmodel_lane_name(r->tl, lane)
+                                : "main");
         }
         if (text[i] == '\n') {
             push_line(r, p, err);
@@ -232,8 +226,7 @@ static void write_to(UiRun *r, Pending *p, bool err, const char *text, size_t le
         if (p->n + 1 >= p->cap) {
             size_t nc = p->cap ? p->cap * 2 : 128;
             char *ns = realloc(p->s, nc);
-            if (!ns)
-                return;
+            if (!ns) return;
             p->s = ns;
             p->cap = nc;
         }
@@ -258,18 +251,14 @@ static void on_err(void *host, const char *text, size_t len)
 static void finish(UiRun *r)
 {
     pump(r);
-    if (r->out.n)
-        push_line(r, &r->out, false);
-    if (r->err.n)
-        push_line(r, &r->err, true);
+    if (r->out.n) push_line(r, &r->out, false);
+    if (r->err.n) push_line(r, &r->err, true);
     double end = r->ip ? secs(interp_now(r->ip)) : 0;
-    if (end < tlmodel_end_time(r->tl))
-        end = tlmodel_end_time(r->tl);
+    if (end < tlmodel_end_time(r->tl)) end = tlmodel_end_time(r->tl);
     tlmodel_finish(r->tl, end);
     r->shown = end;
     r->exit_status = r->ip ? interp_exit_status(r->ip) : 1;
-    if (r->exit_status < 0)
-        r->exit_status = 0;
+    if (r->exit_status < 0) r->exit_status = 0;
     r->state = UI_RUN_FINISHED;
 }
 
@@ -310,8 +299,7 @@ static bool load(UiRun *r)
 bool ui_run_start(UiRun *r, double now, double speed)
 {
     r->speed = speed > 0 ? speed : 1;
-    if (!load(r))
-        return false;
+    if (!load(r)) return false;
     r->state = UI_RUN_LIVE;
     r->base_v = 0;
     r->base_real = now;
@@ -320,15 +308,13 @@ bool ui_run_start(UiRun *r, double now, double speed)
 
 static double vnow(const UiRun *r, double now)
 {
-    if (r->state == UI_RUN_LIVE)
-        return r->base_v + (now - r->base_real) * r->speed;
+    if (r->state == UI_RUN_LIVE) return r->base_v + (now - r->base_real) * r->speed;
     return r->base_v;
 }
 
 void ui_run_pause(UiRun *r, double now)
 {
-    if (r->state != UI_RUN_LIVE)
-        return;
+    if (r->state != UI_RUN_LIVE) return;
     r->base_v = vnow(r, now);
     r->shown = r->base_v;
     tlmodel_advance(r->tl, r->shown);
@@ -337,8 +323,7 @@ void ui_run_pause(UiRun *r, double now)
 
 void ui_run_resume(UiRun *r, double now)
 {
-    if (r->state != UI_RUN_PAUSED)
-        return;
+    if (r->state != UI_RUN_PAUSED) return;
     r->base_real = now;
     r->state = UI_RUN_LIVE;
 }
@@ -359,8 +344,7 @@ double ui_run_speed(const UiRun *r)
 
 int ui_run_tick(UiRun *r, double now)
 {
-    if (r->state != UI_RUN_LIVE)
-        return -1;
+    if (r->state != UI_RUN_LIVE) return -1;
     double v = vnow(r, now);
     int64_t v_ns = (int64_t)llround(v * 1e9);
     /* Bound the work per tick so keys stay responsive (Space, q). */
@@ -424,8 +408,7 @@ static void run_to_step(UiRun *r, int target)
     if (r->state != UI_RUN_FINISHED && tlmodel_running_task(r->tl)) {
         InterpState st = interp_step(r->ip, INTERP_STEP_TASK);
         pump(r);
-        if (st == INTERP_FINISHED)
-            finish(r);
+        if (st == INTERP_FINISHED) finish(r);
     }
     if (r->state != UI_RUN_FINISHED) {
         r->state = UI_RUN_PAUSED;
@@ -439,8 +422,7 @@ bool ui_run_step(UiRun *r)
 {
     /* Stepping a finished run starts it again, in step mode. */
     if (r->state == UI_RUN_IDLE || r->state == UI_RUN_FINISHED) {
-        if (!load(r))
-            return false;
+        if (!load(r)) return false;
         r->state = UI_RUN_PAUSED;
     }
     if (r->state == UI_RUN_LIVE) {
@@ -453,10 +435,8 @@ bool ui_run_step(UiRun *r)
 bool ui_run_step_back(UiRun *r)
 {
     int target = tlmodel_steps(r->tl) - 1;
-    if (r->state == UI_RUN_IDLE || target < 0)
-        return false;
-    if (!load(r))
-        return false;
+    if (r->state == UI_RUN_IDLE || target < 0) return false;
+    if (!load(r)) return false;
     r->state = UI_RUN_PAUSED;
     run_to_step(r, target);
     return true;
@@ -501,12 +481,12 @@ int ui_run_ready_queue(const UiRun *r, char names[][32], int max)
 {
     int lanes[64], n = 0;
     for (int l = 1; l < tlmodel_lane_count(r->tl) && n < 64; l++)
-        if (tlmodel_lane_state(r->tl, l) == TL_READY)
-            lanes[n++] = l;
+        if (tlmodel_lane_state(r->tl, l) == TL_READY) lanes[n++] = l;
     /* In the order they became ready: the loop's FIFO. */
     for (int i = 1; i < n; i++)
         for (int j = i; j > 0 && tlmodel_lane_ready_seq(r->tl, lanes[j]) <
-                                     tlmodel_lane_ready_seq(r->tl, lanes[j - 1]); j--) {
+                                     tlmodel_lane_ready_seq(r->tl, lanes[j - 1]);
+             j--) {
             int t = lanes[j];
             lanes[j] = lanes[j - 1];
             lanes[j - 1] = t;
@@ -522,8 +502,7 @@ int ui_run_timers(const UiRun *r, UiRunTimer *out, int max)
     int n = 0;
     for (int l = 1; l < tlmodel_lane_count(r->tl) && n < max; l++) {
         double u = tlmodel_lane_until(r->tl, l);
-        if (tlmodel_lane_state(r->tl, l) != TL_SLEEPING || u < 0)
-            continue;
+        if (tlmodel_lane_state(r->tl, l) != TL_SLEEPING || u < 0) continue;
         snprintf(out[n].task, sizeof out[n].task, "%s", tlmodel_lane_name(r->tl, l));
         out[n].deadline = u;
         n++;

@@ -19,18 +19,18 @@
 #include <stddef.h>
 
 typedef enum UiRunState {
-    UI_RUN_IDLE,        /* not started */
-    UI_RUN_LIVE,        /* running on the real clock */
-    UI_RUN_PAUSED,      /* live run paused, or step mode between steps */
+    UI_RUN_IDLE,   /* not started */
+    UI_RUN_LIVE,   /* running on the real clock */
+    UI_RUN_PAUSED, /* live run paused, or step mode between steps */
     UI_RUN_FINISHED,
     UI_RUN_UNAVAILABLE, /* this build cannot run programs */
 } UiRunState;
 
 typedef struct UiRunLine {
-    double t;       /* virtual seconds when it was printed */
-    char task[32];  /* "Task-2", "main" (outside any task), "stderr" */
-    bool err;       /* stderr: tracebacks, warnings */
-    char *text;     /* one line, no newline; owned by the run */
+    double t;      /* virtual seconds when it was printed */
+    char task[32]; /* "Task-2", "main" (outside any task), "stderr" */
+    bool err;      /* stderr: tracebacks, warnings */
+    char *text;    /* one line, no newline; owned by the run */
 } UiRunLine;
 
 typedef struct UiRun UiRun;

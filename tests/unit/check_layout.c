@@ -11,8 +11,7 @@ static bool inside(const LayoutRect *r, int w, int h)
 
 static bool overlap(const LayoutRect *a, const LayoutRect *b)
 {
-    if (!a->h || !b->h || !a->w || !b->w)
-        return false;
+    if (!a->h || !b->h || !a->w || !b->w) return false;
     return a->x < b->x + b->w && b->x < a->x + a->w && a->y < b->y + b->h && b->y < a->y + a->h;
 }
 
@@ -56,18 +55,22 @@ START_TEST(test_demo_page_all_sizes)
             for (int w = 80; w <= 240; w += 7)
                 for (int h = 24; h <= 80; h += 5) {
                     Layout l;
-                    LayoutWant want = {.code = true, .output = true, .timeline = true,
-                                       .internals = internals, .present = present, .lanes = 5};
+                    LayoutWant want = {.code = true,
+                                       .output = true,
+                                       .timeline = true,
+                                       .internals = internals,
+                                       .present = present,
+                                       .lanes = 5};
                     layout_compute(&l, w, h, &want);
                     ck_assert(!l.too_small);
-                    const LayoutRect *rs[] = {&l.title, &l.prose, &l.code, &l.output,
+                    const LayoutRect *rs[] = {&l.title,    &l.prose,     &l.code,   &l.output,
                                               &l.timeline, &l.internals, &l.status, &l.keybar};
                     int n = sizeof rs / sizeof rs[0];
                     for (int i = 0; i < n; i++) {
                         ck_assert_msg(inside(rs[i], w, h), "pane %d outside at %dx%d", i, w, h);
                         for (int j = i + 1; j < n; j++)
-                            ck_assert_msg(!overlap(rs[i], rs[j]), "panes %d and %d overlap at %dx%d",
-                                          i, j, w, h);
+                            ck_assert_msg(!overlap(rs[i], rs[j]),
+                                          "panes %d and %d overlap at %dx%d", i, j, w, h);
                     }
                     ck_assert_int_eq(l.keybar.y, h - 1);
                     ck_assert(l.prose.w >= 32);

@@ -36,10 +36,8 @@ static int count_entries(const char *d, const char *prefix)
     int n = 0;
     struct dirent *e;
     while (dp && (e = readdir(dp)))
-        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
-            n++;
-    if (dp)
-        closedir(dp);
+        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0) n++;
+    if (dp) closedir(dp);
     return n;
 }
 
@@ -134,7 +132,9 @@ START_TEST(test_corrupt_moved_aside)
     ck_assert_int_eq(count_entries(dir, "progress.corrupt-"), 1);
     /* A file that is not ours at all. */
     f = fopen(path, "w");
-    fputs("\x7f" "ELF garbage", f);
+    fputs("\x7f"
+          "ELF garbage",
+          f);
     fclose(f);
     ck_assert_int_eq(progress_load(p, dir, msg, sizeof msg), PROGRESS_CORRUPT);
     /* An empty (truncated) file. */

@@ -41,12 +41,9 @@ START_TEST(test_roles)
     s = prose_line(d, 2, &n);
     bool em = false, strong = false, code = false;
     for (int i = 0; i < n; i++) {
-        if (s[i].role == ROLE_EMPH && s[i].len == 2 && memcmp(s[i].text, "em", 2) == 0)
-            em = true;
-        if (s[i].role == ROLE_STRONG && s[i].len == 6)
-            strong = true;
-        if (s[i].role == ROLE_CODE_INLINE && s[i].len == 4)
-            code = true;
+        if (s[i].role == ROLE_EMPH && s[i].len == 2 && memcmp(s[i].text, "em", 2) == 0) em = true;
+        if (s[i].role == ROLE_STRONG && s[i].len == 6) strong = true;
+        if (s[i].role == ROLE_CODE_INLINE && s[i].len == 4) code = true;
     }
     ck_assert(em && strong && code);
     ck_assert_str_eq(line(d, 2), "plain em strong code");
@@ -56,7 +53,8 @@ END_TEST
 
 START_TEST(test_code_block_not_wrapped)
 {
-    ProseDoc *d = render("text\n\n```python\nawait asyncio.gather(function1(), function2())\n    x = 1\n```\n", 20);
+    ProseDoc *d = render(
+        "text\n\n```python\nawait asyncio.gather(function1(), function2())\n    x = 1\n```\n", 20);
     ck_assert_int_eq(prose_line_count(d), 4);
     ck_assert_str_eq(line(d, 2), "  await asyncio.gather(function1(), function2())");
     ck_assert_str_eq(line(d, 3), "      x = 1");
@@ -69,7 +67,8 @@ END_TEST
 
 START_TEST(test_lists)
 {
-    ProseDoc *d = render("- first item that is long enough to wrap\n- second\n\n1. one\n2. two\n", 24);
+    ProseDoc *d =
+        render("- first item that is long enough to wrap\n- second\n\n1. one\n2. two\n", 24);
     ck_assert_str_eq(line(d, 0), "\xe2\x80\xa2 first item that is");
     ck_assert_str_eq(line(d, 1), "  long enough to wrap");
     ck_assert_str_eq(line(d, 2), "\xe2\x80\xa2 second");

@@ -821,11 +821,11 @@ static RtStatus do_split(Rt *rt, Value self, const Value *args, size_t nargs, Tu
     if (rt_parse_args(rt, reverse ? "rsplit" : "split", "|sep,maxsplit", args, nargs, kw, a) !=
         RT_OK)
         return RT_ERR;
-    const Str *sep;
-    if (sep_arg(rt, a[0], &sep) != RT_OK)
-        return RT_ERR;
     int64_t maxsplit = -1;
     if (!val_is_undef(a[1]) && val_as_index(rt, a[1], &maxsplit) != RT_OK)
+        return RT_ERR;
+    const Str *sep;
+    if (sep_arg(rt, a[0], &sep) != RT_OK)
         return RT_ERR;
     if (maxsplit < 0)
         maxsplit = INT64_MAX;
@@ -948,9 +948,10 @@ static RtStatus m_splitlines(Rt *rt, Value self, const Value *args, size_t nargs
     Value a[1];
     if (rt_parse_args(rt, "splitlines", "|keepends", args, nargs, kw, a) != RT_OK)
         return RT_ERR;
-    bool keep = false;
-    if (!val_is_undef(a[0]) && obj_truthy(rt, a[0], &keep) != RT_OK)
+    int64_t keepi = 0;
+    if (!val_is_undef(a[0]) && val_as_index(rt, a[0], &keepi) != RT_OK)
         return RT_ERR;
+    bool keep = keepi != 0;
     Str *s = SELF;
     List *l = list_new(rt, 0);
     if (!l)
@@ -1010,11 +1011,18 @@ static RtStatus m_join(Rt *rt, Value self, const Value *args, size_t nargs, Tupl
     return sb_finish(&sb, out);
 }
 
+/* Type names as CPython's argument clinic words them: None for None. */
+static const char *arg_type_name(Rt *rt, Value v)
+{
+    return val_is_none(v) ? "None" : obj_type_name(rt, v);
+}
+
 static RtStatus need_str(Rt *rt, Value v, const char *what)
 {
     if (val_is_str(v))
         return RT_OK;
-    return rt_raise_id(rt, CLS_TypeError, "%s must be str, not %s", what, obj_type_name(rt, v));
+    return rt_raise_id(rt, CLS_TypeError, "%s%smust be str, not %s", what, *what ? " " : "",
+                       obj_type_name(rt, v));
 }
 
 static RtStatus m_replace(Rt *rt, Value self, const Value *args, size_t nargs, Tuple *kw,
@@ -1023,12 +1031,10 @@ static RtStatus m_replace(Rt *rt, Value self, const Value *args, size_t nargs, T
     Value a[3];
     if (rt_parse_args(rt, "replace", "old,new|count", args, nargs, kw, a) != RT_OK)
         return RT_ERR;
-    if (!val_is_str(a[0]))
-        return rt_raise_id(rt, CLS_TypeError, "replace() argument 1 must be str, not %s",
-                           obj_type_name(rt, a[0]));
-    if (!val_is_str(a[1]))
-        return rt_raise_id(rt, CLS_TypeError, "replace() argument 2 must be str, not %s",
-                           obj_type_name(rt, a[1]));
+    for (int k = 0; k < 2; k++)
+        if (!val_is_str(a[k]))
+            return rt_raise_id(rt, CLS_TypeError, "replace() argument %d must be str, not %s",
+                               k + 1, arg_type_name(rt, a[k]));
     int64_t count = -1;
     if (!val_is_undef(a[2]) && val_as_index(rt, a[2], &count) != RT_OK)
         return RT_ERR;
@@ -1072,10 +1078,15 @@ static RtStatus m_replace(Rt *rt, Value self, const Value *args, size_t nargs, T
 static RtStatus range_args(Rt *rt, Str *s, Value vs, Value ve, size_t *b, size_t *e, bool *empty)
 {
     int64_t n = (int64_t)s->nchars, st = 0, en = n;
-    if (!val_is_undef(vs) && !val_is_none(vs) && val_as_index(rt, vs, &st) != RT_OK)
-        return RT_ERR;
-    if (!val_is_undef(ve) && !val_is_none(ve) && val_as_index(rt, ve, &en) != RT_OK)
-        return RT_ERR;
+    for (int k = 0; k < 2; k++) {
+        Value v = k ? ve : vs;
+        if (val_is_undef(v) || val_is_none(v))
+            continue;
+        if (v.tag != VAL_INT && v.tag != VAL_BOOL)
+            return rt_raise_id(rt, CLS_TypeError, "slice indices must be integers or None or have "
+                                                  "an __index__ method");
+        *(k ? &en : &st) = v.tag == VAL_INT ? v.u.i : v.u.b;
+    }
     if (st < 0)
         st = st + n < 0 ? 0 : st + n;
     if (en < 0)
@@ -1150,13 +1161,14 @@ static RtStatus search(Rt *rt, Value self, const Value *args, size_t nargs, Tupl
     Value a[3];
     if (rt_parse_args(rt, name, "sub|start,end", args, nargs, kw, a) != RT_OK)
         return RT_ERR;
-    if (!val_is_str(a[0]))
-        return rt_raise_id(rt, CLS_TypeError, "must be str, not %s", obj_type_name(rt, a[0]));
-    Str *s = SELF, *sub = val_str(a[0]);
+    Str *s = SELF;
     size_t b, e;
     bool empty;
     if (range_args(rt, s, a[1], a[2], &b, &e, &empty) != RT_OK)
         return RT_ERR;
+    if (!val_is_str(a[0]))
+        return rt_raise_id(rt, CLS_TypeError, "must be str, not %s", obj_type_name(rt, a[0]));
+    Str *sub = val_str(a[0]);
     if (mode == 4) {
         int64_t n = 0;
         if (!empty) {
@@ -1313,7 +1325,11 @@ static RtStatus pad(Rt *rt, Value self, const Value *args, size_t nargs, Tuple *
     const char *fill = " ";
     size_t fl = 1;
     if (!val_is_undef(a[1])) {
-        if (!val_is_str(a[1]) || val_str(a[1])->nchars != 1)
+        if (!val_is_str(a[1]))
+            return rt_raise_id(rt, CLS_TypeError,
+                               "The fill character must be a unicode character, not %s",
+                               obj_type_name(rt, a[1]));
+        if (val_str(a[1])->nchars != 1)
             return rt_raise_id(rt, CLS_TypeError,
                                "The fill character must be exactly one character long");
         fill = val_str(a[1])->data;
@@ -1389,7 +1405,7 @@ static RtStatus m_partition(Rt *rt, Value self, const Value *args, size_t nargs,
     if (rt_parse_args(rt, "partition", "sep", args, nargs, kw, a) != RT_OK)
         return RT_ERR;
     const Str *sep;
-    if (need_str(rt, a[0], "sep") != RT_OK || sep_arg(rt, a[0], &sep) != RT_OK)
+    if (need_str(rt, a[0], "") != RT_OK || sep_arg(rt, a[0], &sep) != RT_OK)
         return RT_ERR;
     Str *s = SELF;
     ptrdiff_t at = find_bytes(s->data, 0, s->len, sep->data, sep->len);
@@ -1434,7 +1450,7 @@ static RtStatus strip_affix(Rt *rt, Value self, const Value *args, size_t nargs,
         return RT_ERR;
     if (!val_is_str(a[0]))
         return rt_raise_id(rt, CLS_TypeError, "%s() argument must be str, not %s",
-                           suffix ? "removesuffix" : "removeprefix", obj_type_name(rt, a[0]));
+                           suffix ? "removesuffix" : "removeprefix", arg_type_name(rt, a[0]));
     Str *s = SELF, *p = val_str(a[0]);
     if (p->len && p->len <= s->len &&
         memcmp(s->data + (suffix ? s->len - p->len : 0), p->data, p->len) == 0)

@@ -367,6 +367,29 @@ for recv, m, args, kw in [
 ]:
     row("method", recv, m, args, kw)
 
+# random str method calls (argument types and orders included)
+random.seed(4242)
+_alpha = ["a", "b", " ", ",", "é", "\\t", "x", "A", "-", "1", "  ", "ab", "\\n"]
+
+
+def _s():
+    return "'" + "".join(random.choice(_alpha) for _ in range(random.randint(0, 8))) + "'"
+
+
+def _arg():
+    return random.choice([_s(), _s(), "None", "0", "1", "-1", "2", "(" + _s() + ", " + _s() + ")"])
+
+
+_ms = [("split", 0, 2), ("rsplit", 0, 2), ("strip", 0, 1), ("lstrip", 0, 1), ("rstrip", 0, 1),
+       ("replace", 2, 3), ("find", 1, 3), ("rfind", 1, 3), ("count", 1, 3), ("startswith", 1, 3),
+       ("endswith", 1, 3), ("index", 1, 2), ("upper", 0, 0), ("lower", 0, 0), ("partition", 1, 1),
+       ("center", 1, 2), ("zfill", 1, 1), ("title", 0, 0), ("capitalize", 0, 0), ("isdigit", 0, 0),
+       ("isspace", 0, 0), ("splitlines", 0, 1)]
+for _ in range(600):
+    m, lo, hi = random.choice(_ms)
+    args = [_arg() for _ in range(random.randint(lo, hi))]
+    row("method", _s(), m, "(" + "".join(x + ", " for x in args) + ")", "")
+
 # ---- list methods --------------------------------------------------------------------
 L = "[3, 1, 2]"
 for recv, m, args, kw in [

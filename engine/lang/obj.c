@@ -1234,9 +1234,12 @@ RtStatus rt_parse_args(Rt *rt, const char *fname, const char *spec, const Value 
                                nargs);
         if (npos == 0)
             return rt_raise_id(rt, CLS_TypeError, "%s() takes no positional arguments", fname);
+        if (npos == 1 && nreq == 1)
+            return rt_raise_id(rt, CLS_TypeError, "%s() takes exactly one argument (%zu given)",
+                               fname, nargs);
         if (npos == nreq)
-            return rt_raise_id(rt, CLS_TypeError, "%s() takes exactly %d argument%s (%zu given)",
-                               fname, npos, npos == 1 ? "" : "s", nargs);
+            return rt_raise_id(rt, CLS_TypeError, "%s() takes exactly %d arguments (%zu given)",
+                               fname, npos, nargs);
         return rt_raise_id(rt, CLS_TypeError, "%s() takes at most %d argument%s (%zu given)",
                            fname, npos, npos == 1 ? "" : "s", nargs);
     }

@@ -6,14 +6,14 @@
  * program of every lesson on aiotutor's interpreter with the virtual clock:
  * each must compile; a demo must print what the lesson says it prints and
  * take the time it states; a question's answer must be what its code does;
- * an exercise's solution must pass its output, time, no_exception and
- * no_warning checks and its starter fail at least one of them. (Structure,
- * concurrency and robust checks need the exercise checker of issue 7.)
+ * an exercise's solution must pass every one of its checks, as the exercise
+ * checker (app/check.h) decides them, and its starter fail at least one.
  * Problems print in the GNU "file:line:col: error: message" form that
  * editors jump to. Exit status: 0 clean, 1 problems found, 2 usage error or
  * a DIR that is not a directory.
  */
 #include "config.h"
+#include "app/check.h"
 #include "app/cli.h"
 #include "app/lesson.h"
 #include "engine/lang/interp.h"
@@ -227,70 +227,53 @@ static void check_time(LessonDiags *d, const char *json, const LessonCode *code,
                      (double)r->elapsed_ns / 1e9, what, (double)want_ns / 1e9);
 }
 
-/* Verdict of one check that the run alone can decide: 1 pass, 0 fail, -1
- * needs the exercise checker (structure, concurrency). */
-static int judge(const LessonCheck *ck, const Run *r)
+/* An exercise: the reference solution must pass every check and the
+ * starter fail at least one, as the exercise checker (app/check.c) decides
+ * them: output, time, concurrency from the trace, structure, exceptions,
+ * warnings, robust checks re-run under other schedules. */
+static void check_exercise(LessonDiags *d, const char *json, const Lesson *l,
+                           const LessonExercise *e)
 {
-    const char *out = run_text(&r->out), *err = run_text(&r->err);
-    switch (ck->type) {
-    case LESSON_CHECK_OUTPUT: return lesson_check_output_passes(ck, out);
-    case LESSON_CHECK_TIME: return lesson_check_time_passes(ck, r->elapsed_ns);
-    case LESSON_CHECK_NO_EXCEPTION:
-        return r->status == 0 && !strstr(err, "Traceback (most recent call last)");
-    case LESSON_CHECK_NO_WARNING: return strstr(err, "Warning") == NULL;
-    default: return -1;
-    }
-}
-
-/* A short, one-line rendering of program output for a message. */
-static const char *snippet(const char *s, char *buf, size_t size)
-{
-    size_t k = 0;
-    for (; *s && k + 5 < size; s++) {
-        if (*s == '\n') {
-            buf[k++] = '\\';
-            buf[k++] = 'n';
-        } else {
-            buf[k++] = *s;
+    CheckOptions opt;
+    check_options_init(&opt);
+    opt.reference = false; /* no timeline comparison needed here */
+    const LessonCode *progs[2] = {&e->solution, &e->starter};
+    for (int k = 0; k < 2; k++) {
+        const LessonCode *code = progs[k];
+        Run r;
+        if (!run_code(code, &r, d)) { /* reports a SyntaxError at the .py */
+            run_fini(&r);
+            continue;
         }
-    }
-    if (*s && k >= 3) memcpy(buf + k - 3, "...", 3);
-    buf[k] = '\0';
-    return buf;
-}
-
-static void check_exercise(LessonDiags *d, const char *json, const LessonExercise *e)
-{
-    Run sol, st;
-    char buf[80];
-    if (run_code(&e->solution, &sol, d)) {
-        for (size_t i = 0; i < e->nchecks; i++) {
-            const LessonCheck *ck = &e->checks[i];
-            if (judge(ck, &sol) == 0)
+        run_fini(&r);
+        CheckResult *res = check_run(l, e, code->source, strlen(code->source), code->file, &opt);
+        if (!res) {
+            lesson_diags_add(d, LESSON_ERROR, code->path, 0, 0, "out of memory checking it");
+            continue;
+        }
+        if (k == 0) {
+            for (size_t i = 0; i < res->nitems; i++) {
+                const CheckItem *it = &res->items[i];
+                if (it->passed || it->index < 0 || (size_t)it->index >= e->nchecks) continue;
+                const LessonCheck *ck = &e->checks[it->index];
                 lesson_diags_add(d, LESSON_ERROR, json, ck->line, ck->col,
-                                 "the solution %s fails this %s%s%s check (it took %.9g s; "
-                                 "stdout: \"%s\")",
-                                 e->solution.file, lesson_check_type_names[ck->type],
-                                 ck->op ? " " : "", lesson_check_op_names[ck->op],
-                                 (double)sol.elapsed_ns / 1e9,
-                                 snippet(run_text(&sol.out), buf, sizeof buf));
-        }
-    }
-    if (run_code(&e->starter, &st, d)) {
-        int fails = 0, unjudged = 0;
-        for (size_t i = 0; i < e->nchecks; i++) {
-            int v = judge(&e->checks[i], &st);
-            fails += v == 0;
-            unjudged += v < 0;
-        }
-        if (fails == 0 && unjudged == 0)
-            lesson_diags_add(d, LESSON_ERROR, json, e->starter.line, e->starter.col,
+                                 "the solution %s fails check %d (%s)%s%s%s%s%s", code->file,
+                                 it->index + 1, it->name, it->got ? ": got " : "",
+                                 it->got ? it->got : "", it->detail ? " (" : "",
+                                 it->detail ? it->detail : "", it->detail ? ")" : "");
+            }
+            if (res->end != CHECK_END_OK && res->passed)
+                lesson_diags_add(d, LESSON_WARNING, code->path, 0, 0, "the solution %s: %s",
+                                 check_end_descriptions[res->end],
+                                 res->end_message ? res->end_message : "");
+        } else if (res->passed) {
+            lesson_diags_add(d, LESSON_ERROR, json, code->line, code->col,
                              "the starter %s passes every check of exercise \"%s\": it must fail "
                              "at least one, or the student has nothing to do",
-                             e->starter.file, e->id);
+                             code->file, e->id);
+        }
+        check_result_free(res);
     }
-    run_fini(&sol);
-    run_fini(&st);
 }
 
 /* Runs every program of the lesson and compares with what it states. */
@@ -349,7 +332,7 @@ static void run_lesson(const Lesson *l, LessonDiags *d)
             }
             run_fini(&r);
             break;
-        case LESSON_PAGE_EXERCISE: check_exercise(d, json, &p->exercise); break;
+        case LESSON_PAGE_EXERCISE: check_exercise(d, json, l, &p->exercise); break;
         default: break;
         }
     }

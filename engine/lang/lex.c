@@ -562,7 +562,7 @@ again:
         t->start = start;
         t->len = lx->pos - start;
         t->end_line = line;
-        t->end_col = col + 1;
+        t->end_col = col; /* zero width, as CPython's NEWLINE */
         lx->blankline = 0;
         return 1;
     }
@@ -750,7 +750,7 @@ LexToken *lex_tokenize(Mem *m, const char *src, size_t len, size_t *ntokens, Lex
                 LexToken nl = t;
                 nl.kind = LEX_NEWLINE;
                 nl.len = 0;
-                nl.end_col = nl.col + 1;
+                nl.end_col = nl.col;
                 if (!tokbuf_push(&b, &nl))
                     goto nomem;
                 line_has_tokens = 0;

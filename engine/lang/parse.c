@@ -60,6 +60,8 @@ typedef struct P {
     int level;     /* bracket depth of the current position (for "forgot a comma") */
     ParseError sem; /* first post-parse error, kind PARSE_OK if none */
     const FExpr *fexpr; /* non-NULL while parsing inside an f-string */
+    size_t far;         /* the furthest token index looked at (CPython's
+                           p->fill - 1), for the unclosed-bracket rule */
     int fnest;
 } P;
 
@@ -141,13 +143,16 @@ static void err_fill(P *p, ParseError *e, ParseErrorKind kind, const ErrPos *pos
 /* Inside an f-string, CPython 3.11 compiles "(expr)" on its own: the
  * message gets an "f-string: " prefix and positions are relative to that
  * text. */
-static void err_fstring_adjust(P *p, ParseError *e, const ErrPos *pos)
+static void err_fstring_adjust(P *p, ParseError *e, const ErrPos *pos, int prefix)
 {
     const FExpr *f = p->fexpr;
     char msg[sizeof e->msg + 16];
-    snprintf(msg, sizeof msg, "f-string: %s", e->msg);
-    memcpy(e->msg, msg, sizeof e->msg - 1);
-    e->msg[sizeof e->msg - 1] = 0;
+    if (prefix) {
+        /* the parser's messages get the prefix, the tokenizer's do not */
+        snprintf(msg, sizeof msg, "f-string: %s", e->msg);
+        memcpy(e->msg, msg, sizeof e->msg - 1);
+        e->msg[sizeof e->msg - 1] = 0;
+    }
     /* Byte offset of the error in src, then in "(" expr ")" */
     size_t n;
     int has_nl;
@@ -197,7 +202,7 @@ static _Noreturn void fail_pos(P *p, ParseErrorKind kind, const ErrPos *pos, con
     va_end(ap);
     err_fill(p, p->err, kind, pos, 1, msg);
     if (p->fexpr)
-        err_fstring_adjust(p, p->err, pos);
+        err_fstring_adjust(p, p->err, pos, 1);
     longjmp(p->jb, 1);
 }
 
@@ -249,9 +254,16 @@ static const LexToken *cur(P *p)
     return &p->toks[p->i];
 }
 
+static void touch(P *p, size_t j)
+{
+    if (!p->fexpr && j > p->far && j < p->ntoks)
+        p->far = j;
+}
+
 static const LexToken *peek(P *p, size_t k)
 {
     size_t j = p->i + k;
+    touch(p, j);
     return &p->toks[j < p->ntoks ? j : p->ntoks - 1];
 }
 
@@ -265,6 +277,7 @@ static const LexToken *advance(P *p)
     const LexToken *t = &p->toks[p->i];
     if (p->i + 1 < p->ntoks)
         p->i++;
+    touch(p, p->i);
     return t;
 }
 
@@ -322,6 +335,18 @@ static void expect_colon(P *p)
         fail_pos(p, PARSE_SYNTAX_ERROR, &pos, "expected ':'");
     }
     fail_here(p);
+}
+
+/* CPython's forced tokens (&&':' in its grammar): "expected ':'" at
+ * whatever token stands there. */
+static void expect_forced(P *p, LexKind k)
+{
+    if (accept(p, k))
+        return;
+    if (kind(p) == LEX_INDENT || kind(p) == LEX_DEDENT || kind(p) == LEX_EOF)
+        fail_here(p);
+    ErrPos pos = tok_pos(cur(p));
+    fail_pos(p, PARSE_SYNTAX_ERROR, &pos, "expected '%s'", lex_kind_name(k));
 }
 
 static void expect(P *p, LexKind k)
@@ -450,6 +475,7 @@ static AstExpr *disjunction(P *p);
 static AstExpr *bitwise_or(P *p);
 static AstExpr *atom_strings(P *p);
 static void check_no_juxtaposed(P *p, AstExpr *a);
+static void lookahead_expression(P *p);
 static AstExpr *parse_comp_tail(P *p, AstExpr *elt, AstExprKind k, AstPos pos);
 
 static int starts_expression(LexKind k)
@@ -844,6 +870,13 @@ static AstExpr *atom(P *p)
                     check_no_juxtaposed(p, x);
                     vec_push(p, &v, x);
                 }
+            }
+            if (kind(p) == LEX_FOR) {
+                AstExpr *last = v.v[v.n - 1];
+                ErrPos ep = range_pos(&first->pos, &last->pos);
+                if (v.n == 1)
+                    ep = (ErrPos){first->pos.line, first->pos.col, prev(p)->end_line, prev(p)->end_col};
+                fail_pos(p, PARSE_SYNTAX_ERROR, &ep, "did you forget parentheses around the comprehension target?");
             }
         }
         if (kind(p) != LEX_RSQB)
@@ -1381,7 +1414,7 @@ static void check_no_juxtaposed(P *p, AstExpr *a)
     ParseError saved = *p->err;
     jmp_buf jb;
     memcpy(jb, p->jb, sizeof jb);
-    int depth = p->depth;
+    int depth = p->depth, level = p->level;
     if (setjmp(p->jb) == 0) {
         AstExpr *b = expression(p);
         memcpy(p->jb, jb, sizeof jb);
@@ -1392,8 +1425,30 @@ static void check_no_juxtaposed(P *p, AstExpr *a)
     memcpy(p->jb, jb, sizeof jb);
     *p->err = saved;
     p->depth = depth;
+    p->level = level;
     p->i = save;
     fail_here(p);
+}
+
+/* CPython's second pass tries to read an expression after one that
+ * ended too early (invalid_expression): only its reach matters here, for
+ * the unclosed-bracket rule; the parse error stays where it was. */
+static void lookahead_expression(P *p)
+{
+    size_t save = p->i;
+    ParseError saved = *p->err;
+    ParseError sem = p->sem;
+    jmp_buf jb;
+    memcpy(jb, p->jb, sizeof jb);
+    int depth = p->depth, level = p->level;
+    if (setjmp(p->jb) == 0)
+        expression(p);
+    memcpy(p->jb, jb, sizeof jb);
+    *p->err = saved;
+    p->sem = sem;
+    p->depth = depth;
+    p->level = level;
+    p->i = save;
 }
 
 /* expression (',' expression)* [','] -> a tuple when there is a comma.
@@ -1864,7 +1919,7 @@ static AstExpr *parse_fexpr(P *p, size_t start, size_t end)
         char msg[sizeof le.msg];
         memcpy(msg, le.msg, sizeof msg);
         err_fill(p, p->err, k, &ep, 1, msg);
-        err_fstring_adjust(p, p->err, &ep);
+        err_fstring_adjust(p, p->err, &ep, 0);
         p->fexpr = saved_f;
         longjmp(p->jb, 1);
     }
@@ -2311,6 +2366,8 @@ static void simple_stmts(P *p, Vec *out)
     if (!accept(p, LEX_NEWLINE)) {
         if (kind(p) == LEX_EOF)
             return;
+        if (starts_expression(kind(p)))
+            lookahead_expression(p);
         fail_here(p);
     }
 }
@@ -2355,16 +2412,14 @@ static AstStmt *funcdef(P *p, const LexToken *start, int is_async)
     AstStmt *s = mk_stmt(p, AST_FUNCDEF, pos_of(start));
     s->u.funcdef.name = tok_str(p, nt);
     s->u.funcdef.is_async = is_async;
-    if (kind(p) != LEX_LPAR)
-        fail_here(p);
-    advance(p);
+    expect_forced(p, LEX_LPAR);
     int f = p->in_func, a = p->in_async, l = p->in_loop;
     /* defaults are evaluated in the enclosing scope */
     parameters(p, &s->u.funcdef.params, LEX_RPAR, 0);
     expect(p, LEX_RPAR);
     if (kind(p) == LEX_ARROW)
         unsupported(p, cur(p), "type annotations are");
-    expect_colon(p);
+    expect_forced(p, LEX_COLON);
     p->in_func = 2;
     p->in_async = is_async;
     p->in_loop = 0;
@@ -2418,7 +2473,7 @@ static AstStmt *if_stmt(P *p, const char *kw)
         s->u.cond.orelse = vec_stmts(&v);
     } else if (kind(p) == LEX_ELSE) {
         const LexToken *et = advance(p);
-        expect_colon(p);
+        expect_forced(p, LEX_COLON);
         s->u.cond.orelse = block(p, "'else' statement", et->line);
     }
     fix_end(p, s);
@@ -2431,7 +2486,7 @@ static AstStmtList loop_else(P *p)
     if (kind(p) != LEX_ELSE)
         return none;
     const LexToken *et = advance(p);
-    expect_colon(p);
+    expect_forced(p, LEX_COLON);
     return block(p, "'else' statement", et->line);
 }
 
@@ -2482,7 +2537,7 @@ static AstStmt *compound(P *p)
     case LEX_TRY: {
         advance(p);
         AstStmt *s = mk_stmt(p, AST_TRY, pos_of(t));
-        expect_colon(p);
+        expect_forced(p, LEX_COLON);
         s->u.try_.body = block(p, "'try' statement", t->line);
         Vec hs = {0};
         int bare_seen = 0;
@@ -2534,12 +2589,12 @@ static AstStmt *compound(P *p)
             s->u.try_.handlers[i] = *(AstHandler *)hs.v[i];
         if (hs.n && kind(p) == LEX_ELSE) {
             const LexToken *et = advance(p);
-            expect_colon(p);
+            expect_forced(p, LEX_COLON);
             s->u.try_.orelse = block(p, "'else' statement", et->line);
         }
         if (kind(p) == LEX_FINALLY) {
             const LexToken *ft = advance(p);
-            expect_colon(p);
+            expect_forced(p, LEX_COLON);
             s->u.try_.finalbody = block(p, "'finally' statement", ft->line);
         }
         if (!hs.n && !s->u.try_.finalbody.len) {
@@ -2739,10 +2794,9 @@ Ast *parse_module(Mem *m, const char *src, size_t len, const char *filename, Par
         return NULL;
     }
     int failed = 0;
-    if (p.lexerr.kind != LEX_OK && p.lexerr.kind != LEX_ERR_UNCLOSED) {
-        lexerr_to_parse(&p, &p.lexerr);
-        failed = 1;
-    } else if (setjmp(p.jb) == 0) {
+    /* The parser runs over the tokens read before a tokenizer error too:
+     * an error it finds earlier may win (see the rules below). */
+    if (setjmp(p.jb) == 0) {
         Vec body = {0};
         while (kind(&p) != LEX_EOF) {
             if (kind(&p) == LEX_NEWLINE) {
@@ -2752,8 +2806,8 @@ Ast *parse_module(Mem *m, const char *src, size_t len, const char *filename, Par
             statement_into(&p, &body);
         }
         p.ast->body = vec_stmts(&body);
-        if (p.lexerr.kind == LEX_ERR_UNCLOSED) {
-            /* cannot happen: the EOF inside brackets fails the parse */
+        if (p.lexerr.kind != LEX_OK) {
+            /* the tokens before the tokenizer's error parsed */
             lexerr_to_parse(&p, &p.lexerr);
             failed = 1;
         } else if (p.sem.kind != PARSE_OK) {
@@ -2762,12 +2816,23 @@ Ast *parse_module(Mem *m, const char *src, size_t len, const char *filename, Par
         }
     } else {
         failed = 1;
-        if (err->kind != PARSE_NO_MEMORY && p.lexerr.kind == LEX_ERR_UNCLOSED) {
-            /* CPython: the unclosed bracket wins when the parser stopped
-             * at the end of file or on a line after the bracket's. */
-            const LexToken *t = cur(&p);
-            if (t->kind == LEX_EOF || err->line > p.lexerr.line || t->line > p.lexerr.line)
+        if (err->kind != PARSE_NO_MEMORY && p.lexerr.kind != LEX_OK) {
+            int at_end = p.i + 1 >= p.ntoks; /* stopped at the tokenizer's error */
+            int indent = strcmp(err->msg, "unexpected indent") == 0 || strcmp(err->msg, "unexpected unindent") == 0;
+            if (p.lexerr.kind == LEX_ERR_UNCLOSED) {
+                /* CPython: the unclosed bracket wins when the parser
+                 * stopped at the end of file or had read a token on a
+                 * line after the bracket's. */
+                if (at_end || (!indent && p.toks[p.far].line > p.lexerr.line))
+                    lexerr_to_parse(&p, &p.lexerr);
+            } else if (at_end) {
                 lexerr_to_parse(&p, &p.lexerr);
+            } else if (!indent && p.lexerr.kind == LEX_ERR_SYNTAX && !p.lexerr.text_nl) {
+                /* CPython tokenizes the rest of the file after a parse
+                 * error; an error its tokenizer raises itself wins (those
+                 * it leaves to the parser, like a bad dedent, do not). */
+                lexerr_to_parse(&p, &p.lexerr);
+            }
         }
     }
     lex_tokens_free(m, p.toks, p.ntoks);

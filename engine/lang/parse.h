@@ -13,6 +13,11 @@
  * Constructs outside the subset (language.md) are SyntaxErrors that name the
  * construct: "classes are not supported in the lesson language".
  * Imports of unknown modules are NOT syntax errors (the VM raises ImportError).
+ * The errors CPython's compiler adds after parsing are reported too (only
+ * when the whole file parsed, as CPython does): 'return' outside function,
+ * 'break' outside loop, 'continue' not properly in loop, 'await' outside
+ * function / async function, 'async with' outside async function, nonlocal
+ * at module level, duplicate argument, keyword argument repeated.
  * The parser accepts any bytes: it never crashes, never loops, and bounds its
  * recursion ("too many nested parentheses").
  */
@@ -40,8 +45,11 @@ typedef struct ParseError {
                          code points) of `text`; 0 = no caret */
     int end_line;     /* CPython's end_lineno/end_offset, or 0 */
     int end_col;
-    char text[512];   /* the offending source line without its newline
-                         (truncated if longer), "" when there is none */
+    char text[512];   /* the offending source line as CPython's `text`:
+                         with its newline for errors CPython's parser
+                         raises, without for its tokenizer's (truncated
+                         if longer), "" when there is none.
+                         parse_error_format() handles both. */
 } ParseError;
 
 /* Parse a whole program (a module). src need not be NUL-terminated and may

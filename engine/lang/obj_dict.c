@@ -673,8 +673,9 @@ static RtStatus m_pop(Rt *rt, Value self, const Value *args, size_t nargs, Tuple
                            nargs < 1 ? "at least" : "at most", nargs < 1 ? 1 : 2,
                            nargs < 1 ? "" : "s", nargs);
     Value v;
-    bool found;
-    if (dict_get(rt, DSELF, args[0], &v, &found) != RT_OK)
+    bool found = false;
+    /* An empty dict answers without hashing the key, as CPython's. */
+    if (DSELF->len && dict_get(rt, DSELF, args[0], &v, &found) != RT_OK)
         return RT_ERR;
     if (!found) {
         if (nargs == 2) {

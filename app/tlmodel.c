@@ -290,6 +290,11 @@ int tlmodel_steps(const TlModel *m)
     return m->steps;
 }
 
+int tlmodel_last_task(const TlModel *m)
+{
+    return m->steps ? m->last_stepped : 0;
+}
+
 int tlmodel_running_task(const TlModel *m)
 {
     return m->running;

@@ -84,6 +84,7 @@ unsigned tlmodel_lane_ready_seq(const TlModel *m, int lane);
 double tlmodel_end_time(const TlModel *m);  /* latest time seen */
 int tlmodel_steps(const TlModel *m);        /* number of STEP_BEGIN events */
 int tlmodel_running_task(const TlModel *m); /* task id in a step, or 0 */
+int tlmodel_last_task(const TlModel *m);    /* task of the latest step, or 0 */
 
 enum { TL_MARK_PRINT = 1, TL_MARK_SWITCH = 2 };
 

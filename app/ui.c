@@ -1023,14 +1023,26 @@ static void draw_internals(Ui *ui, UiCanvas *c)
     char line[700];
     int running = tlmodel_running_task(tl);
     int lane = running ? tlmodel_lane_of_task(tl, running) : -1;
-    snprintf(line, sizeof line, "running: %s", lane >= 0 ? tlmodel_lane_name(tl, lane) : "-");
-    ui_canvas_put(c, y++, x, w, ROLE_TASK_RUNNING, line);
+    snprintf(line, sizeof line, "step %d at %.3fs", ui_run_steps(ui->run), ui_run_now(ui->run));
+    ui_canvas_put(c, y++, x, w, ROLE_NORMAL, line);
+    if (lane < 0) {
+        /* Between steps: the task whose step just ended. */
+        int last = tlmodel_last_task(tl);
+        int ll = last ? tlmodel_lane_of_task(tl, last) : -1;
+        snprintf(line, sizeof line, "last ran: %s", ll >= 0 ? tlmodel_lane_name(tl, ll) : "-");
+    } else {
+        snprintf(line, sizeof line, "running: %s", tlmodel_lane_name(tl, lane));
+    }
+    if (y < ymax) ui_canvas_put(c, y++, x, w, ROLE_TASK_RUNNING, line);
     char names[16][32];
     int nr = ui_run_ready_queue(ui->run, names, 16);
     if (y < ymax) ui_canvas_put(c, y++, x, w, ROLE_PANE_TITLE, "ready queue:");
     if (nr == 0 && y < ymax) ui_canvas_put(c, y++, x + 2, w - 2, ROLE_DIM, "(empty)");
-    for (int i = 0; i < nr && y < ymax; i++)
+    for (int i = 0; i < nr && y < ymax; i++) {
+        /* The arrow: the task the loop resumes next (the queue is FIFO). */
+        if (i == 0) ui_canvas_glyph(c, y, x, ROLE_TASK_READY, GLYPH_ARROW);
         ui_canvas_put(c, y++, x + 2, w - 2, ROLE_TASK_READY, names[i]);
+    }
     UiRunTimer timers[16];
     int nt = ui_run_timers(ui->run, timers, 16);
     if (y < ymax) ui_canvas_put(c, y++, x, w, ROLE_PANE_TITLE, "timers:");

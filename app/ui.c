@@ -864,15 +864,24 @@ static const struct {
 
 /* Draws the lanes of one run from row y; returns rows used. */
 static int draw_lanes(Ui *ui, UiCanvas *c, const UiRun *run, int y, int ymax, int x0, int ncells,
-                      int rows_per_lane, const char *prefix)
+                      int rows_per_lane, int skip, int *hidden)
 {
     const TlModel *tl = ui_run_timeline(run);
     double dt = tlview_cell_dt(&ui->tv), now = ui_run_now(run);
     int used = 0;
     int nl = tlmodel_lane_count(tl);
-    for (int lane = 0; lane < nl && y + used < ymax; lane++) {
+    *hidden = 0;
+    for (int lane = 0; lane < nl; lane++) {
+        if (lane > 0 && lane <= skip) {
+            (*hidden)++;
+            continue;
+        }
+        if (y + used >= ymax) {
+            (*hidden)++;
+            continue;
+        }
         char label[40];
-        snprintf(label, sizeof label, "%s%s", prefix, tlmodel_lane_name(tl, lane));
+        snprintf(label, sizeof label, "%s", tlmodel_lane_name(tl, lane));
         ui_canvas_put(c, y + used, x0 - LABEL_W, LABEL_W - 1, lane == 0 ? ROLE_DIM : ROLE_TL_LANE,
                       label);
         for (int i = 0; i < ncells; i++) {
@@ -961,13 +970,15 @@ static void draw_timeline(Ui *ui, UiCanvas *c)
         }
     }
     int rows = ui->opt.present ? 2 : 1;
-    int used = draw_lanes(ui, c, run, y, ymax, x0, ncells, rows, "");
+    int hidden = 0, hidden2 = 0;
+    int used =
+        draw_lanes(ui, c, run, y, ymax, x0, ncells, rows, ui->scroll[PANE_TIMELINE], &hidden);
     if (ui->cmp && y + used < ymax) {
         for (int x = r->x + 1; x < r->x + r->w - 1; x++)
             ui_canvas_glyph(c, y + used, x, ROLE_BORDER, GLYPH_HLINE);
         ui_canvas_put(c, y + used, r->x + 2, r->w - 4, ROLE_PANE_TITLE, " compare ");
         used++;
-        used += draw_lanes(ui, c, ui->cmp, y + used, ymax, x0, ncells, rows, "");
+        used += draw_lanes(ui, c, ui->cmp, y + used, ymax, x0, ncells, rows, 0, &hidden2);
     }
     /* The axis: ticks with labels every few columns, the cursor at now. */
     double dt = tlview_cell_dt(&ui->tv);
@@ -987,6 +998,15 @@ static void draw_timeline(Ui *ui, UiCanvas *c)
     snprintf(per, sizeof per, "%gs", dt);
     ui_canvas_put(c, ay, r->x + 1, LABEL_W - 1, ROLE_DIM, "1 col =");
     ui_canvas_put(c, ay + 1, r->x + 1, LABEL_W - 1, ROLE_DIM, per);
+    /* Lanes that do not fit (or are scrolled past) are counted in the top
+     * border: j/k with the timeline focused brings them in. */
+    if (hidden + hidden2 > 0) {
+        char more[48];
+        snprintf(more, sizeof more, " %d more lane%s: Tab, j/k ", hidden + hidden2,
+                 hidden + hidden2 > 1 ? "s" : "");
+        int mw = (int)strlen(more);
+        ui_canvas_put(c, r->y, r->x + r->w - 2 - mw, mw, ROLE_FOCUS, more);
+    }
     /* The legend, in the bottom border. */
     int lx = r->x + 2, ly = r->y + r->h - 1;
     for (int s = TL_RUNNING; s >= TL_SLEEPING && lx < r->x + r->w - 12; s--) {
@@ -1433,13 +1453,22 @@ static const LayoutRect *pane_rect(const Ui *ui, Pane p)
     }
 }
 
+static void scroll_time(Ui *ui, int delta)
+{
+    double dt = tlview_cell_dt(&ui->tv);
+    ui->tv.follow = false;
+    ui->tv.t0 += delta * dt * 5;
+    if (ui->tv.t0 < 0) ui->tv.t0 = 0;
+}
+
 static void scroll_pane(Ui *ui, Pane p, int delta)
 {
     if (p == PANE_TIMELINE) {
-        double dt = tlview_cell_dt(&ui->tv);
-        ui->tv.follow = false;
-        ui->tv.t0 += delta * dt * 5;
-        if (ui->tv.t0 < 0) ui->tv.t0 = 0;
+        /* Up and down move through the task lanes (the loop's stays). */
+        int n = ui->run ? tlmodel_lane_count(ui_run_timeline(ui->run)) - 1 : 0;
+        ui->scroll[p] += delta;
+        if (ui->scroll[p] > n - 1) ui->scroll[p] = n - 1;
+        if (ui->scroll[p] < 0) ui->scroll[p] = 0;
         return;
     }
     ui->scroll[p] += delta;
@@ -1664,8 +1693,8 @@ static void do_action(Ui *ui, UiAction a, int key, double now)
         tlview_zoom(&ui->tv, -1);
         ui->tv.follow = false;
         break;
-    case ACT_TL_LEFT: scroll_pane(ui, PANE_TIMELINE, -1); break;
-    case ACT_TL_RIGHT: scroll_pane(ui, PANE_TIMELINE, +1); break;
+    case ACT_TL_LEFT: scroll_time(ui, -1); break;
+    case ACT_TL_RIGHT: scroll_time(ui, +1); break;
     case ACT_TL_FIT: {
         ui->tv.follow = true;
         double end = ui->run ? ui_run_now(ui->run) : 0;

@@ -848,7 +848,6 @@ static bool construct_happens(LessonConstruct c, const Run *r, const Ast *ast, c
     static const char *const tsleep[] = {"time.sleep", NULL};
     int line = 0, n = 0;
     bool yes = false;
-    const char *what = lesson_construct_descriptions[c];
     switch (c) {
     case LESSON_CONSTRUCT_GATHER:
         n = count_calls(ast, gather, &line);
@@ -921,7 +920,7 @@ static bool construct_happens(LessonConstruct c, const Run *r, const Ast *ast, c
     else if (yes)
         *got = xprintf("yes, in the run");
     else
-        *got = xprintf("no: the program never does (%s)", what);
+        *got = xprintf("no: not in your program");
     return yes;
 }
 
@@ -1045,11 +1044,16 @@ static char *compare_timelines(const Run *st, const Run *ref)
                    nw, w[0]->coro, w[1]->name, w[0]->name, secs(w[1]->start, a, sizeof a));
     } else if (nw < 2 && st->max_waiting <= 1 && ref->max_waiting > 1 && st->nwaits >= 2) {
         /* One task waited for one thing at a time. */
-        buf_printf(&b, "Your program waited for one thing at a time: ");
+        const TaskInfo *t = NULL;
+        for (size_t k = 0; k < st->ntasks; k++)
+            if (st->tasks[k].id == st->waits[0].task)
+                t = &st->tasks[k];
+        buf_printf(&b, "Your program waited for one thing at a time: %s%s%s%s waited ",
+                   t ? t->name : "a task", t ? " (" : "", t ? t->coro : "", t ? ")" : "");
         size_t shown = 0;
         for (size_t i = 0; i < st->nwaits && shown < 4; i++, shown++)
-            buf_printf(&b, "%s%s-%s", shown ? ", then " : "", secs(st->waits[i].a, a, sizeof a),
-                       secs(st->waits[i].b, c, sizeof c));
+            buf_printf(&b, "%s%s-%s", shown ? ", then " : "from ",
+                       secs(st->waits[i].a, a, sizeof a), secs(st->waits[i].b, c, sizeof c));
         buf_printf(&b, "%s. ", st->nwaits > 4 ? ", ..." : "");
     }
     if (ref->max_waiting > st->max_waiting)

@@ -173,7 +173,7 @@ static void pick_latest(Watch *w)
     if (!d)
         return;
     struct dirent *de;
-    time_t best = 0;
+    struct timespec best = {0, 0};
     char name[256] = "";
     while ((de = readdir(d))) {
         if (!exercise_for(w->c, de->d_name, NULL))
@@ -181,8 +181,9 @@ static void pick_latest(Watch *w)
         char *p = NULL;
         struct stat st;
         if (asprintf(&p, "%s/%s", w->dir, de->d_name) >= 0 && stat(p, &st) == 0 &&
-            st.st_mtime >= best) {
-            best = st.st_mtime;
+            (st.st_mtim.tv_sec > best.tv_sec ||
+             (st.st_mtim.tv_sec == best.tv_sec && st.st_mtim.tv_nsec > best.tv_nsec))) {
+            best = st.st_mtim;
             snprintf(name, sizeof name, "%s", de->d_name);
         }
         free(p);

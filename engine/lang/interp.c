@@ -380,3 +380,9 @@ void interp_disassemble(Interp *ip, InterpWriteFn out, void *host)
     if (ip->code)
         disasm_code(ip->code, out, host);
 }
+
+/* For engine/lang modules that read the host's settings (mod_net.c). */
+const InterpConfig *interp_config(const Interp *ip)
+{
+    return &ip->cfg;
+}

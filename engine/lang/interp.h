@@ -46,6 +46,17 @@ typedef enum InterpClock {
     INTERP_CLOCK_STEPPED  /* the host advances time (interp_step only) */
 } InterpClock;
 
+/* One URL of the simulated network, as the host describes it. The loader's
+ * strings must live as long as the Interp. Fields left at their "default"
+ * value take the documented defaults (lessons/README.md). */
+typedef struct InterpNetReply {
+    int64_t latency_ns; /* -1: default (0.5 s) */
+    int status;         /* 0: default (200) */
+    const char *body;   /* NULL: "<content of URL>", cut/repeated to `size` */
+    long size;          /* -1: none; only used when body is NULL */
+} InterpNetReply;
+typedef void (*InterpNetFn)(void *net_host, const char *url, InterpNetReply *reply);
+
 typedef struct InterpConfig {
     InterpWriteFn out; /* the program's stdout (print); NULL discards */
     InterpWriteFn err; /* stderr: tracebacks, warnings; NULL discards */
@@ -59,6 +70,11 @@ typedef struct InterpConfig {
     size_t mem_limit;      /* bytes the program may hold [1 GiB] -> MemoryError */
     double max_virtual_time; /* seconds of loop time [1e7] -> RuntimeError */
     int trace;             /* record the engine trace (interp_trace) [0] */
+    /* The simulated network of `requests` and `aiohttp` (engine/lang/net.h):
+     * net(net_host, url, &reply) fills in what the host knows about url;
+     * NULL: every URL gets the defaults (lessons/README.md). */
+    InterpNetFn net;
+    void *net_host;
 } InterpConfig;
 
 /* Fills *cfg with the defaults above (no callbacks). */

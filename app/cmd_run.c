@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app/cli.h"
+#include "app/netcfg.h"
 #include "app/textline.h"
 #include "engine/lang/interp.h"
 #include "engine/trace.h"
@@ -71,6 +72,7 @@ static void print_help(void)
            "  --timeline            print a timeline of the tasks after the run\n"
            "  --trace=FILE          write the run as Chrome trace events (JSON) to FILE\n"
            "  --disassemble         print the bytecode instead of running\n"
+           "  --net=FILE            the simulated network's URLs (JSON, as a lesson's \"network\")\n"
            "  -h, --help            display this help and exit\n");
 }
 
@@ -166,7 +168,7 @@ int cli_run(int argc, char **argv)
     cfg.out = write_out;
     cfg.err = write_err;
     bool timeline = false, disasm = false;
-    const char *trace_path = NULL, *file = NULL;
+    const char *trace_path = NULL, *file = NULL, *net_path = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -189,6 +191,8 @@ int cli_run(int argc, char **argv)
             timeline = true;
         } else if (strncmp(a, "--trace=", 8) == 0 && a[8]) {
             trace_path = a + 8;
+        } else if (strncmp(a, "--net=", 6) == 0 && a[6]) {
+            net_path = a + 6;
         } else if (strcmp(a, "--disassemble") == 0) {
             disasm = true;
         } else if (strcmp(a, "-") == 0 || a[0] != '-') {
@@ -215,8 +219,20 @@ int cli_run(int argc, char **argv)
         return 2;
     }
     cfg.trace = timeline || trace_path;
+    NetCfg *net = NULL;
+    if (net_path) {
+        char err[512];
+        if (!(net = netcfg_load(net_path, err, sizeof err))) {
+            free(src);
+            fprintf(stderr, "aiotutor: %s\n", err);
+            return 2;
+        }
+        cfg.net = netcfg_reply;
+        cfg.net_host = net;
+    }
     Interp *ip = interp_new(&cfg);
     if (!ip) {
+        netcfg_free(net);
         free(src);
         fprintf(stderr, "aiotutor: out of memory\n");
         return 1;
@@ -240,6 +256,7 @@ int cli_run(int argc, char **argv)
             status = 1;
     }
     interp_free(ip);
+    netcfg_free(net);
     free(src);
     return status;
 }

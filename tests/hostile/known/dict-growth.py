@@ -1,0 +1,9 @@
+# A dict that grows until memory runs out (the traceback lacks its last line today).
+# expect-status: 1
+# expect-stderr: MemoryError
+# timeout: 180
+d = {}
+i = 0
+while True:
+    d[i] = str(i) * 10
+    i += 1

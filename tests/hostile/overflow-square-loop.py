@@ -1,0 +1,6 @@
+# Integer overflow (square-loop): a clear error, never a wrapped-around value.
+# expect-status: 1
+# expect-stderr-prefix: OverflowError: integer overflow:
+x = 2
+while True:
+    x = x * x

@@ -1,0 +1,4 @@
+# Imports of anything else: CPython's words.
+# expect-status: 1
+# expect-stderr: ModuleNotFoundError: No module named 'os'
+import os

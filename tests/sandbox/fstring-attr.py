@@ -1,0 +1,5 @@
+# Sandbox: refused with a clear error, nothing reached outside.
+# expect-status: 1
+# expect-stderr: AttributeError: 'int' object has no attribute '__class__'
+x = 1
+print(f"{x.__class__}")

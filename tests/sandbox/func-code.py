@@ -1,0 +1,6 @@
+# Sandbox: refused with a clear error, nothing reached outside.
+# expect-status: 1
+# expect-stderr: AttributeError: 'function' object has no attribute '__code__'
+def f():
+    pass
+print(f.__code__)

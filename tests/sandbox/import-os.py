@@ -1,0 +1,5 @@
+# Sandbox: refused with a clear error, nothing reached outside.
+# expect-status: 1
+# expect-stderr: ModuleNotFoundError: No module named 'os'
+import os
+os.system("echo pwned")

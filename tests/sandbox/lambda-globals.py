@@ -1,0 +1,4 @@
+# Sandbox: refused with a clear error, nothing reached outside.
+# expect-status: 1
+# expect-stderr: AttributeError: 'function' object has no attribute '__globals__'
+print((lambda: 0).__globals__)

@@ -21,7 +21,10 @@ lastline() { grep -v '^[[:space:]]*$' "$1" | tail -n 1; }
 for py in "$dir"/[0-9]*.py; do
     base=$(basename "$py" .py)
     want_code=$(cat "$dir/$base.code" 2>/dev/null || echo 0)
-    ( cd "$dir" && "$aio" run --clock=virtual "$base.py" >"$tmp/out" 2>"$tmp/err" )
+    # NNN-name.net.json: the simulated network's URLs (made with the oracle
+    # fakes of tests/oracle-fakes, AIOTUTOR_NETWORK=NNN-name.net.json).
+    net=; [ -f "$dir/$base.net.json" ] && net="--net=$base.net.json"
+    ( cd "$dir" && "$aio" run --clock=virtual $net "$base.py" >"$tmp/out" 2>"$tmp/err" )
     code=$?
     ok=1
     cmp -s "$tmp/out" "$dir/$base.out" || ok=0

@@ -14,6 +14,7 @@
 #include "app/ui_canvas.h"
 
 #include <curses.h>
+#include <term.h> /* tigetstr: can this terminal place the cursor? */
 #include <errno.h>
 #include <langinfo.h>
 #include <poll.h>
@@ -289,8 +290,24 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
     }
     if (tcgetattr(STDIN_FILENO, &saved_tio) == 0) have_saved_tio = true;
     install_signals();
-    if (!initscr()) {
-        fprintf(stderr, "aiotutor: cannot initialise the terminal (is TERM set?)\n");
+    /* newterm, not initscr: initscr exits on an unknown TERM, and the
+     * student deserves a sentence that says what to do. */
+    const char *term = getenv("TERM");
+    SCREEN *scr = newterm(NULL, stdout, stdin);
+    if (!scr) {
+        fprintf(stderr, "aiotutor: cannot use this terminal (TERM=%s); try TERM=xterm-256color\n",
+                term ? term : "unset");
+        return 2;
+    }
+    set_term(scr);
+    const char *cup = tigetstr("cup");
+    if (!cup || cup == (const char *)-1) {
+        endwin();
+        delscreen(scr);
+        fprintf(stderr,
+                "aiotutor: this terminal (TERM=%s) cannot move the cursor, so it cannot show "
+                "the tutor; use a full-screen terminal (TERM=xterm-256color)\n",
+                term ? term : "unset");
         return 2;
     }
     cbreak(); /* Ctrl-C stays a signal: one way to quit, handled below */
@@ -413,6 +430,7 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
     if (timing) fclose(timing);
     if (watch.fd >= 0) close(watch.fd);
     endwin();
+    delscreen(scr);
     ui_canvas_fini(&canvas);
     return status;
 }

@@ -146,6 +146,21 @@ else
     fail "--lesson 9 message: $(cat "$WORK/err")"
 fi
 
+# A terminal that cannot place the cursor, or an unknown one: a sentence.
+start 100 30 TERM=dumb -- --lessons "$FIXTURES"
+expect "TERM=dumb is refused with a message" 'cannot move the cursor'
+expect_exited 2
+start 100 30 TERM=nosuchterm -- --lessons "$FIXTURES"
+expect "unknown TERM is refused with a message" 'cannot use this terminal \(TERM=nosuchterm\)'
+expect_exited 2
+if "$BIN" --lessons "$FIXTURES" </dev/null >/dev/null 2>"$WORK/err"; then
+    fail "no terminal: refused"
+elif grep -q 'needs a terminal' "$WORK/err"; then
+    pass "no terminal: refused with a message"
+else
+    fail "no terminal message: $(cat "$WORK/err")"
+fi
+
 # SIGTERM restores the terminal too.
 start 100 30 -- --lessons "$FIXTURES"
 expect "started for SIGTERM" 'q Quit'

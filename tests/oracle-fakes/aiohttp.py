@@ -3,7 +3,7 @@
     async with aiohttp.ClientSession() as session:
         async with session.get(url) as r:     # waits the latency (asyncio.sleep)
             text = await r.text()             # returns at once, no suspension
-            r.status
+            r.status, r.url, await r.read()   # read(): the text too (no bytes)
 
 Entering and leaving the session do not suspend; entering session.get(url)
 suspends once, for the URL's latency. See _net.py."""
@@ -19,6 +19,9 @@ class ClientResponse:
         self._body = body
 
     async def text(self):
+        return self._body
+
+    async def read(self):
         return self._body
 
 

@@ -1,6 +1,7 @@
 """requests (simulated, blocking): requests.get(url) waits the URL's latency
 with time.sleep -- blocking the whole program, event loop included -- and
-returns a response with .status_code, .text and .url. See _net.py."""
+returns a response with .status_code, .text, .content (the text too: the
+lesson language has no bytes) and .url. See _net.py."""
 import time as _time
 
 import _net
@@ -11,6 +12,7 @@ class Response:
         self.url = url
         self.status_code = status
         self.text = text
+        self.content = text
 
     def __repr__(self):
         return f"<Response [{self.status_code}]>"

@@ -113,9 +113,64 @@ static RtStatus class_call(Rt *rt, Value self, const Value *args, size_t nargs, 
     return c->ctor(rt, self, args, nargs, kw, out);
 }
 
+/* str.lower, list.append...: a method taken from the class, called with the
+ * object first (sorted(words, key=str.lower)). */
+typedef struct MethodDescr {
+    Obj hdr;
+    Class *cls; /* immortal */
+    const MethodDef *def;
+} MethodDescr;
+
+static void descr_free(Rt *rt, Obj *o)
+{
+    obj_release(rt, o, sizeof(MethodDescr));
+}
+
+static RtStatus descr_repr(Rt *rt, Obj *o, StrBuf *sb)
+{
+    MethodDescr *d = (MethodDescr *)o;
+    sb_printf(sb, "<method '%s' of '%s' objects>", d->def->name, d->cls->name->data);
+    return sb_status(sb);
+}
+
+static RtStatus descr_call(Rt *rt, Value self, const Value *args, size_t nargs, Tuple *kw,
+                           Value *out)
+{
+    MethodDescr *d = (MethodDescr *)self.u.o;
+    if (nargs == 0)
+        return rt_raise_id(rt, CLS_TypeError, "unbound method %s.%s() needs an argument",
+                           d->cls->name->data, d->def->name);
+    if (!obj_isinstance(rt, args[0], d->cls))
+        return rt_raise_id(rt, CLS_TypeError,
+                           "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
+                           d->def->name, d->cls->name->data, obj_type_name(rt, args[0]));
+    return d->def->fn(rt, args[0], args + 1, nargs - 1, kw, out);
+}
+
+static const ObjType method_descr_type = {
+    .name = "method_descriptor",
+    .free = descr_free,
+    .repr = descr_repr,
+    .call = descr_call,
+};
+
+static const MethodDef *find_method(const ObjType *t, Str *name);
+
 static RtStatus class_getattr(Rt *rt, Obj *o, Str *name, Value *out)
 {
     Class *c = (Class *)o;
+    if (c->inst && c->inst != &obj_class_type) {
+        const MethodDef *m = find_method(c->inst, name);
+        if (m) {
+            MethodDescr *d = (MethodDescr *)obj_alloc(rt, &method_descr_type, sizeof(MethodDescr));
+            if (!d)
+                return RT_ERR;
+            d->cls = c;
+            d->def = m;
+            *out = val_obj(&d->hdr);
+            return RT_OK;
+        }
+    }
     if (name == rt->names[NAME___name__] || name == rt->names[NAME___qualname__]) {
         *out = val_incref(val_obj(&c->name->hdr));
         return RT_OK;

@@ -629,7 +629,16 @@ static bool cp_is_upper(uint32_t c)
 
 static bool cp_is_alpha(uint32_t c)
 {
-    return cp_is_lower(c) || cp_is_upper(c) || (c >= 0xaa && c != 0xd7 && c != 0xf7 && c > 0xbf);
+    if (cp_is_lower(c) || cp_is_upper(c))
+        return true;
+    if (c < 0xc0 || c == 0xd7 || c == 0xf7)
+        return c == 0xaa || c == 0xb5 || c == 0xba;
+    /* Approximation of Unicode's letters: everything past Latin-1 except
+     * the punctuation, symbol, space and emoji blocks. */
+    if ((c >= 0x2000 && c <= 0x2bff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xfe30 && c <= 0xfe4f) ||
+        (c >= 0xff00 && c <= 0xff20) || (c >= 0x1f000 && c <= 0x1faff) || !cp_printable(c))
+        return false;
+    return true;
 }
 
 static bool cp_is_digit(uint32_t c)

@@ -34,6 +34,8 @@ void layout_compute(Layout *out, int width, int height, const LayoutWant *want)
         int lanes = want->lanes > 0 ? want->lanes : 4;
         int th = lanes + 4;
         if (want->present) th = lanes * 2 + 4; /* two rows per lane: readable from the back */
+        if (want->internals && th < 13)
+            th = 13; /* the panel lists a queue and timers: give it rows */
         th = clamp(th, 6, bh / 2 + (want->present ? bh / 6 : 0));
         int ty = by + bh - th;
         int iw = want->internals ? clamp(width / 4, 26, 40) : 0;

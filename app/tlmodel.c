@@ -19,6 +19,7 @@ typedef struct Lane {
     int line;
     double until;
     unsigned ready_seq;
+    char awaits[24];
     /* Marks: prints on task lanes, switches on the loop lane. */
     double *marks;
     int nmarks, cmarks;
@@ -187,6 +188,8 @@ bool tlmodel_add(TlModel *m, const TlEvent *e)
         if (!(l = lane_for(m, e->task))) return false;
         if (m->running == e->task) m->running = 0;
         if (e->line > 0) l->line = e->line;
+        snprintf(l->awaits, sizeof l->awaits, "%s",
+                 e->state == TL_SLEEPING && e->what ? e->what : "");
         if (e->state != TL_SLEEPING)
             l->until = -1;
         else if (e->until >= 0)
@@ -273,6 +276,11 @@ int tlmodel_lane_line(const TlModel *m, int lane)
 double tlmodel_lane_until(const TlModel *m, int lane)
 {
     return lane >= 0 && lane < m->nlanes ? m->lanes[lane].until : -1;
+}
+
+const char *tlmodel_lane_awaits(const TlModel *m, int lane)
+{
+    return lane >= 0 && lane < m->nlanes ? m->lanes[lane].awaits : "";
 }
 
 unsigned tlmodel_lane_ready_seq(const TlModel *m, int lane)

@@ -53,6 +53,8 @@ typedef struct TlEvent {
     TlState state;    /* TLE_STEP_END: SLEEPING, READY, DONE, CANCELLED, FAILED */
     double until;     /* TLE_STEP_END into SLEEPING: the timer's deadline, or < 0 */
     int line;         /* source line where the step stopped (0 unknown) */
+    const char *what; /* TLE_STEP_END into SLEEPING: what it awaits ("sleep",
+                         "gather", "Task-3"), copied; NULL unknown */
 } TlEvent;
 
 typedef struct TlModel TlModel;
@@ -80,6 +82,8 @@ double tlmodel_lane_until(const TlModel *m, int lane);  /* timer deadline or < 0
 /* Order in which lanes became ready (larger = later): the ready queue is
  * the READY lanes sorted by it. */
 unsigned tlmodel_lane_ready_seq(const TlModel *m, int lane);
+/* What a waiting lane awaits ("" unknown or not waiting). */
+const char *tlmodel_lane_awaits(const TlModel *m, int lane);
 
 double tlmodel_end_time(const TlModel *m);  /* latest time seen */
 int tlmodel_steps(const TlModel *m);        /* number of STEP_BEGIN events */

@@ -1071,6 +1071,20 @@ static void draw_internals(Ui *ui, UiCanvas *c)
         snprintf(line, sizeof line, "%-8s at %.3fs", timers[i].task, timers[i].deadline);
         ui_canvas_put(c, y++, x + 2, w - 2, ROLE_TASK_SLEEPING, line);
     }
+    /* Tasks waiting on something other than a timer. */
+    bool head = false;
+    for (int l = 1; l < tlmodel_lane_count(tl) && y < ymax; l++) {
+        const char *aw = tlmodel_lane_awaits(tl, l);
+        if (tlmodel_lane_state(tl, l) != TL_SLEEPING || !aw[0] || tlmodel_lane_until(tl, l) >= 0)
+            continue;
+        if (!head) {
+            ui_canvas_put(c, y++, x, w, ROLE_PANE_TITLE, "awaiting:");
+            head = true;
+            if (y >= ymax) break;
+        }
+        snprintf(line, sizeof line, "%-8s on %s", tlmodel_lane_name(tl, l), aw);
+        ui_canvas_put(c, y++, x + 2, w - 2, ROLE_TASK_SLEEPING, line);
+    }
 }
 
 /* ------------------------------------------------------ bars and overlays */

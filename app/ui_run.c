@@ -138,6 +138,18 @@ static void adapt(UiRun *r, const Trace *tr, const TraceEvent *e)
     case TRACE_STEP_BEGIN: ev.kind = TLE_STEP_BEGIN; break;
     case TRACE_STEP_END:
         ev.kind = TLE_STEP_END;
+        if (e->why == TRACE_WHY_AWAIT) {
+            /* Awaiting a task: name it; else the future's label. */
+            int ol = e->other ? tlmodel_lane_of_task(r->tl, (int)e->other) : -1;
+            if (ol > 0) {
+                snprintf(name, sizeof name, "%s", tlmodel_lane_name(r->tl, ol));
+            } else {
+                size_t n = e->text_len < sizeof name - 1 ? e->text_len : sizeof name - 1;
+                memcpy(name, trace_text(tr, e), n);
+                name[n] = 0;
+            }
+            ev.what = name;
+        }
         switch ((TraceWhy)e->why) {
         case TRACE_WHY_YIELD: ev.state = TL_READY; break;
         case TRACE_WHY_RETURN: ev.state = TL_DONE; break;

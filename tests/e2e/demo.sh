@@ -31,6 +31,8 @@ keys i
 expect "loop internals panel" 'loop internals'
 expect "ready queue listed" 'ready queue:'
 expect "Task-3 and Task-4 ready at step 2" 'Task-3'
+expect "main awaits the gather" 'Task-1 +on gather'
+expect "the sleeping child's timer" 'Task-2 +at 1\.000s'
 keys Space
 expect "resume runs to the end" 'timeline +finished' 5
 

@@ -23,6 +23,27 @@
  * The struct layouts of the builtin kinds are public so the VM's hot paths
  * (list indexing, building tuples, reading a dict) need no calls; keep to the
  * invariants written next to each field.
+ *
+ * In practice:
+ *   values     val_int(3), val_float(0.5), val_bool(b), VAL_NONE_V;
+ *              str_value(rt, "hi", 2, &v); list_new / list_append_take;
+ *              tuple_new(rt, n) then fill items[]; dict_new / dict_set.
+ *   methods    obj_call_method(rt, self, rt_intern_cstr(rt, "append"), args,
+ *              n, NULL, &out) -- intern names once and keep the Str *.
+ *   calls      obj_call(rt, callee, args, nargs, kwnames, &out): natives,
+ *              classes (int("5"), ValueError("x")), bound methods, and any
+ *              kind with a `call` slot (the VM's functions), which is how
+ *              list.sort(key=f) reaches lesson code.
+ *   raising    return rt_raise_id(rt, CLS_ValueError, "bad %R", v);
+ *              rt_exc_matches(rt, rt->cls[CLS_KeyError]); rt_fetch_exc(rt).
+ *   new kinds  a static const ObjType {name, free, repr, call, ...} and
+ *              obj_alloc(rt, &type, sizeof(MyObj)); type(x) is then
+ *              <class 'NAME'>.
+ *   natives    module_add_native(rt, mod, "sleep", fn, data) or
+ *              native_new(rt, "len", fn, data); fn parses its arguments
+ *              with rt_parse_args(rt, "sleep", "delay|result", ...).
+ * Free everything (modules, frames) before rt_fini: it frees the classes
+ * and interned names that other objects point to.
  */
 #ifndef AIO_LANG_OBJ_H
 #define AIO_LANG_OBJ_H

@@ -24,9 +24,12 @@ EXTRA_DIST += app/ui_run_none.c app/ui_code_plain.c
 UI_TEST_LIBS = $(CHECK_LIBS) -lm
 check_PROGRAMS += tests/unit/check_tlmodel tests/unit/check_layout \
 	tests/unit/check_progress tests/unit/check_prose
-tests_unit_check_tlmodel_SOURCES = tests/unit/check_tlmodel.c app/tlmodel.c app/tlmodel.h
+# check_tlmodel also runs a program through ui_run, the adapter from the
+# engine's trace, so it links the interpreter.
+tests_unit_check_tlmodel_SOURCES = tests/unit/check_tlmodel.c app/tlmodel.c app/tlmodel.h \
+	app/ui_run.c app/ui_run.h
 tests_unit_check_tlmodel_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_check_tlmodel_LDADD = $(UI_TEST_LIBS)
+tests_unit_check_tlmodel_LDADD = $(LANG_LIBS) $(UI_TEST_LIBS)
 tests_unit_check_layout_SOURCES = tests/unit/check_layout.c app/layout.c app/layout.h
 tests_unit_check_layout_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_layout_LDADD = $(UI_TEST_LIBS)

@@ -1,6 +1,7 @@
 /* Check suite for app/tlmodel: trace events -> lanes and cells, from
  * hand-built event lists (no engine, no terminal). */
 #include "app/tlmodel.h"
+#include "app/ui_run.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -197,6 +198,85 @@ START_TEST(test_view_fit_and_zoom)
 }
 END_TEST
 
+/* The adapter from the engine's real trace: the gather program of the
+ * fixture course, run by ui_run on a simulated real clock. */
+static const char gather_src[] = "import asyncio\n"
+                                 "async def f(n):\n"
+                                 "    await asyncio.sleep(1)\n"
+                                 "    print('func', n)\n"
+                                 "async def main():\n"
+                                 "    await asyncio.gather(f(1), f(2), f(3))\n"
+                                 "asyncio.run(main())\n";
+
+START_TEST(test_trace_adapter_live_run)
+{
+    UiRun *r = ui_run_new(gather_src, strlen(gather_src), "gather.py");
+    ck_assert_ptr_nonnull(r);
+    ck_assert(ui_run_start(r, 100.0, 1.0));
+    double now = 100.0;
+    int guard = 0;
+    while (ui_run_state(r) == UI_RUN_LIVE && guard++ < 1000) {
+        int ms = ui_run_tick(r, now);
+        /* Half-way through, the three children are asleep together. */
+        if (now >= 100.5 && now < 100.53) {
+            const TlModel *tl = ui_run_timeline(r);
+            for (int lane = 2; lane <= 4; lane++)
+                ck_assert_int_eq(tlmodel_lane_state(tl, lane), TL_SLEEPING);
+            ck_assert_int_eq(ui_run_line_count(r), 0);
+        }
+        now += (ms > 0 ? ms : 1) / 1000.0;
+    }
+    ck_assert_int_eq(ui_run_state(r), UI_RUN_FINISHED);
+    ck_assert_int_eq(ui_run_exit_status(r), 0);
+    ck_assert(now >= 101.0 && now < 101.1); /* it took one real second at 1x */
+    const TlModel *tl = ui_run_timeline(r);
+    ck_assert_int_eq(tlmodel_lane_count(tl), 5); /* loop, main, three children */
+    ck_assert_str_eq(tlmodel_lane_name(tl, 1), "Task-1");
+    ck_assert_str_eq(tlmodel_lane_name(tl, 4), "Task-4");
+    char buf[16];
+    for (int lane = 2; lane <= 4; lane++) {
+        tlmodel_lane_string(tl, lane, 0, 0.25, 5, buf);
+        ck_assert_str_eq(buf, "#...v");
+    }
+    ck_assert_int_eq(ui_run_line_count(r), 3);
+    const UiRunLine *l = ui_run_line(r, 0);
+    ck_assert_str_eq(l->text, "func 1");
+    ck_assert_str_eq(l->task, "Task-2");
+    ck_assert_double_eq_tol(l->t, 1.0, 1e-9);
+    ui_run_free(r);
+}
+END_TEST
+
+START_TEST(test_step_back_replays)
+{
+    UiRun *r = ui_run_new(gather_src, strlen(gather_src), "gather.py");
+    ck_assert_ptr_nonnull(r);
+    for (int i = 0; i < 3; i++)
+        ck_assert(ui_run_step(r));
+    ck_assert_int_eq(ui_run_steps(r), 3);
+    char before[5][16];
+    const TlModel *tl = ui_run_timeline(r);
+    for (int lane = 0; lane < tlmodel_lane_count(tl) && lane < 5; lane++)
+        tlmodel_lane_string(tl, lane, 0, 0.25, 5, before[lane]);
+    ck_assert(ui_run_step(r));
+    ck_assert_int_eq(ui_run_steps(r), 4);
+    ck_assert(ui_run_step_back(r));
+    ck_assert_int_eq(ui_run_steps(r), 3);
+    tl = ui_run_timeline(r);
+    for (int lane = 0; lane < tlmodel_lane_count(tl) && lane < 5; lane++) {
+        char now[16];
+        tlmodel_lane_string(tl, lane, 0, 0.25, 5, now);
+        ck_assert_str_eq(now, before[lane]);
+    }
+    /* Stepping on to the end: the timers are taken in deadline order. */
+    while (ui_run_step(r) && ui_run_state(r) != UI_RUN_FINISHED)
+        ;
+    ck_assert_int_eq(ui_run_state(r), UI_RUN_FINISHED);
+    ck_assert_double_eq_tol(ui_run_now(r), 1.0, 1e-9);
+    ui_run_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("tlmodel");
@@ -209,6 +289,10 @@ int main(void)
     tcase_add_test(tc, test_ready_order_and_timers);
     tcase_add_test(tc, test_view_fit_and_zoom);
     suite_add_tcase(s, tc);
+    TCase *tr = tcase_create("trace");
+    tcase_add_test(tr, test_trace_adapter_live_run);
+    tcase_add_test(tr, test_step_back_replays);
+    suite_add_tcase(s, tr);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

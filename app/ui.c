@@ -1272,13 +1272,20 @@ static void draw_too_small(Ui *ui, UiCanvas *c)
     char a[128], b[128];
     snprintf(a, sizeof a, "aiotutor needs a window of at least %dx%d.", LAYOUT_MIN_W, LAYOUT_MIN_H);
     snprintf(b, sizeof b, "This one is %dx%d: please enlarge it.", ui->width, ui->height);
-    const char *lines[] = {a, b, "", "(q quits)"};
+    const char *lines[] = {a, b, "", "Everything is kept; the lesson comes back at full size."};
     int y0 = ui->height / 2 - 2;
     for (int i = 0; i < 4; i++) {
         int w = (int)strlen(lines[i]);
         int x = (ui->width - w) / 2;
         if (x < 0) x = 0;
         ui_canvas_put(c, y0 + i, x, ui->width - x, i < 2 ? ROLE_WARNING : ROLE_DIM, lines[i]);
+    }
+    /* The key bar stays, reduced to the one key that works here. */
+    if (ui->height > 0) {
+        LayoutRect bar = {ui->height - 1, 0, 1, ui->width};
+        ui_canvas_fill(c, &bar, ROLE_KEYBAR, ' ');
+        ui_canvas_put(c, bar.y, 0, ui->width, ROLE_KEYBAR_KEY, " q ");
+        ui_canvas_put(c, bar.y, 3, ui->width - 3, ROLE_KEYBAR, "Quit");
     }
 }
 

@@ -42,6 +42,7 @@ expect "p turns back" 'page 2/4: Gather'
 # Resize below the minimum and back: a message, then the same page.
 T resize-window -t e2e -x 60 -y 20
 expect "too small: please enlarge" 'please enlarge it'
+expect "too small: the key bar keeps q Quit" '^ q Quit'
 T resize-window -t e2e -x 100 -y 30
 expect "resumes after resize" 'page 2/4: Gather'
 expect "key bar after resize" 'q Quit'

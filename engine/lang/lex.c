@@ -551,6 +551,9 @@ again:
         return 1;
     }
     if (c == '\n' || c == '\r') {
+        /* After a comment, CPython's NEWLINE token spans the comment
+         * (its start was set before the comment was skipped). */
+        int ncol = cur_col(lx);
         int blank = lx->blankline || lx->level > 0;
         eat_newline(lx);
         lx->atbol = lx->level == 0;
@@ -562,7 +565,7 @@ again:
         t->start = start;
         t->len = lx->pos - start;
         t->end_line = line;
-        t->end_col = col; /* zero width, as CPython's NEWLINE */
+        t->end_col = ncol; /* zero width unless after a comment, as CPython's */
         lx->blankline = 0;
         return 1;
     }

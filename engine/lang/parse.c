@@ -107,6 +107,10 @@ static int char_offset(const char *line, size_t n, int col)
     return count_chars(line, (size_t)col < n ? (size_t)col : n) + 1 + ((size_t)col > n ? 1 : 0);
 }
 
+/* text_nl: CPython's text keeps the newline. Errors its tokenizer raises
+ * itself (text_nl 0) count offsets in characters; those its parser and
+ * compiler raise, reading a file, count bytes (visible as a shifted caret
+ * after non-ASCII text, which python3 shows and so do we). */
 static void err_fill(P *p, ParseError *e, ParseErrorKind kind, const ErrPos *pos, int text_nl,
                      const char *msg)
 {
@@ -123,9 +127,12 @@ static void err_fill(P *p, ParseError *e, ParseErrorKind kind, const ErrPos *pos
     if (text_nl && has_nl)
         e->text[tn++] = '\n';
     e->text[tn] = 0;
-    e->col = char_offset(text, n, pos->col);
+    int chars = !text_nl;
+    e->col = chars ? char_offset(text, n, pos->col) : pos->col < 0 ? 0 : pos->col + 1;
     e->end_line = pos->end_line;
-    if (pos->end_col == LEX_END_SAME) {
+    if (!chars && pos->end_col >= 0) {
+        e->end_col = pos->end_col + 1;
+    } else if (pos->end_col == LEX_END_SAME) {
         e->end_col = e->col;
     } else if (pos->end_col == LEX_END_M1) {
         e->end_col = -1;
@@ -318,8 +325,6 @@ static _Noreturn void fail_here(P *p)
         fail_pos(p, PARSE_SYNTAX_ERROR, &pos, "invalid syntax");
     }
     ErrPos pos = tok_pos(t);
-    if (t->kind == LEX_NEWLINE)
-        pos.end_col = pos.col;
     fail_pos(p, PARSE_SYNTAX_ERROR, &pos, "invalid syntax");
 }
 
@@ -331,7 +336,6 @@ static void expect_colon(P *p)
         return;
     if (kind(p) == LEX_NEWLINE) {
         ErrPos pos = tok_pos(cur(p));
-        pos.end_col = pos.col;
         fail_pos(p, PARSE_SYNTAX_ERROR, &pos, "expected ':'");
     }
     fail_here(p);
@@ -475,6 +479,9 @@ static AstExpr *disjunction(P *p);
 static AstExpr *bitwise_or(P *p);
 static AstExpr *atom_strings(P *p);
 static void check_no_juxtaposed(P *p, AstExpr *a);
+static int bitwise_or_level(const AstExpr *e);
+static const char *expr_name(const AstExpr *e);
+static AstExpr *primary(P *p);
 static void lookahead_expression(P *p);
 static AstExpr *parse_comp_tail(P *p, AstExpr *elt, AstExprKind k, AstPos pos);
 
@@ -726,8 +733,10 @@ static AstExpr *slice_item(P *p)
     AstExpr *lower = NULL;
     if (kind(p) != LEX_COLON)
         lower = expression(p);
-    if (kind(p) != LEX_COLON)
+    if (kind(p) != LEX_COLON) {
+        check_no_juxtaposed(p, lower);
         return lower;
+    }
     advance(p);
     AstExpr *s = mk_expr(p, AST_SLICE, pos_of(st));
     s->u.slice.lower = lower;
@@ -982,8 +991,10 @@ static AstExpr *parse_comp_tail(P *p, AstExpr *elt, AstExprKind k, AstPos pos)
             t0 = mk_expr(p, AST_TUPLE, pos_to_prev(p, &(AstPos){tt->line, tt->col, 0, 0}));
             t0->u.seq = vec_exprs(&v);
         }
-        if (kind(p) != LEX_IN)
+        if (kind(p) != LEX_IN) {
+            check_no_juxtaposed(p, t0);
             fail_here(p);
+        }
         make_target(p, t0, T_FOR);
         advance(p);
         g->target = t0;
@@ -1400,10 +1411,36 @@ static AstExpr *expression(P *p)
     return e;
 }
 
+/* CPython's invalid_named_expression, where a named expression may stand
+ * (bracket items, conditions): `name = value` or `f() = value`. */
+static void check_named_assign(P *p, AstExpr *a)
+{
+    if (kind(p) != LEX_EQUAL)
+        return;
+    if (a->kind == AST_NAME) {
+        size_t save = p->i;
+        advance(p);
+        if (starts_expression(kind(p))) {
+            AstExpr *b = bitwise_or(p);
+            if (kind(p) != LEX_EQUAL && kind(p) != LEX_COLONEQUAL) {
+                ErrPos ep = range_pos(&a->pos, &b->pos);
+                fail_pos(p, PARSE_SYNTAX_ERROR, &ep, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
+            }
+        }
+        p->i = save;
+    } else if (bitwise_or_level(a)) {
+        ErrPos ep = node_pos(&a->pos);
+        fail_pos(p, PARSE_SYNTAX_ERROR, &ep, "cannot assign to %s here. Maybe you meant '==' instead of '='?",
+                 expr_name(a));
+    }
+}
+
 /* Inside brackets, two expressions side by side: CPython suggests a comma
  * (except after print/exec, and NAME STRING which looks like a bad prefix). */
 static void check_no_juxtaposed(P *p, AstExpr *a)
 {
+    if (p->level > 0)
+        check_named_assign(p, a);
     if (p->level <= 0 || !starts_expression(kind(p)))
         return;
     if (a->kind == AST_NAME && kind(p) == LEX_STRING)
@@ -1417,6 +1454,19 @@ static void check_no_juxtaposed(P *p, AstExpr *a)
     int depth = p->depth, level = p->level;
     if (setjmp(p->jb) == 0) {
         AstExpr *b = expression(p);
+        memcpy(p->jb, jb, sizeof jb);
+        ErrPos ep = range_pos(&a->pos, &b->pos);
+        fail_pos(p, PARSE_SYNTAX_ERROR, &ep, "invalid syntax. Perhaps you forgot a comma?");
+    }
+    /* the whole expression did not parse; CPython's PEG parser backtracks
+     * to the longest one that does, often a primary (f in `f-or`) */
+    memcpy(p->jb, jb, sizeof jb);
+    *p->err = saved;
+    p->depth = depth;
+    p->level = level;
+    p->i = save;
+    if (setjmp(p->jb) == 0) {
+        AstExpr *b = primary(p);
         memcpy(p->jb, jb, sizeof jb);
         ErrPos ep = range_pos(&a->pos, &b->pos);
         fail_pos(p, PARSE_SYNTAX_ERROR, &ep, "invalid syntax. Perhaps you forgot a comma?");
@@ -2078,8 +2128,16 @@ static AstStmt *expr_or_assign(P *p)
     }
     AstExpr *e = star_expressions(p, 1);
     LexKind k = kind(p);
-    if (k == LEX_COLON)
+    if (k == LEX_COLON && starts_expression(peek(p, 1)->kind)) {
+        ErrPos ep = node_pos(&e->pos);
+        if (e->kind == AST_TUPLE && e->u.seq.len) {
+            ep = node_pos(&e->u.seq.items[0]->pos); /* CPython: at the first item */
+            fail_pos(p, PARSE_SYNTAX_ERROR, &ep, "only single target (not tuple) can be annotated");
+        }
+        if (e->kind != AST_NAME && e->kind != AST_ATTRIBUTE && e->kind != AST_SUBSCRIPT)
+            fail_pos(p, PARSE_SYNTAX_ERROR, &ep, "illegal target for annotation");
         unsupported(p, cur(p), "type annotations are");
+    }
     if (k >= LEX_PLUSEQ && k <= LEX_RSHIFTEQ) {
         static const AstBinop aug[] = {AST_ADD, AST_SUB, AST_MUL, AST_DIV, AST_FLOORDIV, AST_MOD, AST_POW,
                                        AST_MATMUL, AST_BITAND, AST_BITOR, AST_BITXOR, AST_LSHIFT, AST_RSHIFT};
@@ -2386,9 +2444,9 @@ static AstStmtList block(P *p, const char *what, int header_line)
         const LexToken *t = cur(p);
         ErrPos ep = tok_pos(t);
         if (t->kind == LEX_EOF || t->kind == LEX_DEDENT) {
-            /* CPython: the end of the header's line */
-            /* CPython, reading a file: the header's line, offset 0 */
-            const LexToken *q = prev(p);
+            /* CPython, reading a file: offset 0 (no caret), on the
+             * header's line at the end of file, else the dedented one */
+            const LexToken *q = t->kind == LEX_EOF ? prev(p) : t;
             ep = (ErrPos){q->line, -1, q->line, LEX_END_M1};
         }
         fail_pos(p, PARSE_INDENTATION_ERROR, &ep, "expected an indented block after %s on line %d", what,

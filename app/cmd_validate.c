@@ -16,6 +16,7 @@
 #include "app/check.h"
 #include "app/cli.h"
 #include "app/lesson.h"
+#include "app/netcfg.h"
 #include "engine/lang/interp.h"
 #include "engine/trace.h"
 
@@ -136,6 +137,10 @@ static const char *run_text(const Buf *b)
 
 /* Runs one program on the virtual clock. A SyntaxError is reported against
  * the .py file itself, at its line and column. */
+/* The lesson whose programs run now: their requests/aiohttp answer from
+ * its "network" table. */
+static const Lesson *net_lesson;
+
 static bool run_code_traced(const LessonCode *code, Run *r, LessonDiags *d, bool traced)
 {
     memset(r, 0, sizeof *r);
@@ -146,6 +151,8 @@ static bool run_code_traced(const LessonCode *code, Run *r, LessonDiags *d, bool
     cfg.host = r;
     cfg.clock = INTERP_CLOCK_VIRTUAL;
     cfg.trace = traced;
+    cfg.net = netcfg_lesson_reply;
+    cfg.net_host = (void *)net_lesson;
     Interp *ip = interp_new(&cfg);
     if (!ip) {
         lesson_diags_add(d, LESSON_ERROR, code->path, 0, 0, "out of memory running this program");
@@ -283,6 +290,7 @@ static void run_lesson(const Lesson *l, LessonDiags *d)
     char *json = malloc(n);
     if (!json) return;
     snprintf(json, n, "%s/lesson.json", l->dir);
+    net_lesson = l;
     for (size_t i = 0; i < l->npages; i++) {
         const LessonPage *p = &l->pages[i];
         Run r;

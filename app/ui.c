@@ -154,6 +154,7 @@ struct Ui {
 
     Overlay overlay;
     int toc_sel, toc_top;
+    int toc_page; /* -1: the lesson's row; else a page of toc_sel */
     int help_top;
 
     Pane focus;
@@ -1228,39 +1229,83 @@ static void draw_help(Ui *ui, UiCanvas *c)
     }
 }
 
+/* The contents' rows: every lesson, and under the selected lesson its
+ * pages, so that any page is two keys away (Right, then Up/Down). */
+static int toc_npages(const Ui *ui)
+{
+    return (int)ui->course->lessons[ui->toc_sel]->npages;
+}
+
+static int toc_nrows(const Ui *ui)
+{
+    return (int)ui->course->nlessons + toc_npages(ui);
+}
+
+static void toc_row_at(const Ui *ui, int row, int *lesson, int *page)
+{
+    int sel = ui->toc_sel, np = toc_npages(ui);
+    if (row <= sel) {
+        *lesson = row;
+        *page = -1;
+    } else if (row <= sel + np) {
+        *lesson = sel;
+        *page = row - sel - 1;
+    } else {
+        *lesson = row - np;
+        *page = -1;
+    }
+}
+
 static LayoutRect toc_rect(const Ui *ui)
 {
-    return centered(ui, 76, (int)ui->course->nlessons + 6);
+    return centered(ui, 76, toc_nrows(ui) + 6);
 }
 
 static void draw_toc(Ui *ui, UiCanvas *c)
 {
     LayoutRect r = toc_rect(ui);
     ui_canvas_fill(c, &r, ROLE_NORMAL, ' ');
-    ui_canvas_box(c, &r, "Contents (Enter opens, Esc closes)", true);
-    int vis = r.h - 4, n = (int)ui->course->nlessons;
-    if (ui->toc_sel < ui->toc_top) ui->toc_top = ui->toc_sel;
-    if (ui->toc_sel >= ui->toc_top + vis) ui->toc_top = ui->toc_sel - vis + 1;
+    ui_canvas_box(c, &r, "Contents (Enter opens, Right shows pages, Esc closes)", true);
+    int vis = r.h - 4, n = toc_nrows(ui);
+    int cur = ui->toc_page < 0 ? ui->toc_sel : ui->toc_sel + 1 + ui->toc_page;
+    if (cur < ui->toc_top) ui->toc_top = cur;
+    if (cur >= ui->toc_top + vis) ui->toc_top = cur - vis + 1;
     for (int i = 0; i < vis && ui->toc_top + i < n; i++) {
-        int k = ui->toc_top + i, y = r.y + 1 + i;
+        int row = ui->toc_top + i, y = r.y + 1 + i, k, pg;
+        toc_row_at(ui, row, &k, &pg);
         const Lesson *l = ui->course->lessons[k];
+        ThemeRole role = row == cur ? ROLE_SELECTED : ROLE_NORMAL;
+        if (row == cur)
+            ui_canvas_fill(c, &(LayoutRect){y, r.x + 1, 1, r.w - 2}, ROLE_SELECTED, ' ');
+        char t[300];
+        if (pg >= 0) {
+            /* A page: reached already, or not yet. */
+            bool reached = ui->progress &&
+                           progress_status(ui->progress, l->id) != PROGRESS_NOT_STARTED &&
+                           (progress_status(ui->progress, l->id) == PROGRESS_DONE ||
+                            pg <= progress_page(ui->progress, l->id));
+            ui_canvas_glyph(c, y, r.x + 6, role, reached ? GLYPH_MARK_DONE : GLYPH_MARK_NONE);
+            const LessonPage *p = &l->pages[pg];
+            snprintf(t, sizeof t, "%d. %s (%s)%s", pg + 1, p->title,
+                     lesson_page_kind_names[p->kind],
+                     k == ui->li && pg == ui->pi ? "  (you are here)" : "");
+            ui_canvas_put(c, y, r.x + 8, r.w - 10, role, t);
+            continue;
+        }
         ProgressStatus st =
             ui->progress ? progress_status(ui->progress, l->id) : PROGRESS_NOT_STARTED;
         ThemeGlyph g = st == PROGRESS_DONE          ? GLYPH_MARK_DONE
                        : st == PROGRESS_IN_PROGRESS ? GLYPH_MARK_HALF
                                                     : GLYPH_MARK_NONE;
-        ThemeRole role = k == ui->toc_sel ? ROLE_SELECTED : ROLE_NORMAL;
-        if (k == ui->toc_sel)
-            ui_canvas_fill(c, &(LayoutRect){y, r.x + 1, 1, r.w - 2}, ROLE_SELECTED, ' ');
         ui_canvas_glyph(c, y, r.x + 2, st == PROGRESS_DONE ? ROLE_CORRECT : role, g);
-        char t[300];
-        snprintf(t, sizeof t, "%2d. %s%s", k + 1, l->title, k == ui->li ? "  (you are here)" : "");
+        snprintf(t, sizeof t, "%2d. %s%s", k + 1, l->title,
+                 k == ui->li && (k != ui->toc_sel) ? "  (you are here)" : "");
         ui_canvas_put(c, y, r.x + 4, r.w - 6, role, t);
     }
     const char *st_words =
         ui->ascii ? "+ done  ~ started"
                   : "\xe2\x9c\x93 done  \xe2\x97\x90 started  \xe2\x97\x8b not started";
-    if (n > 0) {
+    if (ui->course->nlessons > 0) {
         const Lesson *l = ui->course->lessons[ui->toc_sel];
         ui_canvas_put(c, r.y + r.h - 3, r.x + 2, r.w - 4, ROLE_DIM, l->summary ? l->summary : "");
     }
@@ -1650,6 +1695,7 @@ static void do_action(Ui *ui, UiAction a, int key, double now)
     case ACT_CONTENTS:
         ui->overlay = OVERLAY_TOC;
         ui->toc_sel = ui->li;
+        ui->toc_page = -1;
         break;
     case ACT_NEXT: go_page(ui, +1); break;
     case ACT_PREV: go_page(ui, -1); break;
@@ -1750,45 +1796,85 @@ static void do_action(Ui *ui, UiAction a, int key, double now)
     }
 }
 
+static void toc_open(Ui *ui)
+{
+    ui->overlay = OVERLAY_NONE;
+    ui->msg[0] = 0;
+    if (ui->toc_page >= 0) {
+        open_page(ui, ui->toc_sel, ui->toc_page);
+        return;
+    }
+    if (ui->toc_sel == ui->li) return;
+    const Lesson *l = ui->course->lessons[ui->toc_sel];
+    /* Resume inside the lesson where the student got to. */
+    int page = ui->progress ? progress_page(ui->progress, l->id) : 0;
+    if (page < 0 || (size_t)page >= l->npages) page = 0;
+    if (ui->progress && progress_status(ui->progress, l->id) == PROGRESS_DONE) page = 0;
+    open_page(ui, ui->toc_sel, page);
+}
+
 static void toc_key(Ui *ui, int key)
 {
     int n = (int)ui->course->nlessons;
     switch (key) {
     case UI_KEY_UP:
     case 'k':
-        if (ui->toc_sel > 0) ui->toc_sel--;
+        if (ui->toc_page >= 0)
+            ui->toc_page--; /* from the first page back to the lesson's row */
+        else if (ui->toc_sel > 0)
+            ui->toc_sel--;
         break;
     case UI_KEY_DOWN:
     case 'j':
-        if (ui->toc_sel + 1 < n) ui->toc_sel++;
+        if (ui->toc_page >= 0 && ui->toc_page + 1 < toc_npages(ui)) {
+            ui->toc_page++;
+        } else if (ui->toc_sel + 1 < n) {
+            ui->toc_sel++;
+            ui->toc_page = -1;
+        }
         break;
     case UI_KEY_HOME:
-    case 'g': ui->toc_sel = 0; break;
-    case UI_KEY_END:
-    case 'G': ui->toc_sel = n - 1; break;
-    case UI_KEY_PGUP: ui->toc_sel = ui->toc_sel > 10 ? ui->toc_sel - 10 : 0; break;
-    case UI_KEY_PGDN: ui->toc_sel = ui->toc_sel + 10 < n ? ui->toc_sel + 10 : n - 1; break;
-    case UI_KEY_ENTER:
-    case 'l':
-    case UI_KEY_RIGHT: {
-        ui->overlay = OVERLAY_NONE;
-        if (ui->toc_sel == ui->li) break;
-        const Lesson *l = ui->course->lessons[ui->toc_sel];
-        /* Resume inside the lesson where the student got to. */
-        int page = ui->progress ? progress_page(ui->progress, l->id) : 0;
-        if (page < 0 || (size_t)page >= l->npages) page = 0;
-        if (ui->progress && progress_status(ui->progress, l->id) == PROGRESS_DONE) page = 0;
-        ui->msg[0] = 0;
-        open_page(ui, ui->toc_sel, page);
+    case 'g':
+        ui->toc_sel = 0;
+        ui->toc_page = -1;
         break;
-    }
+    case UI_KEY_END:
+    case 'G':
+        ui->toc_sel = n - 1;
+        ui->toc_page = -1;
+        break;
+    case UI_KEY_PGUP:
+        ui->toc_sel = ui->toc_sel > 10 ? ui->toc_sel - 10 : 0;
+        ui->toc_page = -1;
+        break;
+    case UI_KEY_PGDN:
+        ui->toc_sel = ui->toc_sel + 10 < n ? ui->toc_sel + 10 : n - 1;
+        ui->toc_page = -1;
+        break;
+    case 'l':
+    case UI_KEY_RIGHT:
+        if (ui->toc_page < 0 && toc_npages(ui) > 0)
+            ui->toc_page = 0;
+        else
+            toc_open(ui);
+        break;
+    case UI_KEY_ENTER: toc_open(ui); break;
+    case UI_KEY_LEFT:
+    case 'h':
+        if (ui->toc_page >= 0)
+            ui->toc_page = -1;
+        else
+            ui->overlay = OVERLAY_NONE;
+        break;
     case UI_KEY_ESC:
     case 't':
     case UI_KEY_F(2):
-    case 'q':
-    case UI_KEY_LEFT: ui->overlay = OVERLAY_NONE; break;
+    case 'q': ui->overlay = OVERLAY_NONE; break;
     default:
-        if (key >= '1' && key <= '9' && key - '1' < n) ui->toc_sel = key - '1';
+        if (key >= '1' && key <= '9' && key - '1' < n) {
+            ui->toc_sel = key - '1';
+            ui->toc_page = -1;
+        }
         break;
     }
 }
@@ -1836,10 +1922,13 @@ void ui_mouse(Ui *ui, int y, int x, int button, double now)
             toc_key(ui, button == 4 ? UI_KEY_UP : UI_KEY_DOWN);
             return;
         }
-        int k = ui->toc_top + (y - r.y - 1);
-        if (layout_contains(&r, y, x) && y > r.y && k >= 0 && k < (int)ui->course->nlessons) {
+        int row = ui->toc_top + (y - r.y - 1);
+        if (layout_contains(&r, y, x) && y > r.y && row >= 0 && row < toc_nrows(ui)) {
+            int k, pg;
+            toc_row_at(ui, row, &k, &pg);
             ui->toc_sel = k;
-            toc_key(ui, UI_KEY_ENTER);
+            ui->toc_page = pg;
+            toc_open(ui);
         } else if (!layout_contains(&r, y, x)) {
             ui->overlay = OVERLAY_NONE;
         }

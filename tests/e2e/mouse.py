@@ -51,10 +51,12 @@ def click(row, col):  # 1-based, as the terminal reports them
 check("starts", wait_for(rb"Help"))
 click(30, 12)  # " t Contents" in the key bar (columns 9-19)
 check("click on the key bar opens the contents", wait_for(rb"Contents \(Enter"))
-# The contents box: 76 wide, 2 lessons + 6 rows high, centered in 100x30.
-# Its first lesson row is box top + 1; the second is the next row.
-top = (30 - 8) // 2  # 0-based row of the box's top border
-click(top + 3, 40)  # 1-based: top border is top+1, lesson 1 top+2, lesson 2 top+3
+# The contents box: 76 wide, one row per lesson plus the current lesson's
+# 4 pages, and 6 rows of frame and footer, centered in 100x30. Rows from
+# the top border: lesson 1, its pages 1-4, then lesson 2.
+rows = 2 + 4
+top = (30 - (rows + 6)) // 2  # 0-based row of the box's top border
+click(top + 1 + 5 + 1, 40)  # 1-based row of lesson 2
 check("click on a lesson opens it", wait_for(rb"blocked\.py"))
 os.write(fd, b"\x1b[<65;20;10M")  # wheel down over the prose
 read_for(0.3)

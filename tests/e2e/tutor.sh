@@ -21,8 +21,17 @@ keys Escape
 keys t
 expect "contents open with t" 'Contents \(Enter opens'
 expect "contents list every lesson" '2\. Fixture: a blocking sleep'
+keys Right
+expect "Right lists the lesson's pages" '3\. How long\? \(question\)'
+keys Down
+keys Down
+keys Enter
+expect "Enter on a page opens that page" 'page 3/4: How long\?'
+keys t
 keys Escape
 expect_gone "contents close" 'Contents \(Enter opens'
+keys p
+keys p
 
 keys n
 expect "n turns the page" 'page 2/4: Gather'

@@ -179,7 +179,15 @@ static void h_unretrieved(void *ctx, Future *f)
     sb_fini(&sb);
 }
 
+static void h_task_created(void *ctx, Task *t)
+{
+    CoroObj *c = vm_coro_of_engine(task_coro(t));
+    if (c)
+        vm_note_task_code(ctx, t, c->code);
+}
+
 const HostOps vm_host_ops = {
+    .task_created = h_task_created,
     .retain = h_retain,
     .release = h_release,
     .cancelled_error = h_cancelled_error,
@@ -508,11 +516,28 @@ static RtStatus m_add_done_callback(Rt *rt, Value self, const Value *a, size_t n
     return RT_OK;
 }
 
+/* Task.cancelling() / Task.uncancel() (3.11), PART2. */
+static RtStatus m_cancelling(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    if (rt_parse_args(rt, "cancelling", "", a, n, kw, NULL) != RT_OK)
+        return RT_ERR;
+    *out = val_int(task_cancelling(task_from_future(self_fut(self))));
+    return RT_OK;
+}
+
+static RtStatus m_uncancel(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    if (rt_parse_args(rt, "uncancel", "", a, n, kw, NULL) != RT_OK)
+        return RT_ERR;
+    *out = val_int(task_uncancel(task_from_future(self_fut(self))));
+    return RT_OK;
+}
+
 static const MethodDef task_methods[] = {
     {"done", m_done},           {"cancelled", m_cancelled}, {"result", m_result},
     {"exception", m_exception}, {"cancel", m_cancel},       {"get_name", m_get_name},
     {"set_name", m_set_name},   {"get_coro", m_get_coro},   {"add_done_callback", m_add_done_callback},
-    {NULL, NULL},
+    {"cancelling", m_cancelling}, {"uncancel", m_uncancel}, {NULL, NULL},
 };
 static const MethodDef future_methods[] = {
     {"done", m_done},           {"cancelled", m_cancelled}, {"result", m_result},
@@ -547,6 +572,10 @@ static void nco_free(Rt *rt, Obj *o)
     if (coro_ok(n->coro))
         coro_drop(n->coro);
     val_decref(rt, n->result);
+    val_decref(rt, n->obj);
+    val_decref(rt, n->arg);
+    if (n->fut)
+        future_release(n->fut);
     obj_release(rt, o, sizeof(NcoObj));
 }
 
@@ -558,6 +587,31 @@ static RtStatus nco_repr(Rt *rt, Obj *o, StrBuf *sb)
 }
 
 const ObjType vm_nco_type = {.name = "coroutine", .free = nco_free, .repr = nco_repr};
+
+static CoroStatus custom_resume(void *self, Task *task, CoroIn how, void *in, void **out)
+{
+    NcoObj *n = self;
+    return n->step(n, task, how, in, out);
+}
+static const CoroVt custom_vt = {"coroutine", custom_resume, NULL};
+
+NcoObj *nco_custom_new(Vm *vm, const char *name, NcoStepFn step, Value obj, Value arg)
+{
+    NcoObj *o = (NcoObj *)obj_alloc(&vm->rt, &vm_nco_type, sizeof(NcoObj));
+    if (!o)
+        return NULL;
+    o->vm = vm;
+    o->kind = NK_CUSTOM;
+    o->name = name;
+    o->step = step;
+    o->result = VAL_NONE_V;
+    o->obj = val_incref(obj);
+    o->arg = val_incref(arg);
+    return o;
+}
+
+static bool as_engine_coro(Vm *vm, Value v, Coro *c, Code **code);
+bool vm_is_coroutine(Value v);
 
 Coro nco_make(Vm *vm, NcoObj *n)
 {
@@ -572,6 +626,21 @@ Coro nco_make(Vm *vm, NcoObj *n)
         Coro c = nco_sleep(vm->loop, n->delay_ns, r);
         host_release(&vm->host, r);
         return c;
+    }
+    case NK_CUSTOM: return (Coro){&custom_vt, n};
+    case NK_WAIT_FOR: {
+        NcoAwaitable aw = {0};
+        Value v = n->result;
+        if (val_is_type(v, &vm_coro_type) || val_is_type(v, &vm_nco_type)) {
+            Code *code;
+            if (!as_engine_coro(vm, v, &aw.coro, &code)) {
+                rt_raise_id(rt, CLS_RuntimeError, "cannot reuse already awaited coroutine");
+                return (Coro){NULL, NULL};
+            }
+        } else {
+            aw.fut = ((FutObj *)v.u.o)->f;
+        }
+        return nco_wait_for(vm->loop, aw, n->delay_ns);
     }
     default:
         rt_raise_id(rt, CLS_RuntimeError, "internal error: unknown native coroutine");
@@ -640,13 +709,13 @@ static bool as_engine_coro(Vm *vm, Value v, Coro *c, Code **code)
     return false;
 }
 
-static bool is_coroutine(Value v)
+bool vm_is_coroutine(Value v)
 {
     return val_is_type(v, &vm_coro_type) || val_is_type(v, &vm_nco_type);
 }
 
 /* Marks a coroutine object as owned by a task (no never-awaited warning). */
-static Task *new_task(Vm *vm, Value coro, const char *name)
+Task *vm_new_task(Vm *vm, Value coro, const char *name)
 {
     Coro c;
     Code *code = NULL;
@@ -661,8 +730,7 @@ static Task *new_task(Vm *vm, Value coro, const char *name)
         rt_no_memory(&vm->rt);
         return NULL;
     }
-    if (code)
-        vm_note_task_code(vm, t, code);
+    (void)code; /* noted by h_task_created */
     return t;
 }
 
@@ -675,9 +743,9 @@ static RtStatus f_create_task(Rt *rt, Value self, const Value *a, size_t n, Tupl
         return RT_ERR;
     if (need_loop(vm) != RT_OK)
         return RT_ERR;
-    if (!is_coroutine(v[0]))
+    if (!vm_is_coroutine(v[0]))
         return rt_raise_id(rt, CLS_TypeError, "a coroutine was expected, got %R", v[0]);
-    Task *t = new_task(vm, v[0], NULL);
+    Task *t = vm_new_task(vm, v[0], NULL);
     if (!t)
         return RT_ERR;
     if (!val_is_undef(v[1]) && !val_is_none(v[1])) {
@@ -739,6 +807,45 @@ static int by_address(const void *x, const void *y)
     return p->idx < q->idx ? -1 : p->idx > q->idx;
 }
 
+static RtStatus f_wait_for(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    (void)self;
+    Vm *vm = vm_of(rt);
+    Value v[2];
+    if (rt_parse_args(rt, "wait_for", "fut,timeout", a, n, kw, v) != RT_OK)
+        return RT_ERR;
+    if (!vm_is_coroutine(v[0]) && !val_is_type(v[0], &vm_task_type) && !val_is_type(v[0], &vm_future_type) &&
+        !val_is_type(v[0], &vm_gfuture_type))
+        return rt_raise_id(rt, CLS_TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
+    int64_t t = NCO_NO_TIMEOUT;
+    if (!val_is_none(v[1])) {
+        double d;
+        if (v[1].tag == VAL_INT)
+            d = (double)v[1].u.i;
+        else if (v[1].tag == VAL_FLOAT)
+            d = v[1].u.f;
+        else
+            return rt_raise_id(rt, CLS_TypeError, "'<=' not supported between instances of '%s' and 'int'",
+                               obj_type_name(rt, v[1]));
+        t = d <= 0 ? 0 : loop_ns_from_seconds(d);
+    }
+    NcoObj *o = (NcoObj *)obj_alloc(rt, &vm_nco_type, sizeof(NcoObj));
+    if (!o)
+        return RT_ERR;
+    o->vm = vm;
+    o->kind = NK_WAIT_FOR;
+    o->name = "wait_for";
+    o->delay_ns = t;
+    o->result = val_incref(v[0]);
+    o->obj = o->arg = VAL_NONE_V;
+    /* The awaitable is consumed by wait_for: no never-awaited warning for
+     * it, the one for wait_for itself is enough. */
+    if (val_is_type(v[0], &vm_coro_type))
+        ((CoroObj *)v[0].u.o)->in_task = true;
+    *out = val_obj(&o->hdr);
+    return RT_OK;
+}
+
 static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
 {
     (void)self;
@@ -758,7 +865,7 @@ static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw
     if (need_loop(vm) != RT_OK)
         return RT_ERR;
     for (size_t i = 0; i < n; i++)
-        if (!is_coroutine(a[i]) && !val_is_type(a[i], &vm_task_type) &&
+        if (!vm_is_coroutine(a[i]) && !val_is_type(a[i], &vm_task_type) &&
             !val_is_type(a[i], &vm_future_type) && !val_is_type(a[i], &vm_gfuture_type))
             return rt_raise_id(rt, CLS_TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
     size_t cap = n ? n : 1;
@@ -786,8 +893,8 @@ static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw
             future_retain(fs[i]);
             continue;
         }
-        if (is_coroutine(a[i])) {
-            Task *t = new_task(vm, a[i], NULL);
+        if (vm_is_coroutine(a[i])) {
+            Task *t = vm_new_task(vm, a[i], NULL);
             if (!t)
                 st = RT_ERR;
             else
@@ -868,7 +975,7 @@ static RtStatus f_iscoroutine(Rt *rt, Value self, const Value *a, size_t n, Tupl
     Value v[1];
     if (rt_parse_args(rt, "iscoroutine", "object", a, n, kw, v) != RT_OK)
         return RT_ERR;
-    *out = val_bool(is_coroutine(v[0]));
+    *out = val_bool(vm_is_coroutine(v[0]));
     return RT_OK;
 }
 
@@ -881,7 +988,7 @@ static RtStatus f_run(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, V
         return RT_ERR;
     if (vm->loop)
         return rt_raise_id(rt, CLS_RuntimeError, "asyncio.run() cannot be called from a running event loop");
-    if (!is_coroutine(v[0]))
+    if (!vm_is_coroutine(v[0]))
         return rt_raise_id(rt, CLS_ValueError, "a coroutine was expected, got %R", v[0]);
     if (vm->c_depth == 1 && vm->defer_runs) {
         /* Hand the loop to the host (interp.c), which resumes us after. */
@@ -938,7 +1045,7 @@ RtStatus aiorun_start(Vm *vm, AioRun *r, Value coro)
         loop_set_trace(loop, vm->trace);
     vm->loop = loop;
     r->loop = loop;
-    Task *t = new_task(vm, coro, NULL);
+    Task *t = vm_new_task(vm, coro, NULL);
     if (!t) {
         vm->loop = NULL;
         loop_free(loop);
@@ -1181,6 +1288,7 @@ RtStatus mod_asyncio_init(Vm *vm)
         {"current_task", f_current_task},
         {"all_tasks", f_all_tasks},
         {"iscoroutine", f_iscoroutine},
+        {"wait_for", f_wait_for},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
         if (module_add_native(rt, m, fns[i].name, fns[i].fn, vm) != RT_OK)
@@ -1192,5 +1300,5 @@ RtStatus mod_asyncio_init(Vm *vm)
         module_add_value(rt, m, "QueueEmpty", val_obj(&rt->cls[CLS_QueueEmpty]->hdr)) != RT_OK ||
         module_add_value(rt, m, "QueueFull", val_obj(&rt->cls[CLS_QueueFull]->hdr)) != RT_OK)
         return RT_ERR;
-    return RT_OK;
+    return mod_aiosync_init(vm, m);
 }

@@ -309,7 +309,7 @@ static void coro_free(Rt *rt, Obj *o)
 {
     CoroObj *c = (CoroObj *)o;
     Vm *vm = c->vm;
-    if (c->state == CS_CREATED && !c->closed)
+    if (c->state == CS_CREATED && !c->closed && !c->in_task)
         vm_warn_never_awaited(vm, c->code);
     if (c->frame) {
         Frame *f = c->frame;
@@ -1996,6 +1996,11 @@ static void coro_vt_drop(void *self)
 
 static const CoroVt coro_vt = {"coroutine", coro_vt_resume, coro_vt_drop};
 
+CoroObj *vm_coro_of_engine(Coro c)
+{
+    return c.vt == &coro_vt ? c.self : NULL;
+}
+
 Coro vm_coro_as_engine(CoroObj *c)
 {
     obj_incref(&c->hdr);
@@ -2159,7 +2164,7 @@ void vm_print_exception(Vm *vm, Value exc)
 {
     StrBuf sb;
     sb_init(&sb, &vm->rt);
-    format_exc_chain(vm, exc, &sb, 0);
+    vm_format_exception(vm, exc, &sb);
     write_sb_err(vm, &sb);
     sb_fini(&sb);
     rt_clear_exc(&vm->rt);

@@ -66,8 +66,13 @@ extern const ObjType vm_coro_type;
 
 /* A native awaitable made lazily into an engine coroutine when awaited:
  * asyncio.sleep(d) is one (CPython's sleep is a coroutine too). */
-typedef enum NcoKind { NK_SLEEP, NK_WAIT_FOR, NK_DONE } NcoKind;
-typedef struct NcoObj {
+typedef enum NcoKind { NK_SLEEP, NK_WAIT_FOR, NK_CUSTOM } NcoKind;
+typedef struct NcoObj NcoObj;
+/* NK_CUSTOM: a coroutine written in C against the lesson objects (Queue.get,
+ * TaskGroup.__aexit__): step is called for every resume (coro.h rules);
+ * `state`, `obj`, `arg` and `fut` are its own. */
+typedef CoroStatus (*NcoStepFn)(NcoObj *n, Task *task, CoroIn how, void *in, void **out);
+struct NcoObj {
     Obj hdr;
     Vm *vm;
     NcoKind kind;
@@ -77,7 +82,17 @@ typedef struct NcoObj {
     Coro coro;        /* made on the first await (vt NULL before) */
     bool started;
     bool in_task;     /* a Task drives it (and owns one reference) */
-} NcoObj;
+    NcoStepFn step;   /* NK_CUSTOM */
+    int state;
+    Value obj, arg;   /* owned */
+    Future *fut;      /* owned, or NULL */
+};
+/* asyncio.create_task's core: a task for a coroutine object (RT_ERR-style:
+ * NULL with the exception set). The caller owns the returned reference. */
+Task *vm_new_task(Vm *vm, Value coro, const char *name);
+bool vm_is_coroutine(Value v); /* a coroutine object (lesson or native) */
+/* A new NK_CUSTOM coroutine object named `name` (static string). */
+NcoObj *nco_custom_new(Vm *vm, const char *name, NcoStepFn step, Value obj, Value arg);
 extern const ObjType vm_nco_type;
 
 /* asyncio.Task / asyncio.Future / _GatheringFuture as Python sees them: a
@@ -218,6 +233,7 @@ void vm_format_tb(Vm *vm, Value tb, StrBuf *sb);
 
 /* Coroutines and the engine. */
 Coro vm_coro_as_engine(CoroObj *c); /* the task takes a reference */
+CoroObj *vm_coro_of_engine(Coro c);  /* the CoroObj behind c, or NULL */
 FutObj *vm_fut_wrap(Vm *vm, Future *f); /* new reference to the handle */
 void *vm_to_host(Vm *vm, Value v);      /* new host reference (NULL = None) */
 Value vm_from_host(Vm *vm, void *p);    /* new reference */
@@ -237,6 +253,7 @@ RtStatus builtins_init(Vm *vm);
 RtStatus mod_time_init(Vm *vm);
 RtStatus mod_asyncio_init(Vm *vm);
 RtStatus mod_random_init(Vm *vm);
+RtStatus mod_aiosync_init(Vm *vm, Module *asyncio); /* Lock, Queue, TaskGroup, ... */
 void mod_random_fini(Vm *vm);
 /* import NAME: the module, or ModuleNotFoundError. */
 RtStatus vm_import(Vm *vm, Str *name, Value *out);

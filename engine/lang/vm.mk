@@ -7,6 +7,7 @@ engine_lang_liblang_a_SOURCES += \
 	engine/lang/vm.c engine/lang/vm.h \
 	engine/lang/builtins.c \
 	engine/lang/mod_time.c engine/lang/mod_asyncio.c engine/lang/mod_random.c \
+	engine/lang/mod_aiosync.c \
 	engine/lang/interp.c engine/lang/interp.h
 
 # The compiler and VM through interp.h.
@@ -15,3 +16,4 @@ tests_unit_check_vm_SOURCES = tests/unit/check_vm.c
 tests_unit_check_vm_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_vm_LDADD = engine/lang/liblang.a engine/libengine.a $(CHECK_LIBS) -lm
 TESTS += tests/unit/check_vm
+

@@ -860,8 +860,13 @@ static RtStatus reprlib_rec(Rt *rt, Value v, int level, StrBuf *sb)
         Value keys;
         if (obj_to_list(rt, v, &keys) != RT_OK)
             return RT_ERR;
-        if (list_sort(rt, val_list(keys), VAL_UNDEF_V, false) != RT_OK)
-            rt_clear_exc(rt);
+        if (list_sort(rt, val_list(keys), VAL_UNDEF_V, false) != RT_OK) {
+            if (!rt_exc_matches(rt, rt->cls[CLS_TypeError])) {
+                val_decref(rt, keys);
+                return RT_ERR;
+            }
+            rt_clear_exc(rt); /* unorderable keys: insertion order */
+        }
         List *kl = val_list(keys);
         RtStatus st = RT_OK;
         sb_putc(sb, '{');

@@ -389,6 +389,22 @@ static void args_free(Args *a)
     val_decref(&rt, a->kw);
 }
 
+/* Allocation-failure injection: when cap_delta >= 0, the Mem refuses to
+ * grow past what it holds plus cap_delta bytes during the operation itself
+ * (not while building the operands or printing the outcome). */
+static long cap_delta = -1;
+
+static void arm_cap(void)
+{
+    if (cap_delta >= 0)
+        mem.limit = mem.used + (size_t)cap_delta;
+}
+
+static void disarm_cap(void)
+{
+    mem.limit = 0;
+}
+
 static char *run_row(const char *op, const char *sa, const char *sb_, const char *sc,
                      const char *sd)
 {
@@ -401,16 +417,20 @@ static char *run_row(const char *op, const char *sa, const char *sb_, const char
         return outcome(RT_ERR, VAL_NONE_V);
     if (strncmp(op, "bin:", 4) == 0) {
         b = lit(sb_);
+        arm_cap();
         st = obj_binop(&rt, binop_of(op + 4), a, b, &out);
     } else if (strncmp(op, "inplace:", 8) == 0) {
         b = lit(sb_);
+        arm_cap();
         st = obj_inplace(&rt, binop_of(op + 8), a, b, &out);
     } else if (strncmp(op, "cmp:", 4) == 0) {
         b = lit(sb_);
         bool r;
+        arm_cap();
         st = obj_compare(&rt, cmpop_of(op + 4), a, b, &r);
         out = val_bool(r);
     } else if (strcmp(op, "unary") == 0) {
+        arm_cap();
         if (strcmp(sb_, "abs") == 0)
             st = num_abs(&rt, a, &out);
         else
@@ -420,8 +440,10 @@ static char *run_row(const char *op, const char *sa, const char *sb_, const char
         Args args;
         args_build(&args, sc, sd);
         Value r;
-        st = obj_call_method(&rt, a, rt_intern_cstr(&rt, sb_), args.argv, args.nargs,
-                             args.kwnames, &r);
+        Str *name = rt_intern_cstr(&rt, sb_);
+        arm_cap();
+        st = obj_call_method(&rt, a, name, args.argv, args.nargs, args.kwnames, &r);
+        disarm_cap();
         if (st == RT_OK) {
             Tuple *t = tuple_new(&rt, 2);
             t->items[0] = r;
@@ -432,74 +454,91 @@ static char *run_row(const char *op, const char *sa, const char *sb_, const char
     } else if (strcmp(op, "call") == 0) {
         Args args;
         args_build(&args, sb_, sc);
+        arm_cap();
         st = obj_call(&rt, a, args.argv, args.nargs, args.kwnames, &out);
         args_free(&args);
     } else if (strcmp(op, "fmtmethod") == 0) {
         Args args;
         args_build(&args, sb_, sc);
-        st = obj_call_method(&rt, a, rt_intern_cstr(&rt, "format"), args.argv, args.nargs,
-                             args.kwnames, &out);
+        Str *name = rt_intern_cstr(&rt, "format");
+        arm_cap();
+        st = obj_call_method(&rt, a, name, args.argv, args.nargs, args.kwnames, &out);
         args_free(&args);
     } else if (strcmp(op, "format") == 0) {
+        arm_cap();
         st = obj_format(&rt, a, sb_, strlen(sb_), &out);
     } else if (strcmp(op, "repr") == 0) {
+        arm_cap();
         st = obj_repr(&rt, a, &out);
     } else if (strcmp(op, "str") == 0) {
+        arm_cap();
         st = obj_str(&rt, a, &out);
     } else if (strcmp(op, "round") == 0) {
         if (*sb_)
             b = lit(sb_);
+        arm_cap();
         st = num_round(&rt, a, b, &out);
     } else if (strcmp(op, "getitem") == 0) {
         b = lit(sb_);
+        arm_cap();
         st = obj_getitem(&rt, a, b, &out);
     } else if (strcmp(op, "setitem") == 0) {
         b = lit(sb_);
         c = lit(sc);
+        arm_cap();
         st = obj_setitem(&rt, a, b, c);
         out = st == RT_OK ? val_incref(a) : VAL_NONE_V;
     } else if (strcmp(op, "delitem") == 0) {
         b = lit(sb_);
+        arm_cap();
         st = obj_delitem(&rt, a, b);
         out = st == RT_OK ? val_incref(a) : VAL_NONE_V;
     } else if (strcmp(op, "contains") == 0) {
         b = lit(sb_);
         bool r;
+        arm_cap();
         st = obj_contains(&rt, a, b, &r);
         out = val_bool(r);
     } else if (strcmp(op, "len") == 0) {
         int64_t n;
+        arm_cap();
         st = obj_len(&rt, a, &n);
         out = val_int(n);
     } else if (strcmp(op, "hash_eq") == 0) {
         b = lit(sb_);
         int64_t h1, h2;
+        arm_cap();
         st = obj_hash(&rt, a, &h1);
         if (st == RT_OK)
             st = obj_hash(&rt, b, &h2);
         out = val_bool(st == RT_OK && h1 == h2);
     } else if (strcmp(op, "sorted") == 0) {
         b = lit(*sb_ ? sb_ : "{}");
+        Value kk = val_obj(&rt_intern_cstr(&rt, "key")->hdr);
+        Value kr = val_obj(&rt_intern_cstr(&rt, "reverse")->hdr);
+        arm_cap();
         st = obj_to_list(&rt, a, &out);
+        disarm_cap();
         if (st == RT_OK) {
             Value key = VAL_UNDEF_V, rev = VAL_UNDEF_V, v;
             bool found, r = false;
-            Value kk = val_obj(&rt_intern_cstr(&rt, "key")->hdr);
-            Value kr = val_obj(&rt_intern_cstr(&rt, "reverse")->hdr);
             if (dict_get(&rt, val_dict(b), kk, &v, &found) == RT_OK && found)
                 key = v;
             if (dict_get(&rt, val_dict(b), kr, &v, &found) == RT_OK && found)
                 rev = v;
             if (!val_is_undef(rev))
                 obj_truthy(&rt, rev, &r);
+            arm_cap();
             st = list_sort(&rt, val_list(out), key, r);
             if (st != RT_OK)
                 val_decref(&rt, out);
         }
     } else if (strcmp(op, "list") == 0) {
+        arm_cap();
         st = obj_to_list(&rt, a, &out);
     } else if (strcmp(op, "truthy") == 0) {
         bool r;
+        arm_cap();
         st = obj_truthy(&rt, a, &r);
         out = val_bool(r);
     } else if (strcmp(op, "isinstance") == 0) {
@@ -508,16 +547,20 @@ static char *run_row(const char *op, const char *sa, const char *sb_, const char
     } else if (strcmp(op, "reprlib") == 0) {
         StrBuf sb;
         sb_init(&sb, &rt);
+        arm_cap();
         st = obj_reprlib_sb(&rt, a, &sb);
         if (st == RT_OK)
             st = sb_finish(&sb, &out);
         else
             sb_fini(&sb);
     } else if (strcmp(op, "getattr") == 0) {
-        st = obj_getattr(&rt, a, rt_intern_cstr(&rt, sb_), &out);
+        Str *name = rt_intern_cstr(&rt, sb_);
+        arm_cap();
+        st = obj_getattr(&rt, a, name, &out);
     } else {
         ck_abort_msg("unknown op %s", op);
     }
+    disarm_cap();
     res = outcome(st, out);
     val_decref(&rt, a);
     val_decref(&rt, b);
@@ -571,6 +614,45 @@ START_TEST(test_op_table)
     }
     fprintf(stderr, "op table: %zu rows, %zu mismatches, %zu big-int rows (OverflowError)\n", n,
             bad, big);
+    ck_assert_uint_eq(bad, 0);
+}
+END_TEST
+
+/* Every row again with allocation failures injected at several points:
+ * the outcome is either the expected one or MemoryError, nothing leaks and
+ * nothing crashes (run it under --enable-sanitizers). */
+START_TEST(test_op_table_alloc_failures)
+{
+    static const long deltas[] = {0, 48, 160, 700};
+    size_t n = sizeof(op_rows) / sizeof(op_rows[0]), bad = 0, oom = 0;
+    free(run_row("repr", "[1]", "", "", ""));
+    for (size_t d = 0; d < sizeof(deltas) / sizeof(deltas[0]); d++) {
+        for (size_t i = 0; i < n; i++) {
+            size_t count0 = mem.count, interned0 = rt.interned->len;
+            cap_delta = deltas[d];
+            char *got = run_row(op_rows[i].op, op_rows[i].a, op_rows[i].b, op_rows[i].c,
+                                op_rows[i].d);
+            cap_delta = -1;
+            const char *exp = op_rows[i].expect;
+            if (strncmp(got, "!MemoryError", 12) == 0)
+                oom++;
+            else if (strcmp(got, exp) != 0 &&
+                     !(is_bigint_text(exp) && strncmp(got, "!OverflowError", 14) == 0)) {
+                bad++;
+                fprintf(stderr, "cap %ld row %zu: %s a=%s b=%s\n   want %s\n   got  %s\n",
+                        deltas[d], i, op_rows[i].op, op_rows[i].a, op_rows[i].b, exp, got);
+            }
+            free(got);
+            ck_assert(!rt_has_exc(&rt));
+            if (mem.count != count0 && rt.interned->len == interned0) {
+                bad++;
+                fprintf(stderr, "cap %ld row %zu leaks %zd blocks: %s a=%s b=%s\n", deltas[d], i,
+                        (ssize_t)(mem.count - count0), op_rows[i].op, op_rows[i].a, op_rows[i].b);
+            }
+        }
+    }
+    fprintf(stderr, "alloc failures: %zu MemoryErrors, %zu problems\n", oom, bad);
+    ck_assert_uint_gt(oom, 100);
     ck_assert_uint_eq(bad, 0);
 }
 END_TEST
@@ -1029,6 +1111,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_float_repr_table);
     tcase_add_test(tc, test_op_table);
+    tcase_add_test(tc, test_op_table_alloc_failures);
     tcase_add_test(tc, test_recursive_repr);
     tcase_add_test(tc, test_raise_formats);
     tcase_add_test(tc, test_asyncio_classes);

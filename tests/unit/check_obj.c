@@ -623,7 +623,7 @@ END_TEST
  * nothing crashes (run it under --enable-sanitizers). */
 START_TEST(test_op_table_alloc_failures)
 {
-    static const long deltas[] = {0, 48, 160, 700};
+    static const long deltas[] = {0, 16, 48, 96, 160, 320, 700, 1500, 4000};
     size_t n = sizeof(op_rows) / sizeof(op_rows[0]), bad = 0, oom = 0;
     free(run_row("repr", "[1]", "", "", ""));
     for (size_t d = 0; d < sizeof(deltas) / sizeof(deltas[0]); d++) {

@@ -1300,5 +1300,7 @@ RtStatus mod_asyncio_init(Vm *vm)
         module_add_value(rt, m, "QueueEmpty", val_obj(&rt->cls[CLS_QueueEmpty]->hdr)) != RT_OK ||
         module_add_value(rt, m, "QueueFull", val_obj(&rt->cls[CLS_QueueFull]->hdr)) != RT_OK)
         return RT_ERR;
-    return mod_aiosync_init(vm, m);
+    if (mod_aiosync_init(vm, m) != RT_OK)
+        return RT_ERR;
+    return mod_aioflow_init(vm, m); /* wait, as_completed, shield (PART2) */
 }

@@ -8,6 +8,7 @@
  * caller.
  */
 #include "engine/lang/vm.h"
+#include "engine/lang/net.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -2155,8 +2156,15 @@ static void format_exc_chain(Vm *vm, Value exc, StrBuf *sb, int depth)
     format_exc_only(vm, exc, sb);
 }
 
+void vm_format_exc_only(Vm *vm, Value exc, StrBuf *sb)
+{
+    format_exc_only(vm, exc, sb);
+}
+
 void vm_format_exception(Vm *vm, Value exc, StrBuf *sb)
 {
+    if (excgroup_format(vm, exc, sb)) /* ExceptionGroups: excgroup.c (PART2) */
+        return;
     format_exc_chain(vm, exc, sb, 0);
 }
 
@@ -2233,6 +2241,8 @@ RtStatus vm_import(Vm *vm, Str *name, Value *out)
         m = vm->mod_time;
     else if (str_eq_cstr(name, "random"))
         m = vm->mod_random;
+    else if (net_import(vm, name, out) != RT_STOP) /* requests, aiohttp (PART2) */
+        return rt_has_exc(&vm->rt) ? RT_ERR : RT_OK;
     if (!m) {
         /* CPython names the top package for dotted names. */
         const char *dot = strchr(name->data, '.');

@@ -230,6 +230,12 @@ void vm_print_exception(Vm *vm, Value exc);
 void vm_format_exception(Vm *vm, Value exc, StrBuf *sb);
 /* Formats the traceback lines of one exception (no chain, no header). */
 void vm_format_tb(Vm *vm, Value tb, StrBuf *sb);
+/* "ValueError: msg\n", the last line of a report. */
+void vm_format_exc_only(Vm *vm, Value exc, StrBuf *sb);
+/* The 3.11 "Exception Group Traceback" report when exc or an exception of
+ * its chain is an ExceptionGroup (excgroup.c); false (nothing appended)
+ * otherwise. */
+bool excgroup_format(Vm *vm, Value exc, StrBuf *sb);
 
 /* Coroutines and the engine. */
 Coro vm_coro_as_engine(CoroObj *c); /* the task takes a reference */
@@ -254,6 +260,7 @@ RtStatus mod_time_init(Vm *vm);
 RtStatus mod_asyncio_init(Vm *vm);
 RtStatus mod_random_init(Vm *vm);
 RtStatus mod_aiosync_init(Vm *vm, Module *asyncio); /* Lock, Queue, TaskGroup, ... */
+RtStatus mod_aioflow_init(Vm *vm, Module *asyncio); /* wait, as_completed, shield */
 void mod_random_fini(Vm *vm);
 /* import NAME: the module, or ModuleNotFoundError. */
 RtStatus vm_import(Vm *vm, Str *name, Value *out);

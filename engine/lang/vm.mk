@@ -17,3 +17,6 @@ tests_unit_check_vm_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_vm_LDADD = engine/lang/liblang.a engine/libengine.a $(CHECK_LIBS) -lm
 TESTS += tests/unit/check_vm
 
+# asyncio part 2 (PART2): wait/as_completed/shield; the simulated network.
+engine_lang_liblang_a_SOURCES += engine/lang/mod_asyncio_flow.c engine/lang/mod_net.c engine/lang/net.h \
+	engine/lang/excgroup.c

@@ -75,7 +75,7 @@ Interp *interp_new(const InterpConfig *cfg)
         interp_config_init(&ip->cfg);
     InterpConfig *c = &ip->cfg;
     if (!c->step_budget)
-        c->step_budget = 100000000;
+        c->step_budget = 30000000; /* about 0.3 s of the tightest loop */
     if (!c->recursion_limit)
         c->recursion_limit = 1000;
     if (!c->mem_limit)

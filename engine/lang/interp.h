@@ -65,7 +65,8 @@ typedef struct InterpConfig {
     double speed;      /* real clock: 2.0 runs twice as fast; default 1.0 */
     /* Limits; 0 means the default given in brackets. */
     uint64_t step_budget;  /* instructions one task step (or the module code
-                              between awaits) may run [200M, ~1 s] */
+                              between awaits) may run [30M backward jumps
+                              and calls, well under a second] */
     int recursion_limit;   /* nested Python calls [1000] -> RecursionError */
     size_t mem_limit;      /* bytes the program may hold [1 GiB] -> MemoryError */
     double max_virtual_time; /* seconds of loop time [1e7] -> RuntimeError */

@@ -381,7 +381,17 @@ static void layout_digits(StrBuf *sb, const char *d, int n, int e, bool sci, boo
     }
 }
 
+static RtStatus format_float_c(Rt *rt, Value v, double x, const FmtSpec *f, StrBuf *sb);
+
 static RtStatus format_float(Rt *rt, Value v, double x, const FmtSpec *f, StrBuf *sb)
+{
+    void *saved = num_locale_enter();
+    RtStatus st = format_float_c(rt, v, x, f, sb);
+    num_locale_leave(saved);
+    return st;
+}
+
+static RtStatus format_float_c(Rt *rt, Value v, double x, const FmtSpec *f, StrBuf *sb)
 {
     char type = f->type;
     switch (type) {

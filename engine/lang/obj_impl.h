@@ -33,6 +33,12 @@ bool val_is_number(Value v);
 int64_t num_hash(Value v);
 RtStatus num_format(Rt *rt, Value v, const char *spec, size_t n, StrBuf *sb);
 
+/* Float text is always in the C locale ('.' as the decimal point), whatever
+ * setlocale() the host made (the tutor sets LC_ALL from the environment):
+ * bracket snprintf/strtod of doubles with these (thread-local switch). */
+void *num_locale_enter(void);
+void num_locale_leave(void *saved);
+
 /* Sequences. */
 RtStatus str_binop(Rt *rt, BinOp op, Value a, Value b, Value *out);     /* RT_STOP: n/a */
 RtStatus seq_binop(Rt *rt, BinOp op, Value a, Value b, Value *out);     /* list, tuple */

@@ -14,12 +14,37 @@
 #include "engine/lang/obj_impl.h"
 
 #include <ctype.h>
+#include <locale.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+void *num_locale_enter(void)
+{
+    static locale_t c_loc;
+    locale_t c = __atomic_load_n(&c_loc, __ATOMIC_ACQUIRE);
+    if (!c) {
+        c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+        if (!c)
+            return NULL;
+        locale_t expected = (locale_t)0;
+        if (!__atomic_compare_exchange_n(&c_loc, &expected, c, false, __ATOMIC_ACQ_REL,
+                                         __ATOMIC_ACQUIRE)) {
+            freelocale(c);
+            c = expected;
+        }
+    }
+    return uselocale(c);
+}
+
+void num_locale_leave(void *saved)
+{
+    if (saved)
+        uselocale((locale_t)saved);
+}
 
 bool val_is_number(Value v)
 {
@@ -73,7 +98,17 @@ static int shortest_digits(double d, char *digits, int *exp)
     return n;
 }
 
+static size_t float_repr_c(double d, char *buf);
+
 size_t float_repr(double d, char *buf)
+{
+    void *saved = num_locale_enter();
+    size_t n = float_repr_c(d, buf);
+    num_locale_leave(saved);
+    return n;
+}
+
+static size_t float_repr_c(double d, char *buf)
 {
     if (isnan(d))
         return (size_t)sprintf(buf, "nan");
@@ -500,7 +535,17 @@ RtStatus int_from_str(Rt *rt, const char *s, size_t len, int base, Value *out)
     return RT_OK;
 }
 
+static RtStatus float_from_str_c(Rt *rt, const char *s, size_t len, Value *out);
+
 static RtStatus float_from_str(Rt *rt, const char *s, size_t len, Value *out)
+{
+    void *saved = num_locale_enter();
+    RtStatus st = float_from_str_c(rt, s, len, out);
+    num_locale_leave(saved);
+    return st;
+}
+
+static RtStatus float_from_str_c(Rt *rt, const char *s, size_t len, Value *out)
 {
     size_t i = 0, n = len;
     while (i < n && is_space(s[i]))
@@ -686,7 +731,17 @@ static RtStatus round_int(Rt *rt, int64_t x, int64_t nd, Value *out)
     return RT_OK;
 }
 
+static RtStatus round_double_c(Rt *rt, double x, int64_t nd, Value *out);
+
 static RtStatus round_double(Rt *rt, double x, int64_t nd, Value *out)
+{
+    void *saved = num_locale_enter();
+    RtStatus st = round_double_c(rt, x, nd, out);
+    num_locale_leave(saved);
+    return st;
+}
+
+static RtStatus round_double_c(Rt *rt, double x, int64_t nd, Value *out)
 {
     if (!isfinite(x) || x == 0 || nd > 323) {
         *out = val_float(x);

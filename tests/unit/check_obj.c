@@ -13,6 +13,7 @@
 #include <check.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -659,6 +660,12 @@ END_TEST
 
 START_TEST(test_float_repr_table)
 {
+    /* Under a host locale with a decimal comma (when the machine has one),
+     * float text must still use '.'. */
+    const char *locs[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "C.UTF-8"};
+    for (size_t i = 0; i < sizeof(locs) / sizeof(locs[0]); i++)
+        if (setlocale(LC_ALL, locs[i]))
+            break;
     size_t n = sizeof(float_reprs) / sizeof(float_reprs[0]), bad = 0;
     for (size_t i = 0; i < n; i++) {
         double d = strtod(float_reprs[i].hex, NULL);
@@ -670,6 +677,14 @@ START_TEST(test_float_repr_table)
                     float_reprs[i].repr, buf);
         }
     }
+    Value f, r, text = lit("'2.5'");
+    ck_assert_int_eq(float_from_value(&rt, text, &f), RT_OK);
+    ck_assert(f.u.f == 2.5);
+    val_decref(&rt, text);
+    ck_assert_int_eq(obj_format(&rt, val_float(1234.5), ",.2f", 4, &r), RT_OK);
+    ck_assert_str_eq(val_str(r)->data, "1,234.50");
+    val_decref(&rt, r);
+    setlocale(LC_ALL, "C");
     ck_assert_uint_ge(n, 200);
     ck_assert_uint_eq(bad, 0);
 }

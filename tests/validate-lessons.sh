@@ -2,9 +2,8 @@
 # validate-lessons.sh: `aiotutor validate` as an instructor runs it.
 # - The built-in course's files must be clean (validate --no-run), and each
 #   lesson must run on aiotutor's interpreter exactly as it states (outputs,
-#   times, answers, exercise solutions and starters) -- except the lessons
-#   listed in NEEDS_PART2, whose programs use what the language's part 2
-#   brings (issue 4); they are checked with --no-run and named in the log.
+#   times, answers, exercise solutions and starters), except a lesson listed
+#   in NEEDS_PART2 (named in the log).
 # - The broken packs of tests/lessons-bad give exit 1 and each problem at
 #   its file, line and column; a DIR that does not exist is exit 2.
 srcdir=${srcdir:-.}
@@ -12,9 +11,10 @@ bin=./app/aiotutor
 out=validate-lessons.out
 fail=0
 
-# requests/aiohttp (07), wait_for/timeout (10), Semaphore/Queue (11),
-# TaskGroup (12): empty this list when the interpreter has them.
-NEEDS_PART2="07-downloads 10-timeouts 11-limits-and-queues 12-taskgroup"
+# Lessons whose programs need what the interpreter does not have yet (none
+# since the language's part 2 landed: requests/aiohttp, wait_for, timeout,
+# Semaphore, Queue, TaskGroup).
+NEEDS_PART2=""
 
 if ! $bin validate --no-run "$srcdir/lessons" >$out 2>&1; then
     echo "FAIL: the built-in course's files do not validate:"; cat $out; fail=1

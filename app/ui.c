@@ -30,7 +30,7 @@
 /* X(action, keys shown in help, key-bar label or NULL, description) */
 #define UI_ACTIONS(X)                                                                              \
     X(HELP, "? F1", "Help", "show this help (any key closes it)")                                  \
-    X(CONTENTS, "t F2", "Contents", "table of contents: every lesson, jump to any")                \
+    X(CONTENTS, "t F2", "Contents", "contents: every lesson and its pages, jump to any")           \
     X(NEXT, "n PgDn", "Next", "next page (the last page of a lesson goes on to the next lesson)")  \
     X(PREV, "p PgUp", "Prev", "previous page")                                                     \
     X(RUN, "r F5", "Run", "run the program live (again: restart it)")                              \

@@ -59,7 +59,11 @@ start() {
         "env -i PATH=/usr/bin:/bin TERM=tmux-256color HOME=$WORK/home PS1='e2e\$ ' sh"
     T set-option -t e2e status off >/dev/null
     T resize-window -t e2e -x "$w" -y "$h" >/dev/null 2>&1
-    T send-keys -t e2e "env XDG_STATE_HOME=$WORK/state LANG=C.UTF-8 LC_ALL= $envs $BIN $* ; echo __EXITED__ \$?" Enter
+    # A sanitizer build's options go through to the tutor.
+    local san=""
+    [ -n "${ASAN_OPTIONS:-}" ] && san="ASAN_OPTIONS=$ASAN_OPTIONS"
+    [ -n "${UBSAN_OPTIONS:-}" ] && san="$san UBSAN_OPTIONS=$UBSAN_OPTIONS"
+    T send-keys -t e2e "env XDG_STATE_HOME=$WORK/state LANG=C.UTF-8 LC_ALL= $san $envs $BIN $* ; echo __EXITED__ \$?" Enter
 }
 
 screen() { T capture-pane -p -t e2e 2>/dev/null; }

@@ -11,7 +11,7 @@ expect "prose rendered through markdown" 'a text page \(this one\), with emphasi
 
 keys '?'
 expect "help opens with ?" 'Help: every key'
-expect "help lists the keys" 'table of contents: every lesson'
+expect "help lists the keys" 'contents: every lesson and its pages'
 keys Escape
 expect_gone "help closes" 'Help: every key'
 keys F1

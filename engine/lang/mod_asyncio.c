@@ -100,6 +100,10 @@ static void *h_timeout_error(void *ctx, void *cause)
         val_decref(&vm->rt, e->cause);
         e->cause = vm_from_host(vm, cause);
         e->suppress_context = true;
+        /* wait_for's frames: "return fut.result()" raised the cause, then
+         * "raise exceptions.TimeoutError() from exc". */
+        vm_tb_prepend_stdlib(vm, e->cause, VM_TB_WAIT_FOR_500);
+        vm_tb_prepend_stdlib(vm, val_obj(&e->hdr), VM_TB_WAIT_FOR_502);
     }
     return e;
 }
@@ -1185,6 +1189,10 @@ int aiorun_step(Vm *vm, AioRun *r, AioStepMode mode, Value *out, RtStatus *st)
             } else if (e) {
                 Value ev = vm_from_host(vm, e);
                 host_release(&vm->host, e);
+                /* What asyncio.run's own frames add on the way out. */
+                vm_tb_prepend_stdlib(vm, ev, VM_TB_BASE_EVENTS_653);
+                vm_tb_prepend_stdlib(vm, ev, VM_TB_RUNNERS_118);
+                vm_tb_prepend_stdlib(vm, ev, VM_TB_RUNNERS_190);
                 rt_raise_value(rt, ev);
                 val_decref(rt, ev);
                 *st = RT_ERR;

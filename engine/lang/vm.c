@@ -738,6 +738,9 @@ static int nco_outcome(Vm *vm, Frame *f, CoroStatus cs, void *o, Value *res, VmS
     default: {
         Value e = vm_from_host(vm, o);
         host_release(&vm->host, o);
+        if (val_is_type(f->awaiting, &vm_nco_type) && ((NcoObj *)f->awaiting.u.o)->kind == NK_SLEEP &&
+            obj_isinstance(rt, e, rt->cls[CLS_CancelledError]))
+            vm_tb_prepend_stdlib(vm, e, VM_TB_SLEEP_649);
         val_decref(rt, f->awaiting);
         f->awaiting = VAL_UNDEF_V;
         rt_raise_value(rt, e);
@@ -2076,6 +2079,41 @@ static void format_line_and_carets(const Code *code, const CodeLoc *l, StrBuf *s
     sb_putc(sb, '\n');
 }
 
+/* Frames of CPython's asyncio that its tracebacks show between the
+ * program's own (asyncio-semantics §9), written as CPython prints them with
+ * the standard library's folder shown as <stdlib>. */
+static const struct {
+    const char *file, *func, *src;
+    int line, c0, c1; /* carets under src[c0, c1) */
+} stdlib_frames[VM_TB__COUNT] = {
+    [VM_TB_RUNNERS_190] = {"<stdlib>/asyncio/runners.py", "run", "return runner.run(main)", 190, 7, 23},
+    [VM_TB_RUNNERS_118] = {"<stdlib>/asyncio/runners.py", "run", "return self._loop.run_until_complete(task)",
+                           118, 7, 42},
+    [VM_TB_BASE_EVENTS_653] = {"<stdlib>/asyncio/base_events.py", "run_until_complete", "return future.result()",
+                               653, 7, 22},
+    [VM_TB_SLEEP_649] = {"<stdlib>/asyncio/tasks.py", "sleep", "return await future", 649, 7, 19},
+    [VM_TB_WAIT_FOR_500] = {"<stdlib>/asyncio/tasks.py", "wait_for", "return fut.result()", 500, 7, 19},
+    [VM_TB_WAIT_FOR_502] = {"<stdlib>/asyncio/tasks.py", "wait_for", "raise exceptions.TimeoutError() from exc",
+                            502, 0, 0},
+};
+
+RtStatus vm_tb_prepend_stdlib(Vm *vm, Value exc, VmStdlibFrame which)
+{
+    if (!val_is_exc(exc))
+        return RT_OK;
+    Exc *e = (Exc *)exc.u.o;
+    TbEntry *t = (TbEntry *)obj_alloc(&vm->rt, &vm_tb_type, sizeof(TbEntry));
+    if (!t) {
+        rt_clear_exc(&vm->rt);
+        return RT_ERR;
+    }
+    t->code = NULL;
+    t->pc = (uint32_t)which;
+    t->next = val_is_undef(e->traceback) ? VAL_NONE_V : e->traceback;
+    e->traceback = val_obj(&t->hdr);
+    return RT_OK;
+}
+
 void vm_format_tb(Vm *vm, Value tb, StrBuf *sb)
 {
     (void)vm;
@@ -2084,6 +2122,23 @@ void vm_format_tb(Vm *vm, Value tb, StrBuf *sb)
     int lastline = -1;
     for (; val_is_type(tb, &vm_tb_type); tb = ((TbEntry *)tb.u.o)->next) {
         TbEntry *t = (TbEntry *)tb.u.o;
+        if (!t->code) {
+            if (t->pc < VM_TB__COUNT) {
+                const char *src = stdlib_frames[t->pc].src;
+                int c0 = stdlib_frames[t->pc].c0, c1 = stdlib_frames[t->pc].c1;
+                sb_printf(sb, "  File \"%s\", line %d, in %s\n    %s\n", stdlib_frames[t->pc].file,
+                          stdlib_frames[t->pc].line, stdlib_frames[t->pc].func, src);
+                if (c1 > c0) {
+                    sb_printf(sb, "    %*s", c0, "");
+                    for (int i = c0; i < c1; i++)
+                        sb_putc(sb, '^');
+                    sb_putc(sb, '\n');
+                }
+            }
+            lastc = NULL;
+            repeat = 0;
+            continue;
+        }
         const CodeLoc *l = &t->code->locs[t->pc < t->code->nins ? t->pc : 0];
         /* CPython folds runs of the same line (deep recursion). */
         if (t->code == lastc && l->line == lastline) {

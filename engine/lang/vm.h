@@ -228,6 +228,13 @@ void vm_write_err(Vm *vm, const char *s, size_t n);
 void vm_print_exception(Vm *vm, Value exc);
 /* The whole report (chain, tracebacks, last line) appended to sb. */
 void vm_format_exception(Vm *vm, Value exc, StrBuf *sb);
+/* Traceback entries for CPython's own asyncio frames (code NULL in a
+ * TbEntry, pc = which), so reports read as CPython's. */
+typedef enum VmStdlibFrame {
+    VM_TB_RUNNERS_190, VM_TB_RUNNERS_118, VM_TB_BASE_EVENTS_653, VM_TB_SLEEP_649, VM_TB_WAIT_FOR_500,
+    VM_TB_WAIT_FOR_502, VM_TB__COUNT
+} VmStdlibFrame;
+RtStatus vm_tb_prepend_stdlib(Vm *vm, Value exc, VmStdlibFrame which);
 /* Formats the traceback lines of one exception (no chain, no header). */
 void vm_format_tb(Vm *vm, Value tb, StrBuf *sb);
 /* "ValueError: msg\n", the last line of a report. */

@@ -54,7 +54,7 @@ const char *const check_end_descriptions[CHECK_END_COUNT] = {
 void check_options_init(CheckOptions *o)
 {
     memset(o, 0, sizeof *o);
-    o->wall_seconds = 5;
+    o->cpu_seconds = 5;
     o->max_virtual_time = 86400;
     o->mem_limit = (size_t)128 << 20;
     o->step_budget = 20000000; /* ~0.2 s of CPU: lesson programs need far less */
@@ -263,6 +263,14 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static double cpu_now(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return now_seconds();
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static TaskInfo *task_find(Run *r, uint64_t id)
 {
     for (size_t i = 0; i < r->ntasks; i++)
@@ -458,15 +466,15 @@ static void run_program(Run *r, const char *src, size_t len, const char *filenam
         return;
     }
     r->compiled = true;
-    double deadline = now_seconds() + o->wall_seconds;
+    double deadline = cpu_now() + o->cpu_seconds;
     bool timed_out = false;
     unsigned long calls = 0;
     while (interp_step(ip, INTERP_STEP_ITERATION) != INTERP_FINISHED) {
-        if (++calls % 64 == 0 && !timed_out && now_seconds() > deadline) {
+        if (++calls % 64 == 0 && !timed_out && cpu_now() > deadline) {
             timed_out = true;
             interp_interrupt(ip);
         }
-        if (timed_out && calls % 64 == 0 && now_seconds() > deadline + 2)
+        if (timed_out && calls % 64 == 0 && cpu_now() > deadline + 2)
             break; /* the interrupt did not take: give up on the run */
     }
     r->elapsed = interp_now(ip);
@@ -474,9 +482,9 @@ static void run_program(Run *r, const char *src, size_t len, const char *filenam
     const char *err = run_err(r);
     if (timed_out) {
         r->end = CHECK_END_TIMEOUT;
-        r->end_message = xprintf("the program was stopped after %g s of real time (an endless "
+        r->end_message = xprintf("the program was stopped after %g s of CPU time (an endless "
                                  "loop? `await asyncio.sleep(0)` forever never lets time pass)",
-                                 o->wall_seconds);
+                                 o->cpu_seconds);
     } else if (status == 0) {
         r->end = CHECK_END_OK;
     } else {
@@ -1476,8 +1484,10 @@ CheckChild *check_child_start(const Lesson *l, const LessonExercise *ex, const c
         check_options_init(&defaults);
         opt = &defaults;
     }
+    /* every run may use its whole CPU limit */
+    int nruns = 2 + opt->robust_runs;
     if (cpu_seconds <= 0)
-        cpu_seconds = (int)(opt->wall_seconds * 2) + 1;
+        cpu_seconds = (int)(opt->cpu_seconds * nruns) + 2;
     if (!mem_bytes)
         mem_bytes = (size_t)1 << 30;
     CheckChild *c = calloc(1, sizeof *c);
@@ -1486,9 +1496,8 @@ CheckChild *check_child_start(const Lesson *l, const LessonExercise *ex, const c
     c->ex = ex;
     c->file = xstrdup(filename);
     c->cpu_seconds = cpu_seconds;
-    /* every run may use its whole wall limit; then some margin */
-    int nruns = 2 + opt->robust_runs;
-    c->deadline = now_seconds() + opt->wall_seconds * nruns + 5;
+    /* wall: a backstop for a child that hangs without using CPU */
+    c->deadline = now_seconds() + 4.0 * cpu_seconds + 10;
     int fds[2];
     if (pipe(fds) != 0) {
         free(c->file);

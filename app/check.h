@@ -89,7 +89,10 @@ typedef struct CheckResult {
 
 /* Limits and knobs; check_options_init gives the defaults in brackets. */
 typedef struct CheckOptions {
-    double wall_seconds;      /* per run, real time [5] -> CHECK_END_TIMEOUT */
+    double cpu_seconds;       /* per run, CPU time of the running thread [5]
+                                 -> CHECK_END_TIMEOUT (CPU, not wall: a loaded
+                                 machine must not fail a slow-but-finite run;
+                                 the virtual clock never waits for real time) */
     double max_virtual_time;  /* seconds of virtual time [86400] */
     size_t mem_limit;         /* bytes the program may hold [128 MiB] */
     uint64_t step_budget;     /* instructions per task step [interp default] */
@@ -109,10 +112,11 @@ CheckResult *check_run(const Lesson *l, const LessonExercise *ex, const char *sr
                        const char *filename, const CheckOptions *opt);
 
 /* The same, in a child process (fork) with setrlimit CPU and address-space
- * limits and a wall timeout, so that a crash or a runaway of the interpreter
- * cannot take the caller down: a child killed by a signal gives end CRASH
- * (or MEMORY / TIMEOUT when the limit explains it), every check failed.
- * cpu_seconds and mem_bytes of 0 mean 2 x opt->wall_seconds and 1 GiB. */
+ * limits and a wall timeout (generous: 4 x the CPU limits + 10 s), so that a
+ * crash or a runaway of the interpreter cannot take the caller down: a child
+ * killed by a signal gives end CRASH (or TIMEOUT when a limit explains it),
+ * every check failed. cpu_seconds and mem_bytes of 0 mean every run's
+ * opt->cpu_seconds + 2 and 1 GiB. */
 CheckResult *check_run_isolated(const Lesson *l, const LessonExercise *ex, const char *src,
                                 size_t len, const char *filename, const CheckOptions *opt,
                                 int cpu_seconds, size_t mem_bytes);

@@ -32,7 +32,7 @@ static void print_help(void)
            "  --lessons=DIR    the lesson pack (default: the built-in course)\n"
            "  --hints=N        after the result, show the first N hints\n"
            "  --instructor     show what hidden checks check\n"
-           "  --timeout=SEC    real-time limit per run of the program (default 5)\n"
+           "  --timeout=SEC    CPU-time limit per run of the program (default 5)\n"
            "  --color=WHEN     never, always or auto (default: auto, text on a terminal)\n"
            "  --in-process     do not fork a child to run the program\n"
            "  -h, --help       display this help and exit\n"
@@ -84,7 +84,7 @@ int cli_check(int argc, char **argv)
             double s = strtod(v, &end);
             if (*end || !(s > 0) || s > 3600)
                 return cli_usage_error("check: invalid timeout '%s' (seconds)", v);
-            opt.wall_seconds = s;
+            opt.cpu_seconds = s;
         } else if ((v = opt_value(argc, argv, &i, "--color"))) {
             if (strcmp(v, "never") == 0)
                 color = 0;

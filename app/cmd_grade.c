@@ -32,8 +32,8 @@ static void print_help(void)
            "  --format=csv|json  the table's format (default csv)\n"
            "  -j N, --jobs=N     check N submissions at a time (default 1)\n"
            "  --lessons=DIR      the lesson pack (default: the built-in course)\n"
-           "  --timeout=SEC      real-time limit per run of a program (default 5)\n"
-           "  --cpu=SEC          CPU-time limit per submission (default 2 x timeout + 1)\n"
+           "  --timeout=SEC      CPU-time limit per run of a program (default 5)\n"
+           "  --cpu=SEC          CPU-time limit per submission (default 6 x timeout + 2)\n"
            "  --memory=MB        address-space limit per submission (default 1024)\n"
            "  -h, --help         display this help and exit\n"
            "\n"
@@ -151,7 +151,7 @@ int cli_grade(int argc, char **argv)
                 free(inputs);
                 return cli_usage_error("grade: invalid timeout '%s'", a + 10);
             }
-            opt.wall_seconds = s;
+            opt.cpu_seconds = s;
         } else if (strncmp(a, "--cpu=", 6) == 0) {
             cpu = atoi(a + 6);
             if (cpu <= 0) {

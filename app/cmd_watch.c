@@ -69,7 +69,7 @@ static void print_help(void)
            "      c check now, q quit.\n"
            "\n"
            "  --lessons=DIR  the lesson pack (default: the built-in course)\n"
-           "  --timeout=SEC  real-time limit per run of the program (default 5)\n"
+           "  --timeout=SEC  CPU-time limit per run of the program (default 5)\n"
            "  -h, --help     display this help and exit\n");
 }
 
@@ -254,7 +254,7 @@ int cli_watch(int argc, char **argv)
             double s = strtod(a + 10, &end);
             if (*end || !(s > 0) || s > 3600)
                 return cli_usage_error("watch: invalid timeout '%s'", a + 10);
-            w.opt.wall_seconds = s;
+            w.opt.cpu_seconds = s;
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error("watch: unrecognized option '%s'", a);
         } else if (dir_given) {

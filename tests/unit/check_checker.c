@@ -159,7 +159,7 @@ START_TEST(test_limits)
     const LessonExercise *e = ex("out-exact");
     CheckOptions o;
     check_options_init(&o);
-    o.wall_seconds = 0.5;
+    o.cpu_seconds = 0.5;
     CheckResult *r = run(e,
                          "import asyncio\n"
                          "async def main():\n"

@@ -1047,9 +1047,13 @@ static char *compare_timelines(const Run *st, const Run *ref)
         if (w[i]->start < w[i - 1]->end || w[i - 1]->end < 0)
             serial = false;
     if (serial && st->max_waiting < ref->max_waiting) {
-        buf_printf(&b, "Your %zu %s tasks ran one after another: %s started only when %s "
+        bool same = true;
+        for (size_t i = 1; i < nw; i++)
+            same &= strcmp(w[i]->coro, w[0]->coro) == 0;
+        buf_printf(&b, "Your %zu %s%stasks ran one after another: %s started only when %s "
                        "finished (at %s). ",
-                   nw, w[0]->coro, w[1]->name, w[0]->name, secs(w[1]->start, a, sizeof a));
+                   nw, same ? w[0]->coro : "", same ? " " : "", w[1]->name, w[0]->name,
+                   secs(w[1]->start, a, sizeof a));
     } else if (nw < 2 && st->max_waiting <= 1 && ref->max_waiting > 1 && st->nwaits >= 2) {
         /* One task waited for one thing at a time. */
         const TaskInfo *t = NULL;
@@ -1064,18 +1068,14 @@ static char *compare_timelines(const Run *st, const Run *ref)
                        secs(st->waits[i].a, a, sizeof a), secs(st->waits[i].b, c, sizeof c));
         buf_printf(&b, "%s. ", st->nwaits > 4 ? ", ..." : "");
     }
-    if (ref->max_waiting > st->max_waiting)
-        buf_printf(&b, "In the reference solution %zu tasks wait at the same moment",
-                   ref->max_waiting);
-    else if (b.n)
-        buf_printf(&b, "In the reference solution");
-    if (b.n || ref->elapsed != st->elapsed) {
-        if (!b.n)
-            buf_printf(&b, "In the reference solution");
-        buf_printf(&b, "%s the whole run takes %s (yours: %s).",
-                   ref->max_waiting > st->max_waiting ? " and" : "",
+    if (ref->max_waiting >= 2 && ref->max_waiting > st->max_waiting)
+        buf_printf(&b, "In the reference solution %zu tasks wait at the same moment and the whole "
+                       "run takes %s (yours: %s).",
+                   ref->max_waiting, secs(ref->elapsed, a, sizeof a),
+                   secs(st->elapsed, c, sizeof c));
+    else if (b.n || ref->elapsed != st->elapsed)
+        buf_printf(&b, "The reference solution's run takes %s (yours: %s).",
                    secs(ref->elapsed, a, sizeof a), secs(st->elapsed, c, sizeof c));
-    }
     if (!b.n) {
         free(b.p);
         return NULL;

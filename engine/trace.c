@@ -1,13 +1,24 @@
-/* trace: an append-only event array plus a text arena. See trace.h. */
+/* trace: an append-only event log plus a text arena. See trace.h.
+ *
+ * Events live in fixed-size chunks (TRACE_CHUNK events each) reached through
+ * a small array of chunk pointers: appending never copies what was recorded
+ * (a doubling array moved hundreds of MiB on long runs), trace_clear keeps
+ * the chunks for the next run, and the append itself is a bounds check and
+ * a store into the current chunk. */
 #include "engine/trace.h"
 
 #include <stdio.h>
 #include <string.h>
 
+enum { TRACE_CHUNK_SHIFT = 12, TRACE_CHUNK = 1 << TRACE_CHUNK_SHIFT };
+
 struct Trace {
     Mem *mem;
-    TraceEvent *ev;
-    size_t n, cap;
+    TraceEvent **chunks; /* chunks[0 .. nchunks) allocated, TRACE_CHUNK events each */
+    size_t nchunks, capchunks;
+    TraceEvent *cur; /* next free slot in the current chunk */
+    size_t left;     /* free slots left at cur */
+    size_t n;
     char *text;
     size_t tlen, tcap;
     uint64_t seq;
@@ -36,7 +47,9 @@ Trace *trace_new(Mem *mem)
 void trace_free(Trace *tr)
 {
     if (!tr) return;
-    mem_free(tr->mem, tr->ev, tr->cap * sizeof *tr->ev);
+    for (size_t i = 0; i < tr->nchunks; i++)
+        mem_free(tr->mem, tr->chunks[i], TRACE_CHUNK * sizeof(TraceEvent));
+    mem_free(tr->mem, tr->chunks, tr->capchunks * sizeof *tr->chunks);
     mem_free(tr->mem, tr->text, tr->tcap);
     mem_free(tr->mem, tr, sizeof *tr);
 }
@@ -44,6 +57,8 @@ void trace_free(Trace *tr)
 void trace_clear(Trace *tr)
 {
     tr->n = 0;
+    tr->cur = NULL;
+    tr->left = 0;
     tr->tlen = 0;
     tr->truncated = false;
 }
@@ -55,7 +70,7 @@ size_t trace_count(const Trace *tr)
 
 const TraceEvent *trace_at(const Trace *tr, size_t i)
 {
-    return i < tr->n ? &tr->ev[i] : NULL;
+    return i < tr->n ? &tr->chunks[i >> TRACE_CHUNK_SHIFT][i & (TRACE_CHUNK - 1)] : NULL;
 }
 
 const char *trace_text(const Trace *tr, const TraceEvent *ev)
@@ -78,18 +93,35 @@ const char *trace_why_name(TraceWhy w)
     return w < TRACE_WHY_COUNT ? why_names[w] : "?";
 }
 
+/* The current chunk is full (or there is none yet): move to the next one,
+ * reusing a chunk kept by trace_clear or allocating one. 0, or -1 on ENOMEM. */
+static int next_chunk(Trace *tr)
+{
+    size_t idx = tr->n >> TRACE_CHUNK_SHIFT; /* n is a multiple of TRACE_CHUNK here */
+    if (idx == tr->nchunks) {
+        if (tr->nchunks == tr->capchunks) {
+            size_t ncap = tr->capchunks ? tr->capchunks * 2 : 16;
+            TraceEvent **c = mem_realloc(tr->mem, tr->chunks, tr->capchunks * sizeof *c,
+                                         ncap * sizeof *c);
+            if (!c) return -1;
+            tr->chunks = c;
+            tr->capchunks = ncap;
+        }
+        TraceEvent *ch = mem_alloc(tr->mem, TRACE_CHUNK * sizeof *ch);
+        if (!ch) return -1;
+        tr->chunks[tr->nchunks++] = ch;
+    }
+    tr->cur = tr->chunks[idx];
+    tr->left = TRACE_CHUNK;
+    return 0;
+}
+
 int trace_add(Trace *tr, TraceKind kind, int64_t t_ns, uint64_t iter, uint64_t task, uint64_t other,
               TraceWhy why, int64_t t2_ns, const char *text, size_t text_len)
 {
-    if (tr->n == tr->cap) {
-        size_t ncap = tr->cap ? tr->cap * 2 : 256;
-        TraceEvent *n = mem_realloc(tr->mem, tr->ev, tr->cap * sizeof *n, ncap * sizeof *n);
-        if (!n) {
-            tr->truncated = true;
-            return -1;
-        }
-        tr->ev = n;
-        tr->cap = ncap;
+    if (__builtin_expect(tr->left == 0, 0) && next_chunk(tr) < 0) {
+        tr->truncated = true;
+        return -1;
     }
     uint32_t off = 0;
     if (text_len) {
@@ -110,7 +142,9 @@ int trace_add(Trace *tr, TraceKind kind, int64_t t_ns, uint64_t iter, uint64_t t
         memcpy(tr->text + off, text, text_len);
         tr->tlen += text_len;
     }
-    TraceEvent *e = &tr->ev[tr->n++];
+    TraceEvent *e = tr->cur++;
+    tr->left--;
+    tr->n++;
     e->seq = tr->seq++;
     e->t_ns = t_ns;
     e->t2_ns = t2_ns;
@@ -158,7 +192,7 @@ size_t trace_max_sleeping(const Trace *tr)
     uint64_t *set = mem_calloc(tr->mem, cap * sizeof *set);
     if (!set) return 0;
     for (size_t i = 0; i < tr->n; i++) {
-        const TraceEvent *e = &tr->ev[i];
+        const TraceEvent *e = trace_at(tr, i);
         if (!e->task) continue;
         bool add = e->kind == TRACE_SLEEP;
         bool del = e->kind == TRACE_STEP_BEGIN || e->kind == TRACE_RESULT ||

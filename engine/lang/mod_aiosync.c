@@ -839,6 +839,7 @@ static CoroStatus tg_exit_step(NcoObj *co, Task *task, CoroIn how, void *in, voi
         }
         Exc *x = (Exc *)me.u.o;
         x->suppress_context = true; /* raise me from None */
+        vm_tb_prepend_stdlib(vm, me, VM_TB_TASKGROUPS_145);
         CoroStatus cs = raise_value(vm, me, out);
         val_decref(rt, me);
         return cs;
@@ -975,6 +976,7 @@ METHOD(to_aexit)
             val_decref(rt, x->cause);
             x->cause = val_incref(v[1]);
             x->suppress_context = true;
+            vm_tb_prepend_stdlib(t->vm, e, VM_TB_TIMEOUTS_115);
             rt_raise_value(rt, e);
             val_decref(rt, e);
             return RT_ERR;

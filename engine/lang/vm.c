@@ -2095,6 +2095,9 @@ static const struct {
     [VM_TB_WAIT_FOR_500] = {"<stdlib>/asyncio/tasks.py", "wait_for", "return fut.result()", 500, 7, 19},
     [VM_TB_WAIT_FOR_502] = {"<stdlib>/asyncio/tasks.py", "wait_for", "raise exceptions.TimeoutError() from exc",
                             502, 0, 0},
+    [VM_TB_TASKGROUPS_145] = {"<stdlib>/asyncio/taskgroups.py", "__aexit__", "raise me from None", 145, 0, 0},
+    [VM_TB_TIMEOUTS_115] = {"<stdlib>/asyncio/timeouts.py", "__aexit__", "raise TimeoutError from exc_val", 115,
+                            0, 0},
 };
 
 RtStatus vm_tb_prepend_stdlib(Vm *vm, Value exc, VmStdlibFrame which)

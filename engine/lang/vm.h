@@ -232,7 +232,7 @@ void vm_format_exception(Vm *vm, Value exc, StrBuf *sb);
  * TbEntry, pc = which), so reports read as CPython's. */
 typedef enum VmStdlibFrame {
     VM_TB_RUNNERS_190, VM_TB_RUNNERS_118, VM_TB_BASE_EVENTS_653, VM_TB_SLEEP_649, VM_TB_WAIT_FOR_500,
-    VM_TB_WAIT_FOR_502, VM_TB__COUNT
+    VM_TB_WAIT_FOR_502, VM_TB_TASKGROUPS_145, VM_TB_TIMEOUTS_115, VM_TB__COUNT
 } VmStdlibFrame;
 RtStatus vm_tb_prepend_stdlib(Vm *vm, Value exc, VmStdlibFrame which);
 /* Formats the traceback lines of one exception (no chain, no header). */

@@ -349,6 +349,7 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
             ui_draw(ui, &canvas);
             double tm = ui_curses_now();
             blit(&canvas);
+            double tb = ui_curses_now();
             refresh();
             if (timing) {
                 double t1 = ui_curses_now();
@@ -360,8 +361,8 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
                     fprintf(timing, "first_frame_ms %.3f cpu_ms %.3f\n", (t1 - t_start) * 1e3,
                             (double)cpu.tv_sec * 1e3 + (double)cpu.tv_nsec / 1e6);
                 }
-                fprintf(timing, "frame %dx%d draw_ms %.3f model_ms %.3f\n", COLS, LINES,
-                        (t1 - t0) * 1e3, (tm - t0) * 1e3);
+                fprintf(timing, "frame %dx%d draw_ms %.3f model_ms %.3f copy_ms %.3f\n", COLS,
+                        LINES, (t1 - t0) * 1e3, (tm - t0) * 1e3, (tb - tm) * 1e3);
                 fflush(timing);
             }
             first = false;

@@ -1357,12 +1357,6 @@ void ui_draw(Ui *ui, UiCanvas *c)
         draw_toc(ui, c);
 }
 
-void ui_cursor(const Ui *ui, int *y, int *x)
-{
-    *y = ui->height > 0 ? ui->height - 1 : 0;
-    *x = 0;
-}
-
 /* ---------------------------------------------------------------- running */
 
 static const LessonCode *compare_program(const LessonPage *pg)

@@ -88,8 +88,4 @@ void ui_file_changed(Ui *ui, double now);
  * child), or -1; when it is readable, call ui_tick. */
 int ui_wait_fd(const Ui *ui);
 
-/* Where the cursor should be (the focused pane's corner); for terminals
- * that show it. */
-void ui_cursor(const Ui *ui, int *y, int *x);
-
 #endif

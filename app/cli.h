@@ -16,8 +16,14 @@ typedef struct CliCommand {
 /* The table of subcommands, ended by a NULL name (app/main.c). */
 extern const CliCommand cli_commands[];
 
-/* The tutor itself (no subcommand). */
+/* The tutor itself (no subcommand), its option lines and closing notes for
+ * --help (app/tutor.c). */
 int cli_tutor(int argc, char **argv);
+extern const char cli_tutor_options[];
+extern const char cli_tutor_notes[];
+
+/* The whole of `aiotutor --help` (app/main.c). */
+void cli_print_help(void);
 
 /* Prints "aiotutor: MSG\nTry 'aiotutor --help' for more information." to
  * stderr and returns 2, the usage-error status. printf-style. */

@@ -20,7 +20,7 @@ int cli_usage_error(const char *fmt, ...)
     return 2;
 }
 
-static void print_help(void)
+void cli_print_help(void)
 {
     printf("Usage: aiotutor [OPTION]...           start the tutor\n"
            "  or:  aiotutor COMMAND [ARG]...      run one command\n"
@@ -31,14 +31,13 @@ static void print_help(void)
            "Commands:\n");
     for (const CliCommand *c = cli_commands; c->name; c++)
         printf("  %-10s %s\n", c->name, c->synopsis);
-    printf("\n"
-           "Options:\n"
-           "  -h, --help     display this help and exit\n"
-           "  -V, --version  output version information and exit\n"
-           "\n"
+    printf("\nOptions of the tutor:\n%s", cli_tutor_options);
+    printf("  -h, --help        display this help and exit\n"
+           "  -V, --version     output version information and exit\n"
+           "\n%s\n"
            "'aiotutor COMMAND --help' describes a command's own options.\n"
            "Report bugs to: %s\n",
-           PACKAGE_BUGREPORT);
+           cli_tutor_notes, PACKAGE_BUGREPORT);
 }
 
 static void print_version(void)
@@ -64,7 +63,7 @@ int main(int argc, char **argv)
      * (--lesson, --theme, ...) are left for cli_tutor. */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            print_help();
+            cli_print_help();
             return 0;
         }
         if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {

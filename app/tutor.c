@@ -12,26 +12,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void tutor_help(void)
-{
-    printf("Usage: aiotutor [OPTION]...\n"
-           "Learn Python's asyncio in the terminal: lessons whose programs run live,\n"
-           "with a timeline of which task runs when.\n"
-           "\n"
-           "  --lesson ID|N     open lesson ID (or number N) instead of resuming\n"
-           "  --lessons DIR     use the lesson pack in DIR instead of the built-in course\n"
-           "  --theme NAME      colours: default, mono, contrast, light, or a file\n"
-           "                    NAME.theme in the themes directory\n"
-           "  --ascii           draw with ASCII only (automatic when the locale is not UTF-8)\n"
-           "  --present         presentation mode: high contrast, larger timeline;\n"
-           "                    PageUp/PageDown (presentation clickers) turn pages\n"
-           "  --no-mouse        do not use the mouse\n"
-           "  -h, --help        display this help and exit\n"
-           "\n"
-           "In the tutor, press ? or F1 for every key. Progress is kept in\n"
-           "$XDG_STATE_HOME/aiotutor (default ~/.local/state/aiotutor).\n"
-           "NO_COLOR in the environment turns colours off.\n");
-}
+const char cli_tutor_options[] =
+    "  --lesson ID|N     open lesson ID (or number N) instead of resuming\n"
+    "  --lessons DIR     use the lesson pack in DIR instead of the built-in course\n"
+    "  --theme NAME      colours: default, mono, contrast, light, or a file\n"
+    "                    NAME.theme in the themes directory\n"
+    "  --ascii           draw with ASCII only (automatic when the locale is not UTF-8)\n"
+    "  --present         presentation mode: high contrast, larger timeline;\n"
+    "                    PageUp/PageDown (presentation clickers) turn pages\n"
+    "  --no-mouse        do not use the mouse\n";
+
+const char cli_tutor_notes[] =
+    "In the tutor, press ? or F1 for every key. Progress is kept in\n"
+    "$XDG_STATE_HOME/aiotutor (default ~/.local/state/aiotutor).\n"
+    "NO_COLOR in the environment turns colours off.\n";
 
 /* "--opt VALUE" or "--opt=VALUE"; advances *i. NULL when missing. */
 static const char *opt_value(int argc, char **argv, int *i, const char *name)
@@ -58,7 +52,7 @@ int cli_tutor(int argc, char **argv)
         const char *a = argv[i];
         const char *v;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            tutor_help();
+            cli_print_help();
             return 0;
         }
         if (is_opt(a, "--lessons")) {

@@ -537,7 +537,7 @@ BUILTIN(b_next)
             *out = val_incref(v[1]);
             return RT_OK;
         }
-        return rt_raise_id(rt, CLS_StopIteration, NULL);
+        return rt_raise_value(rt, val_obj(&rt->cls[CLS_StopIteration]->hdr)); /* StopIteration() */
     }
     return st;
 }

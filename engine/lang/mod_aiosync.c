@@ -9,6 +9,7 @@
  * Where CPython iterates a set of tasks (TaskGroup's abort), creation order
  * is used.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "engine/lang/vm.h"
@@ -280,17 +281,23 @@ static RtStatus sync_repr(Rt *rt, Obj *o, StrBuf *sb)
     for (size_t i = 0; i < s->waiters.n; i++)
         if (!future_done(s->waiters.v[i]))
             nw++;
+    /* CPython's reprs: [locked|unlocked[, value:N]][, waiters:N] */
+    char w[40] = "";
+    if (nw)
+        snprintf(w, sizeof w, ", waiters:%zu", nw);
     switch (s->kind) {
     case SK_LOCK:
-        sb_printf(sb, "<asyncio.locks.Lock object at %p [%s%s]>", (void *)o, s->value ? "locked" : "unlocked",
-                  nw ? "" : "");
+        sb_printf(sb, "<asyncio.locks.Lock object at %p [%s%s]>", (void *)o, s->value ? "locked" : "unlocked", w);
         break;
     case SK_SEM:
-        sb_printf(sb, "<asyncio.locks.Semaphore object at %p [%s]>", (void *)o,
-                  s->value == 0 ? "locked" : "unlocked");
+        if (s->value == 0)
+            sb_printf(sb, "<asyncio.locks.Semaphore object at %p [locked%s]>", (void *)o, w);
+        else
+            sb_printf(sb, "<asyncio.locks.Semaphore object at %p [unlocked, value:%lld%s]>", (void *)o,
+                      (long long)s->value, w);
         break;
     case SK_EVENT:
-        sb_printf(sb, "<asyncio.locks.Event object at %p [%s]>", (void *)o, s->value ? "set" : "unset");
+        sb_printf(sb, "<asyncio.locks.Event object at %p [%s%s]>", (void *)o, s->value ? "set" : "unset", w);
         break;
     case SK_QUEUE:
         sb_printf(sb, "<Queue at %p maxsize=%lld>", (void *)o, (long long)s->value);
@@ -431,7 +438,7 @@ static RtStatus q_put_nowait(SyncObj *s, Value item)
 {
     Rt *rt = RT(s);
     if (q_full(s))
-        return rt_raise_id(rt, CLS_QueueFull, NULL);
+        return rt_raise_value(rt, val_obj(&rt->cls[CLS_QueueFull]->hdr)); /* QueueFull() */
     if (list_append(rt, s->items, item) != RT_OK)
         return RT_ERR;
     s->unfinished++;
@@ -443,7 +450,7 @@ static RtStatus q_get_nowait(SyncObj *s, Value *out)
 {
     Rt *rt = RT(s);
     if (s->items->len == 0)
-        return rt_raise_id(rt, CLS_QueueEmpty, NULL);
+        return rt_raise_value(rt, val_obj(&rt->cls[CLS_QueueEmpty]->hdr)); /* QueueEmpty() */
     List *l = s->items;
     *out = l->items[0];
     memmove(l->items, l->items + 1, (l->len - 1) * sizeof *l->items);

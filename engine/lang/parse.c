@@ -993,6 +993,11 @@ static AstExpr *parse_comp_tail(P *p, AstExpr *elt, AstExprKind k, AstPos pos)
         }
         if (kind(p) != LEX_IN) {
             check_no_juxtaposed(p, t0);
+            const AstExpr *bad = invalid_target(t0, T_FOR);
+            if (bad) {
+                ErrPos ep = node_pos(&bad->pos);
+                fail_pos(p, PARSE_SYNTAX_ERROR, &ep, "cannot assign to %s", expr_name(bad));
+            }
             fail_here(p);
         }
         make_target(p, t0, T_FOR);
@@ -1491,8 +1496,16 @@ static void lookahead_expression(P *p)
     jmp_buf jb;
     memcpy(jb, p->jb, sizeof jb);
     int depth = p->depth, level = p->level;
-    if (setjmp(p->jb) == 0)
-        expression(p);
+    /* CPython tries the rule at each following position: a chain */
+    if (setjmp(p->jb) == 0) {
+        size_t guard = p->ntoks;
+        while (starts_expression(kind(p)) && guard--) {
+            size_t before = p->i;
+            expression(p);
+            if (p->i == before)
+                break;
+        }
+    }
     memcpy(p->jb, jb, sizeof jb);
     *p->err = saved;
     p->sem = sem;
@@ -1516,10 +1529,8 @@ static AstExpr *star_expressions(P *p, int allow_star)
         first = expression(p);
     }
     if (kind(p) != LEX_COMMA) {
-        if (first->kind == AST_STARRED) {
-            ErrPos ep = node_pos(&first->pos);
-            fail_pos(p, PARSE_SYNTAX_ERROR, &ep, "can't use starred expression here");
-        }
+        if (first->kind == AST_STARRED) /* CPython's compiler says so, after parsing */
+            sem_error(p, &first->pos, "can't use starred expression here");
         return first;
     }
     Vec v = {0};
@@ -1797,6 +1808,7 @@ static size_t fstring_body(P *p, const LexToken *t, size_t i, size_t n, int raw,
                 fstring_error(p, t, "f-string: expressions nested too deeply");
             size_t ex = i + 1, j = ex;
             int depth = 0;
+            char parens[200]; /* CPython's MAXLEVEL for f-string expressions */
             char inq = 0;
             int qlen = 0;
             for (; j < n; j++) {
@@ -1817,14 +1829,25 @@ static size_t fstring_body(P *p, const LexToken *t, size_t i, size_t n, int raw,
                     continue;
                 }
                 if (d == '[' || d == '(' || d == '{') {
-                    depth++;
+                    if (depth >= (int)sizeof parens)
+                        fstring_error(p, t, "f-string: too many nested parenthesis");
+                    parens[depth++] = d;
                     continue;
                 }
                 if (d == '#')
                     fstring_error(p, t, "f-string expression part cannot include '#'");
                 if (depth > 0) {
-                    if (d == ']' || d == ')' || d == '}')
-                        depth--;
+                    if (d == ']' || d == ')' || d == '}') {
+                        char open = parens[--depth];
+                        char want = open == '(' ? ')' : open == '[' ? ']' : '}';
+                        if (d != want) {
+                            char msg[96];
+                            snprintf(msg, sizeof msg,
+                                     "f-string: closing parenthesis '%c' does not match opening parenthesis '%c'", d,
+                                     open);
+                            fstring_error(p, t, msg);
+                        }
+                    }
                     continue;
                 }
                 if (d == '=' && j + 1 < n && src[j + 1] == '=') {
@@ -2128,6 +2151,12 @@ static AstStmt *expr_or_assign(P *p)
     }
     AstExpr *e = star_expressions(p, 1);
     LexKind k = kind(p);
+    if (k == LEX_COLON && !starts_expression(peek(p, 1)->kind)) {
+        /* CPython tried `target: annotation` and stopped after the ':' */
+        if (e->kind == AST_NAME || e->kind == AST_ATTRIBUTE || e->kind == AST_SUBSCRIPT)
+            advance(p);
+        fail_here(p);
+    }
     if (k == LEX_COLON && starts_expression(peek(p, 1)->kind)) {
         ErrPos ep = node_pos(&e->pos);
         if (e->kind == AST_TUPLE && e->u.seq.len) {
@@ -2159,10 +2188,6 @@ static AstStmt *expr_or_assign(P *p)
     }
     if (k != LEX_EQUAL) {
         AstStmt *s = mk_stmt(p, AST_EXPR_STMT, pos_to_prev(p, &spos));
-        if (e->kind == AST_STARRED) {
-            ErrPos ep = node_pos(&e->pos);
-            fail_pos(p, PARSE_SYNTAX_ERROR, &ep, "can't use starred expression here");
-        }
         s->u.value = e;
         return s;
     }
@@ -2213,10 +2238,6 @@ static AstStmt *expr_or_assign(P *p)
         if (kind(p) == LEX_YIELD)
             unsupported(p, cur(p), "'yield' and generators are");
         e = star_expressions(p, 1);
-    }
-    if (e->kind == AST_STARRED) {
-        ErrPos ep = node_pos(&e->pos);
-        fail_pos(p, PARSE_SYNTAX_ERROR, &ep, "can't use starred expression here");
     }
     AstStmt *s = mk_stmt(p, AST_ASSIGN, pos_to_prev(p, &spos));
     s->u.assign.targets = vec_exprs(&targets);

@@ -28,7 +28,8 @@ tests_fuzz_replay_lesson_LDADD = $(FUZZ_LESSON_LIBS)
 
 TESTS += tests/fuzz/replay.sh
 EXTRA_DIST += tests/fuzz/replay.sh tests/fuzz/run.sh tests/fuzz/seeds.sh \
-	tests/fuzz/KNOWN.md tests/fuzz/regressions tests/fuzz/dict
+	tests/fuzz/KNOWN.md tests/fuzz/lsan.supp tests/fuzz/regressions tests/fuzz/known \
+	tests/fuzz/dict
 
 if FUZZING
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g

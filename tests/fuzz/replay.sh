@@ -7,6 +7,9 @@
 set -u
 srcdir=${srcdir:-.}
 top=$(pwd)
+# Known open leaks (tests/fuzz/KNOWN.md) are suppressed in sanitizer builds.
+LSAN_OPTIONS=${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$(cd "$srcdir" && pwd)/tests/fuzz/lsan.supp
+export LSAN_OPTIONS
 work=$(mktemp -d "${TMPDIR:-/tmp}/replay.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 sh "$srcdir/tests/fuzz/seeds.sh" "$srcdir" "$work" || exit 99

@@ -21,6 +21,9 @@ srcdir=${srcdir:-.}
 top=$(pwd)
 bin=${AIOTUTOR:-$top/app/aiotutor}
 [ -x "$bin" ] || { echo "run.sh: $bin is not built" >&2; exit 99; }
+# Known open leaks (tests/fuzz/KNOWN.md) are suppressed in sanitizer builds.
+LSAN_OPTIONS=${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$(cd "$srcdir" && pwd)/tests/fuzz/lsan.supp
+export LSAN_OPTIONS
 scale=1
 grep -q __asan_init "$bin" 2>/dev/null && scale=4
 [ $# -gt 0 ] || set -- "$srcdir/tests/hostile"

@@ -370,6 +370,41 @@ const char *interp_task_coro_name(const Interp *ip, uint64_t task_id)
     return NULL;
 }
 
+static int frame_line(const Frame *f)
+{
+    if (!f || !f->code || !f->code->locs)
+        return -1;
+    uint32_t pc = f->pc ? f->pc - 1 : 0;
+    if (pc >= f->code->nins)
+        return -1;
+    return f->code->locs[pc].line;
+}
+
+int interp_task_line(const Interp *ip, uint64_t tid)
+{
+    if (tid == 0) {
+        if (ip->state == IS_DONE || ip->state == IS_EMPTY)
+            return -1;
+        return frame_line(ip->resume ? ip->resume : ip->modframe);
+    }
+    Loop *l = ip->vm.loop;
+    for (Task *t = l ? loop_first_task(l) : NULL; t; t = task_next_pending(t)) {
+        if (task_id(t) != tid)
+            continue;
+        if (task_running(t))
+            return frame_line(ip->vm.frame);
+        CoroObj *c = vm_coro_of_engine(task_coro(t));
+        if (!c)
+            return -1;
+        if (c->state == CS_SUSPENDED)
+            return frame_line(c->inner);
+        if (c->state == CS_CREATED)
+            return c->frame && c->frame->code ? c->frame->code->firstline : -1;
+        return -1;
+    }
+    return -1;
+}
+
 const struct Ast *interp_ast(const Interp *ip)
 {
     return ip->ast;

@@ -151,6 +151,14 @@ struct Trace *interp_trace(const Interp *ip);
  * with ("main", "worker.<locals>.step"), or NULL (unknown, native). */
 const char *interp_task_coro_name(const Interp *ip, uint64_t task_id);
 
+/* The source line (1-based) a pending task (by trace id) is paused at: the
+ * current instruction of the innermost frame of its suspended coroutine
+ * chain (the running instruction while the task runs, e.g. in a blocking
+ * time.sleep); the first line of its coroutine before its first step. -1
+ * when the task is unknown, done or not a Python coroutine. task_id 0 is the
+ * module code (the main program): the line it is paused at, -1 if none. */
+int interp_task_line(const Interp *ip, uint64_t task_id);
+
 /* The parsed program (engine/lang/ast.h) for structural checks; NULL before
  * a successful interp_load. Owned by the Interp. */
 struct Ast;

@@ -157,6 +157,9 @@ static void adapt(UiRun *r, const Trace *tr, const TraceEvent *e)
         case TRACE_WHY_CANCELLED: ev.state = TL_CANCELLED; break;
         default: ev.state = TL_SLEEPING; break;
         }
+        /* Pumped right after each step: the line it is paused at now. */
+        if (ev.state == TL_SLEEPING || ev.state == TL_READY)
+            ev.line = r->ip ? interp_task_line(r->ip, e->task) : -1;
         break;
     case TRACE_SLEEP:
         ev.kind = TLE_SLEEP;
@@ -164,6 +167,7 @@ static void adapt(UiRun *r, const Trace *tr, const TraceEvent *e)
         break;
     case TRACE_BLOCK:
         ev.kind = TLE_BLOCK_BEGIN;
+        ev.line = r->ip ? interp_task_line(r->ip, e->task) : -1;
         tlmodel_add(r->tl, &ev);
         ev.kind = TLE_BLOCK_END;
         ev.t = secs(e->t2_ns);

@@ -23,6 +23,7 @@ keys s
 expect "step 1" 'timeline +paused .* step 1 '
 keys s
 expect "step 2" 'timeline +paused .* step 2 '
+expect "code pane marks Task-2 paused at line 4" ' 4. +await asyncio\.sleep\(1\) +2 +│'
 keys s
 expect "step 3" 'timeline +paused .* step 3 '
 keys b

@@ -300,14 +300,8 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
         flush(b);
         blank_line(b);
         b->heading = (int)((MD_BLOCK_H_DETAIL *)detail)->level;
-        if (b->heading > 1) {
-            /* "## " keeps the level visible in monochrome. */
-            char hashes[8];
-            int n = b->heading < 6 ? b->heading : 6;
-            memset(hashes, '#', (size_t)n);
-            hashes[n] = ' ';
-            add_run(b, ROLE_HEADING, hashes, n + 1);
-        }
+        /* Rendered, not shown raw: no "##" markers (as for "#"); the
+         * heading role (bold and underlined) marks every level. */
         break;
     case MD_BLOCK_CODE:
         flush(b);

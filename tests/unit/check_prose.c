@@ -30,6 +30,18 @@ START_TEST(test_wraps_at_words)
 }
 END_TEST
 
+START_TEST(test_subheading_rendered)
+{
+    /* "## " is markup, not text: the heading shows without it. */
+    ProseDoc *d = render("## Three slow steps\n\ntext\n", 60);
+    int n;
+    const ProseSpan *s = prose_line(d, 0, &n);
+    ck_assert_str_eq(line(d, 0), "Three slow steps");
+    ck_assert_int_eq(s[0].role, ROLE_HEADING);
+    prose_free(d);
+}
+END_TEST
+
 START_TEST(test_roles)
 {
     ProseDoc *d = render("# Title\n\nplain *em* **strong** `code`\n", 60);
@@ -109,6 +121,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_wraps_at_words);
     tcase_add_test(tc, test_roles);
+    tcase_add_test(tc, test_subheading_rendered);
     tcase_add_test(tc, test_code_block_not_wrapped);
     tcase_add_test(tc, test_lists);
     tcase_add_test(tc, test_long_word_broken);

@@ -60,6 +60,7 @@ typedef struct P {
     int level;     /* bracket depth of the current position (for "forgot a comma") */
     ParseError sem; /* first post-parse error, kind PARSE_OK if none */
     const FExpr *fexpr; /* non-NULL while parsing inside an f-string */
+    int in_lookahead;
     size_t far;         /* the furthest token index looked at (CPython's
                            p->fill - 1), for the unclosed-bracket rule */
     int fnest;
@@ -302,6 +303,9 @@ static const LexToken *prev(P *p)
     return &p->toks[p->i > 0 ? p->i - 1 : 0];
 }
 
+static int starts_expression(LexKind k);
+static void lookahead_expression(P *p);
+
 /* "invalid syntax" (or what CPython says instead) at the current token. */
 static _Noreturn void fail_here(P *p)
 {
@@ -324,6 +328,13 @@ static _Noreturn void fail_here(P *p)
         ErrPos pos = {q->line, -1, q->line, LEX_END_M1};
         fail_pos(p, PARSE_SYNTAX_ERROR, &pos, "invalid syntax");
     }
+    /* After an expression, CPython's second pass tries to read another
+     * one (invalid_expression); that only moves p->far here. */
+    LexKind pk = p->i > 0 ? p->toks[p->i - 1].kind : LEX_EOF;
+    if (starts_expression(t->kind) &&
+        (pk == LEX_NAME || pk == LEX_NUMBER || pk == LEX_STRING || pk == LEX_RPAR || pk == LEX_RSQB ||
+         pk == LEX_RBRACE || pk == LEX_TRUE || pk == LEX_FALSE || pk == LEX_NONE))
+        lookahead_expression(p);
     ErrPos pos = tok_pos(t);
     fail_pos(p, PARSE_SYNTAX_ERROR, &pos, "invalid syntax");
 }
@@ -656,6 +667,7 @@ static void call_args(P *p, AstExpr *call)
             const LexToken *nt = advance(p);
             advance(p);
             AstExpr *v = expression(p);
+            check_no_juxtaposed(p, v);
             AstKeyword *k = alloc(p, sizeof *k);
             k->name = tok_str(p, nt);
             k->value = v;
@@ -1490,6 +1502,9 @@ static void check_no_juxtaposed(P *p, AstExpr *a)
  * the unclosed-bracket rule; the parse error stays where it was. */
 static void lookahead_expression(P *p)
 {
+    if (p->in_lookahead || p->fexpr)
+        return;
+    p->in_lookahead = 1;
     size_t save = p->i;
     ParseError saved = *p->err;
     ParseError sem = p->sem;
@@ -1512,6 +1527,7 @@ static void lookahead_expression(P *p)
     p->depth = depth;
     p->level = level;
     p->i = save;
+    p->in_lookahead = 0;
 }
 
 /* expression (',' expression)* [','] -> a tuple when there is a comma.
@@ -1868,7 +1884,12 @@ static size_t fstring_body(P *p, const LexToken *t, size_t i, size_t n, int raw,
             }
             if (inq)
                 fstring_error(p, t, "f-string: unterminated string");
-            if (j >= n || depth > 0)
+            if (depth > 0) {
+                char msg[64];
+                snprintf(msg, sizeof msg, "f-string: unmatched '%c'", parens[depth - 1]);
+                fstring_error(p, t, msg);
+            }
+            if (j >= n)
                 fstring_error(p, t, "f-string: expecting '}'");
             /* the expression text is src[ex..j) */
             int blank = 1;
@@ -2165,7 +2186,14 @@ static AstStmt *expr_or_assign(P *p)
         }
         if (e->kind != AST_NAME && e->kind != AST_ATTRIBUTE && e->kind != AST_SUBSCRIPT)
             fail_pos(p, PARSE_SYNTAX_ERROR, &ep, "illegal target for annotation");
-        unsupported(p, cur(p), "type annotations are");
+        /* valid Python? then it is our subset that says no */
+        const LexToken *colon = advance(p);
+        expression(p);
+        if (accept(p, LEX_EQUAL))
+            star_expressions(p, 1);
+        if (kind(p) != LEX_NEWLINE && kind(p) != LEX_SEMI && kind(p) != LEX_EOF)
+            fail_here(p);
+        unsupported(p, colon, "type annotations are");
     }
     if (k >= LEX_PLUSEQ && k <= LEX_RSHIFTEQ) {
         static const AstBinop aug[] = {AST_ADD, AST_SUB, AST_MUL, AST_DIV, AST_FLOORDIV, AST_MOD, AST_POW,

@@ -11,6 +11,7 @@
 #include "app/check.h"
 #include "app/layout.h"
 #include "app/lesson.h"
+#include "app/netcfg.h"
 #include "app/progress.h"
 #include "app/prose.h"
 #include "app/tlmodel.h"
@@ -1366,12 +1367,17 @@ static const LessonCode *compare_program(const LessonPage *pg)
 
 static UiRun *new_run_for(Ui *ui, const LessonCode *code, bool student)
 {
+    UiRun *r;
     if (student && ui->code_text) {
         /* Tracebacks name the student's own file. */
         const char *base = strrchr(ui->exercise_path, '/');
-        return ui_run_new(ui->code_text, strlen(ui->code_text), base ? base + 1 : "exercise.py");
+        r = ui_run_new(ui->code_text, strlen(ui->code_text), base ? base + 1 : "exercise.py");
+    } else {
+        r = ui_run_new(code->source, strlen(code->source), code->file ? code->file : "prog.py");
     }
-    return ui_run_new(code->source, strlen(code->source), code->file ? code->file : "prog.py");
+    /* Downloads in a lesson's programs take the latencies the lesson states. */
+    if (r) ui_run_set_net(r, netcfg_lesson_reply, (void *)cur_lesson(ui));
+    return r;
 }
 
 static bool ensure_run(Ui *ui)

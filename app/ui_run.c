@@ -47,7 +47,15 @@ struct UiRun {
     int exit_status;
     uint64_t hidden[16]; /* internal tasks not drawn (see hidden_task) */
     int nhidden;
+    InterpNetFn net; /* the simulated network, or NULL for the defaults */
+    void *net_host;
 };
+
+void ui_run_set_net(UiRun *r, InterpNetFn fn, void *host)
+{
+    r->net = fn;
+    r->net_host = host;
+}
 
 bool ui_run_available(void)
 {
@@ -297,6 +305,8 @@ static bool load(UiRun *r)
     cfg.host = r;
     cfg.clock = INTERP_CLOCK_STEPPED;
     cfg.trace = 1;
+    cfg.net = r->net;
+    cfg.net_host = r->net_host;
     /* A runaway step must not freeze the screen for long. */
     cfg.step_budget = 50u * 1000u * 1000u;
     r->ip = interp_new(&cfg);

@@ -14,6 +14,7 @@
 #define AIO_UI_RUN_H
 
 #include "app/tlmodel.h"
+#include "engine/lang/interp.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -42,6 +43,10 @@ bool ui_run_available(void);
  * NULL when out of memory. */
 UiRun *ui_run_new(const char *src, size_t len, const char *filename);
 void ui_run_free(UiRun *r);
+
+/* The simulated network the program sees (a lesson's URL table); applies
+ * from the next (re)start. NULL fn: the documented defaults. */
+void ui_run_set_net(UiRun *r, InterpNetFn fn, void *host);
 
 /* (Re)starts from the beginning, live at `speed`. False with a message
  * when the program cannot be loaded (its SyntaxError is in the output). */

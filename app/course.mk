@@ -3,7 +3,7 @@ app_aiotutor_SOURCES += app/lesson.c app/lesson.h app/cmd_validate.c
 
 # The lesson model and loader, tested without a terminal or an interpreter.
 check_PROGRAMS += tests/unit/check_lesson
-tests_unit_check_lesson_SOURCES = tests/unit/check_lesson.c app/lesson.c app/lesson.h
+tests_unit_check_lesson_SOURCES = tests/unit/check_lesson.c app/lesson.c app/lesson.h app/datadir.c app/datadir.h
 tests_unit_check_lesson_CFLAGS = $(UNIT_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_check_lesson_LDADD = $(CHECK_LIBS) $(CJSON_LIBS) -lm
 

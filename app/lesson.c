@@ -13,6 +13,7 @@
  */
 #include "config.h"
 #include "app/lesson.h"
+#include "app/datadir.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -1782,12 +1783,6 @@ const char *lesson_default_dir(void)
 {
     const char *env = getenv("AIOTUTOR_LESSONS");
     if (env && *env) return env;
-#ifdef AIOTUTOR_DATADIR
-    if (is_dir(AIOTUTOR_DATADIR "/lessons")) return AIOTUTOR_DATADIR "/lessons";
-#endif
-#ifdef AIOTUTOR_SRCDIR
-    return AIOTUTOR_SRCDIR "/lessons";
-#else
-    return "lessons";
-#endif
+    const char *dir = datadir_find("lessons");
+    return dir ? dir : "lessons";
 }

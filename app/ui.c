@@ -11,6 +11,7 @@
 #include "app/check.h"
 #include "app/layout.h"
 #include "app/lesson.h"
+#include "app/datadir.h"
 #include "app/netcfg.h"
 #include "app/progress.h"
 #include "app/prose.h"
@@ -405,7 +406,7 @@ Ui *ui_new(const UiOptions *opt, char *err, size_t errlen)
     ui->progress_ok = true;
 
     const char *tname = opt->theme ? opt->theme : opt->present ? "contrast" : "default";
-    const char *dirs[] = {AIOTUTOR_DATADIR "/themes", AIOTUTOR_SRCDIR "/assets/themes", NULL};
+    const char *dirs[] = {datadir_find("themes"), NULL};
     if (!theme_load(&ui->theme, tname, dirs, err, (int)errlen)) {
         free(ui);
         return NULL;

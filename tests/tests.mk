@@ -9,3 +9,10 @@ tests_unit_check_mem_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_mem_LDADD = $(UNIT_LIBS)
 
 TESTS += tests/unit/check_mem
+
+# Whole test folders are distributed (tests/check, tests/corpus, ...); a
+# tree that ran `make check` in place holds the harness's .log and .trs
+# files there, which must not reach the tarball: a VPATH build of it would
+# take them for up-to-date results and never run those tests.
+dist-hook:
+	find $(distdir)/tests \( -name '*.log' -o -name '*.trs' \) -type f -exec rm -f {} +

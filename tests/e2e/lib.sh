@@ -63,6 +63,7 @@ start() {
     local san=""
     [ -n "${ASAN_OPTIONS:-}" ] && san="ASAN_OPTIONS=$ASAN_OPTIONS"
     [ -n "${UBSAN_OPTIONS:-}" ] && san="$san UBSAN_OPTIONS=$UBSAN_OPTIONS"
+    san="$san LSAN_OPTIONS=suppressions=$(cd "$srcdir" && pwd)/tests/e2e/lsan.supp:print_suppressions=0"
     T send-keys -t e2e "env XDG_STATE_HOME=$WORK/state LANG=C.UTF-8 LC_ALL= $san $envs $BIN $* ; echo __EXITED__ \$?" Enter
 }
 

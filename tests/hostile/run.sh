@@ -22,7 +22,7 @@ top=$(pwd)
 bin=${AIOTUTOR:-$top/app/aiotutor}
 [ -x "$bin" ] || { echo "run.sh: $bin is not built" >&2; exit 99; }
 # Known open leaks (tests/fuzz/KNOWN.md) are suppressed in sanitizer builds.
-LSAN_OPTIONS=${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$(cd "$srcdir" && pwd)/tests/fuzz/lsan.supp
+LSAN_OPTIONS=${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$(cd "$srcdir" && pwd)/tests/fuzz/lsan.supp:print_suppressions=0
 export LSAN_OPTIONS
 scale=1
 grep -q __asan_init "$bin" 2>/dev/null && scale=4

@@ -8,17 +8,10 @@ UI_MODEL_SOURCES = \
 	app/prose.c app/prose.h \
 	app/ui_canvas.c app/ui_canvas.h
 
-# ui_run_none.c stands in for ui_run.c until engine/lang has the
-# interpreter (interp_new and friends) to link against.
-UI_RUN_SOURCES = app/ui_run.c app/ui_run.h
-# Likewise ui_code_plain.c for ui_code_lex.c until the lexer is in liblang.
-UI_CODE_HL = app/ui_code_lex.c
-
 app_aiotutor_SOURCES += app/tutor.c \
-	$(UI_MODEL_SOURCES) $(UI_RUN_SOURCES) \
-	app/ui.c app/ui.h app/ui_code.c app/ui_code.h $(UI_CODE_HL) \
+	$(UI_MODEL_SOURCES) app/ui_run.c app/ui_run.h \
+	app/ui.c app/ui.h app/ui_code.c app/ui_code.h app/ui_code_lex.c \
 	app/ui_curses.c app/ui_curses.h
-EXTRA_DIST += app/ui_run_none.c app/ui_code_plain.c
 
 # Unit tests: the plain-C parts, no terminal needed.
 UI_TEST_LIBS = $(CHECK_LIBS) -lm

@@ -27,6 +27,13 @@ static const char *exe_dir(void)
     return dir;
 }
 
+/* Where the source tree keeps `sub`: themes live under assets/. */
+static void in_srcdir(char *path, size_t size, const char *sub)
+{
+    snprintf(path, size, "%s/%s%s", AIOTUTOR_SRCDIR, strcmp(sub, "themes") == 0 ? "assets/" : "",
+             sub);
+}
+
 const char *datadir_find(const char *sub)
 {
     static char path[PATH_MAX + 64];
@@ -34,8 +41,7 @@ const char *datadir_find(const char *sub)
 
     /* The build tree: the binary is BUILDDIR/app/aiotutor. */
     if (*exe && strcmp(exe, AIOTUTOR_BUILDDIR "/app") == 0) {
-        snprintf(path, sizeof path, "%s/%s%s", AIOTUTOR_SRCDIR,
-                 strcmp(sub, "themes") == 0 ? "assets/" : "", sub);
+        in_srcdir(path, sizeof path, sub);
         if (is_dir(path)) return path;
     }
     if (*exe) {
@@ -47,7 +53,6 @@ const char *datadir_find(const char *sub)
     snprintf(path, sizeof path, "%s/%s", AIOTUTOR_DATADIR, sub);
     if (is_dir(path)) return path;
     /* A build tree whose binary was moved or run through a wrapper. */
-    snprintf(path, sizeof path, "%s/%s%s", AIOTUTOR_SRCDIR,
-             strcmp(sub, "themes") == 0 ? "assets/" : "", sub);
+    in_srcdir(path, sizeof path, sub);
     return is_dir(path) ? path : NULL;
 }

@@ -2,7 +2,9 @@
 #include "engine/mem.h"
 
 #include <check.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 START_TEST(test_counts_and_peak)
 {
@@ -40,12 +42,87 @@ START_TEST(test_cap_refuses_and_keeps_block)
 }
 END_TEST
 
+/* A freed small block is reused by the next allocation of its class (not
+ * in direct mode, where every block is malloc'ed), and the counts stay
+ * exact through resizes inside a class, across classes and to a large
+ * block. */
+START_TEST(test_classes_reuse_and_resize)
+{
+    Mem m;
+    mem_init(&m, 0);
+    char *a = mem_alloc(&m, 40);
+    char *b = mem_alloc(&m, 40);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_ptr_ne(a, b);
+    ck_assert_uint_eq((uintptr_t)a % 16, 0);
+    mem_free(&m, a, 40);
+    char *c = mem_alloc(&m, 33); /* same class as 40 (33..48) */
+    if (!m.direct) ck_assert_ptr_eq(c, a);
+    memset(c, 'c', 33);
+    c = mem_realloc(&m, c, 33, 48); /* same class: stays */
+    ck_assert_int_eq(c[32], 'c');
+    c = mem_realloc(&m, c, 48, 300); /* another class: moved, copied */
+    ck_assert_int_eq(c[0], 'c');
+    ck_assert_int_eq(c[32], 'c');
+    c = mem_realloc(&m, c, 300, 5000); /* to a large block */
+    ck_assert_int_eq(c[32], 'c');
+    c[4999] = 'z';
+    c = mem_realloc(&m, c, 5000, 20); /* back to a small one */
+    ck_assert_int_eq(c[19], 'c');
+    ck_assert_uint_eq(m.used, 20 + 40);
+    ck_assert_uint_eq(m.count, 2);
+    mem_free(&m, c, 20);
+    mem_free(&m, b, 40);
+    ck_assert_uint_eq(m.used, 0);
+    ck_assert_uint_eq(m.count, 0);
+    ck_assert_ptr_null(m.chunks); /* given back with the last block */
+    mem_fini(&m);
+}
+END_TEST
+
+/* Many blocks of every class: distinct, writable, all counted; chunks are
+ * given back when the last one goes. */
+START_TEST(test_many_blocks)
+{
+    enum { N = 20000 };
+    static char *p[N];
+    Mem m;
+    mem_init(&m, 0);
+    size_t want = 0;
+    for (int i = 0; i < N; i++) {
+        size_t sz = 1 + (size_t)(i * 7919) % 700;
+        p[i] = mem_alloc(&m, sz);
+        ck_assert_ptr_nonnull(p[i]);
+        memset(p[i], i & 0xff, sz);
+        want += sz;
+    }
+    ck_assert_uint_eq(m.used, want);
+    for (int i = 0; i < N; i += 2)
+        mem_free(&m, p[i], 1 + (size_t)(i * 7919) % 700);
+    for (int i = 1; i < N; i += 2) {
+        size_t sz = 1 + (size_t)(i * 7919) % 700;
+        size_t k = 0;
+        while (k < sz && (unsigned char)p[i][k] == (i & 0xff))
+            k++;
+        ck_assert_uint_eq(k, sz); /* nobody else wrote into it */
+        mem_free(&m, p[i], sz);
+    }
+    ck_assert_uint_eq(m.used, 0);
+    ck_assert_uint_eq(m.count, 0);
+    ck_assert_ptr_null(m.chunks);
+    mem_fini(&m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("mem");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_counts_and_peak);
     tcase_add_test(tc, test_cap_refuses_and_keeps_block);
+    tcase_add_test(tc, test_classes_reuse_and_resize);
+    tcase_add_test(tc, test_many_blocks);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

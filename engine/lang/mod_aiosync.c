@@ -1,13 +1,16 @@
 /* mod_aiosync: asyncio's Lock, Semaphore, Event, Queue, TaskGroup and
  * timeout (part 2 of the asyncio module), on engine futures.
  *
- * Lock and Semaphore are fair, as in 3.11: release hands the lock straight
- * to the first waiter (whose acquire then completes), so a newcomer never
- * overtakes a waiter. Queue is not fair, as in CPython: a woken getter
- * re-checks the queue and may find it empty again (its get() is a small C
- * coroutine that loops). TaskGroup.__aexit__ is such a coroutine too.
- * Where CPython iterates a set of tasks (TaskGroup's abort), creation order
- * is used.
+ * The methods that wait (Lock/Semaphore.acquire, Event.wait, Queue.get,
+ * put and join, __aenter__/__aexit__, TaskGroup.__aexit__) return coroutine
+ * objects, as CPython's async defs do: small C coroutines (NK_CUSTOM) that
+ * follow locks.py and queues.py step by step. Lock and Semaphore are fair,
+ * as in 3.11: release() completes the first waiter's future, and that
+ * future stays in the line until the waiter runs, so a newcomer queues
+ * behind it; a woken waiter that is cancelled before it runs passes the
+ * lock (the unit) on. Queue is not fair, as in CPython: a woken getter
+ * re-checks the queue and may find it empty again. Where CPython iterates a
+ * set of tasks (TaskGroup's abort), creation order is used.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +29,7 @@ typedef struct SyncObj {
     Vm *vm;
     SyncKind kind;
     int64_t value;      /* lock: locked; sem: counter; event: flag; queue: maxsize */
+    int64_t bound;      /* BoundedSemaphore: the initial value; -1 otherwise */
     FutVec waiters;     /* lock/sem/event waiters, queue getters */
     FutVec putters;     /* queue putters */
     FutVec joiners;     /* queue join() */
@@ -105,14 +109,6 @@ static Future *fv_first_pending(FutVec *fv)
     return NULL;
 }
 
-static bool fv_any_pending(const FutVec *fv)
-{
-    for (size_t i = 0; i < fv->n; i++)
-        if (!future_done(fv->v[i]))
-            return true;
-    return false;
-}
-
 static void set_result(Vm *vm, Future *f, Value v)
 {
     void *h = vm_to_host(vm, v);
@@ -145,24 +141,70 @@ static RtStatus done_awaitable(Vm *vm, Value v, Value *out)
     return RT_OK;
 }
 
-/* A new pending future appended to fv, as an awaitable. */
-static RtStatus wait_on(Vm *vm, FutVec *fv, Value *out)
+/* ------------------------------------------------------------ waiting coroutines
+ *
+ * Lock.acquire, Semaphore.acquire, Event.wait, Queue.join (and get/put) are
+ * coroutines in CPython (async defs), so they are NK_CUSTOM coroutine
+ * objects here: create_task, gather, wait_for, iscoroutine, their repr and
+ * the never-awaited warning treat them as CPython does. Their steps follow
+ * locks.py: a waiter's future stays in the line until the waiter itself
+ * runs again (its `finally: self._waiters.remove(fut)`), which is what the
+ * reprs' "waiters:N" and the fairness rules below count. */
+
+static CoroStatus co_return(Vm *vm, Value v, void **out)
 {
-    if (need_loop(vm) != RT_OK)
-        return RT_ERR;
-    Future *f = future_new(vm->loop);
-    if (!f)
-        return rt_no_memory(&vm->rt);
-    if (fv_push(vm, fv, f) < 0) {
-        future_release(f);
-        return rt_no_memory(&vm->rt);
+    *out = vm_to_host(vm, v);
+    return CORO_RETURN;
+}
+
+static CoroStatus co_rethrow(Vm *vm, void *in, void **out)
+{
+    host_retain(&vm->host, in);
+    *out = in;
+    return CORO_RAISE;
+}
+
+static CoroStatus co_raise_pending(Vm *vm, void **out)
+{
+    Value e = rt_fetch_exc(&vm->rt);
+    *out = vm_to_host(vm, e);
+    val_decref(&vm->rt, e);
+    return CORO_RAISE;
+}
+
+/* Suspends co on a new future appended to `line` (state 1). */
+static CoroStatus co_wait_in(NcoObj *co, Vm *vm, FutVec *line, void **out)
+{
+    Future *w = future_new(vm->loop);
+    if (!w || fv_push(vm, line, w) < 0) {
+        if (w)
+            future_release(w);
+        rt_no_memory(&vm->rt);
+        return co_raise_pending(vm, out);
     }
-    FutObj *h = vm_fut_wrap(vm, f);
-    future_release(f);
-    if (!h)
-        return RT_ERR;
-    *out = val_obj(&h->hdr);
-    return RT_OK;
+    co->fut = w; /* the reference future_new gave */
+    co->state = 1;
+    *out = w;
+    return CORO_SUSPEND;
+}
+
+/* On the resume after co_wait_in: takes the future back out of `line`.
+ * Returns it (the caller releases it). */
+static Future *co_leave_line(NcoObj *co, FutVec *line)
+{
+    Future *w = co->fut;
+    co->fut = NULL;
+    co->state = 2;
+    fv_remove(line, w);
+    return w;
+}
+
+static NcoObj *sync_coro(Rt *rt, Value self, const char *name, NcoStepFn step, Value arg, Value *out)
+{
+    NcoObj *co = nco_custom_new(vm_of(rt), name, step, self, arg);
+    if (co)
+        *out = val_obj(&co->hdr);
+    return co;
 }
 
 /* ------------------------------------------------------------ the object */
@@ -198,6 +240,7 @@ static SyncObj *sync_new(Vm *vm, const ObjType *t, SyncKind k)
     s->kind = k;
     s->base_error = VAL_UNDEF_V;
     s->when = INT64_MIN;
+    s->bound = -1;
     return s;
 }
 
@@ -216,39 +259,133 @@ static RtStatus aexit_args(Rt *rt, const Value *a, size_t n, Tuple *kw, Value *v
 
 /* ------------------------------------------------------------ Lock, Semaphore */
 
+static bool all_cancelled(const FutVec *fv)
+{
+    for (size_t i = 0; i < fv->n; i++)
+        if (!future_cancelled(fv->v[i]))
+            return false;
+    return true;
+}
+
+/* Semaphore.locked(): no unit left, or someone not cancelled in line. */
+static bool sem_locked(const SyncObj *s)
+{
+    return s->value == 0 || !all_cancelled(&s->waiters);
+}
+
+/* Lock._wake_up_first: only the first waiter, and only if not done yet. */
+static void lock_wake_first(SyncObj *s)
+{
+    if (s->waiters.n && !future_done(s->waiters.v[0]))
+        set_result(s->vm, s->waiters.v[0], val_bool(true));
+}
+
+/* Semaphore._wake_up_next: the unit goes to the first waiter not done. */
+static void sem_wake_next(SyncObj *s)
+{
+    for (size_t i = 0; i < s->waiters.n; i++)
+        if (!future_done(s->waiters.v[i])) {
+            s->value--;
+            set_result(s->vm, s->waiters.v[i], val_bool(true));
+            return;
+        }
+}
+
+static CoroStatus acquire_step(NcoObj *co, Task *task, CoroIn how, void *in, void **out)
+{
+    (void)task;
+    SyncObj *s = (SyncObj *)co->obj.u.o;
+    Vm *vm = s->vm;
+    bool lock = s->kind == SK_LOCK;
+    if (co->state == 0) {
+        if (how == CORO_THROW)
+            return co_rethrow(vm, in, out);
+        co->state = 2;
+        if (lock ? !s->value && all_cancelled(&s->waiters) : !sem_locked(s)) {
+            if (lock)
+                s->value = 1;
+            else
+                s->value--;
+            return co_return(vm, val_bool(true), out);
+        }
+        return co_wait_in(co, vm, &s->waiters, out);
+    }
+    Future *w = co_leave_line(co, &s->waiters);
+    bool fut_cancelled = future_cancelled(w);
+    future_release(w);
+    if (how == CORO_THROW) {
+        if (host_is_cancelled(&vm->host, in)) {
+            if (lock && !s->value) {
+                lock_wake_first(s);
+            } else if (!lock && !fut_cancelled) {
+                /* woken (given a unit), then cancelled: pass the unit on */
+                s->value++;
+                sem_wake_next(s);
+            }
+        }
+        return co_rethrow(vm, in, out);
+    }
+    if (lock)
+        s->value = 1;
+    else if (s->value > 0)
+        sem_wake_next(s);
+    return co_return(vm, val_bool(true), out);
+}
+
+/* `async with lock:` awaits __aenter__: acquire, then None (the `as`
+ * value), as _ContextManagerMixin does. */
+static CoroStatus aenter_step(NcoObj *co, Task *task, CoroIn how, void *in, void **out)
+{
+    CoroStatus cs = acquire_step(co, task, how, in, out);
+    if (cs == CORO_RETURN) {
+        host_release(&co->vm->host, *out);
+        *out = NULL;
+    }
+    return cs;
+}
+
+static RtStatus release(SyncObj *s)
+{
+    Rt *rt = RT(s);
+    if (s->kind == SK_LOCK) {
+        if (!s->value)
+            return rt_raise_id(rt, CLS_RuntimeError, "Lock is not acquired.");
+        s->value = 0;
+        lock_wake_first(s);
+        return RT_OK;
+    }
+    if (s->bound >= 0 && s->value >= s->bound)
+        return rt_raise_id(rt, CLS_ValueError, "BoundedSemaphore released too many times");
+    s->value++;
+    sem_wake_next(s);
+    return RT_OK;
+}
+
+static CoroStatus aexit_step(NcoObj *co, Task *task, CoroIn how, void *in, void **out)
+{
+    (void)task;
+    SyncObj *s = (SyncObj *)co->obj.u.o;
+    if (how == CORO_THROW)
+        return co_rethrow(s->vm, in, out);
+    co->state = 2;
+    if (release(s) != RT_OK)
+        return co_raise_pending(s->vm, out);
+    *out = NULL;
+    return CORO_RETURN;
+}
+
 METHOD(lock_acquire)
 {
     if (noargs(rt, "acquire", a, n, kw) != RT_OK)
         return RT_ERR;
-    SyncObj *s = SELF;
-    bool free_now = s->kind == SK_LOCK ? !s->value : s->value > 0;
-    if (free_now && !fv_any_pending(&s->waiters)) {
-        if (s->kind == SK_LOCK)
-            s->value = 1;
-        else
-            s->value--;
-        return done_awaitable(s->vm, val_bool(true), out);
-    }
-    return wait_on(s->vm, &s->waiters, out);
+    const char *name = SELF->kind == SK_LOCK ? "Lock.acquire" : "Semaphore.acquire";
+    return sync_coro(rt, self, name, acquire_step, VAL_NONE_V, out) ? RT_OK : RT_ERR;
 }
 
 METHOD(lock_release)
 {
-    if (noargs(rt, "release", a, n, kw) != RT_OK)
+    if (noargs(rt, "release", a, n, kw) != RT_OK || release(SELF) != RT_OK)
         return RT_ERR;
-    SyncObj *s = SELF;
-    if (s->kind == SK_LOCK && !s->value)
-        return rt_raise_id(rt, CLS_RuntimeError, "Lock is not acquired.");
-    Future *w = fv_first_pending(&s->waiters);
-    if (w) {
-        /* Hand over: the lock stays taken, now by the waiter. */
-        set_result(s->vm, w, val_bool(true));
-        fv_remove_at(&s->waiters, 0);
-    } else if (s->kind == SK_LOCK) {
-        s->value = 0;
-    } else {
-        s->value++;
-    }
     *out = VAL_NONE_V;
     return RT_OK;
 }
@@ -258,8 +395,15 @@ METHOD(lock_locked)
     if (noargs(rt, "locked", a, n, kw) != RT_OK)
         return RT_ERR;
     SyncObj *s = SELF;
-    *out = val_bool(s->kind == SK_LOCK ? s->value != 0 : s->value == 0);
+    *out = val_bool(s->kind == SK_LOCK ? s->value != 0 : sem_locked(s));
     return RT_OK;
+}
+
+METHOD(lock_aenter)
+{
+    if (noargs(rt, "__aenter__", a, n, kw) != RT_OK)
+        return RT_ERR;
+    return sync_coro(rt, self, "_ContextManagerMixin.__aenter__", aenter_step, VAL_NONE_V, out) ? RT_OK : RT_ERR;
 }
 
 METHOD(lock_aexit)
@@ -267,40 +411,54 @@ METHOD(lock_aexit)
     Value v[3];
     if (aexit_args(rt, a, n, kw, v) != RT_OK)
         return RT_ERR;
-    Value r;
-    if (lock_release(rt, self, NULL, 0, NULL, &r) != RT_OK)
-        return RT_ERR;
-    return done_awaitable(SELF->vm, VAL_NONE_V, out);
+    return sync_coro(rt, self, "_ContextManagerMixin.__aexit__", aexit_step, VAL_NONE_V, out) ? RT_OK : RT_ERR;
+}
+
+/* Queue._format(): maxsize=N[ _queue=[...]][ _getters[N]][ _putters[N]][ tasks=N] */
+static RtStatus queue_format(Rt *rt, SyncObj *s, StrBuf *sb)
+{
+    sb_printf(sb, "maxsize=%lld", (long long)s->value);
+    if (s->items->len) {
+        sb_puts(sb, " _queue=");
+        if (obj_repr_sb(rt, val_obj(&s->items->hdr), sb) != RT_OK)
+            return RT_ERR;
+    }
+    if (s->waiters.n)
+        sb_printf(sb, " _getters[%zu]", s->waiters.n);
+    if (s->putters.n)
+        sb_printf(sb, " _putters[%zu]", s->putters.n);
+    if (s->unfinished)
+        sb_printf(sb, " tasks=%lld", (long long)s->unfinished);
+    return RT_OK;
 }
 
 static RtStatus sync_repr(Rt *rt, Obj *o, StrBuf *sb)
 {
-    (void)rt;
     SyncObj *s = (SyncObj *)o;
-    size_t nw = 0;
-    for (size_t i = 0; i < s->waiters.n; i++)
-        if (!future_done(s->waiters.v[i]))
-            nw++;
-    /* CPython's reprs: [locked|unlocked[, value:N]][, waiters:N] */
+    /* CPython's reprs: [locked|unlocked[, value:N]][, waiters:N], N counting
+     * every future still in the line (woken and cancelled ones included). */
     char w[40] = "";
-    if (nw)
-        snprintf(w, sizeof w, ", waiters:%zu", nw);
+    if (s->waiters.n)
+        snprintf(w, sizeof w, ", waiters:%zu", s->waiters.n);
     switch (s->kind) {
     case SK_LOCK:
         sb_printf(sb, "<asyncio.locks.Lock object at %p [%s%s]>", (void *)o, s->value ? "locked" : "unlocked", w);
         break;
     case SK_SEM:
-        if (s->value == 0)
-            sb_printf(sb, "<asyncio.locks.Semaphore object at %p [locked%s]>", (void *)o, w);
+        sb_printf(sb, "<asyncio.locks.%s object at %p [", o->type->name, (void *)o);
+        if (sem_locked(s))
+            sb_printf(sb, "locked%s]>", w);
         else
-            sb_printf(sb, "<asyncio.locks.Semaphore object at %p [unlocked, value:%lld%s]>", (void *)o,
-                      (long long)s->value, w);
+            sb_printf(sb, "unlocked, value:%lld%s]>", (long long)s->value, w);
         break;
     case SK_EVENT:
         sb_printf(sb, "<asyncio.locks.Event object at %p [%s%s]>", (void *)o, s->value ? "set" : "unset", w);
         break;
     case SK_QUEUE:
-        sb_printf(sb, "<Queue at %p maxsize=%lld>", (void *)o, (long long)s->value);
+        sb_printf(sb, "<Queue at %p ", (void *)o);
+        if (queue_format(rt, s, sb) != RT_OK)
+            return RT_ERR;
+        sb_putc(sb, '>');
         break;
     default:
         sb_printf(sb, "<%s object at %p>", o->type->name, (void *)o);
@@ -309,9 +467,13 @@ static RtStatus sync_repr(Rt *rt, Obj *o, StrBuf *sb)
     return RT_OK;
 }
 
-static RtStatus lock_aenter(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+static RtStatus queue_str(Rt *rt, Obj *o, StrBuf *sb)
 {
-    return lock_acquire(rt, self, a, n, kw, out);
+    sb_puts(sb, "<Queue ");
+    if (queue_format(rt, (SyncObj *)o, sb) != RT_OK)
+        return RT_ERR;
+    sb_putc(sb, '>');
+    return RT_OK;
 }
 
 static const MethodDef lock_methods[] = {
@@ -320,6 +482,8 @@ static const MethodDef lock_methods[] = {
 };
 static const ObjType lock_type = {.name = "Lock", .free = sync_free, .repr = sync_repr, .methods = lock_methods};
 static const ObjType sem_type = {.name = "Semaphore", .free = sync_free, .repr = sync_repr, .methods = lock_methods};
+static const ObjType bsem_type = {
+    .name = "BoundedSemaphore", .free = sync_free, .repr = sync_repr, .methods = lock_methods};
 
 static RtStatus f_lock(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
 {
@@ -333,11 +497,10 @@ static RtStatus f_lock(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, 
     return RT_OK;
 }
 
-static RtStatus f_semaphore(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+static RtStatus new_semaphore(Rt *rt, bool bounded, const Value *a, size_t n, Tuple *kw, Value *out)
 {
-    (void)self;
     Value v[1];
-    if (rt_parse_args(rt, "Semaphore", "|value", a, n, kw, v) != RT_OK)
+    if (rt_parse_args(rt, bounded ? "BoundedSemaphore" : "Semaphore", "|value", a, n, kw, v) != RT_OK)
         return RT_ERR;
     int64_t val = 1;
     if (!val_is_undef(v[0])) {
@@ -348,24 +511,66 @@ static RtStatus f_semaphore(Rt *rt, Value self, const Value *a, size_t n, Tuple 
         if (val < 0)
             return rt_raise_id(rt, CLS_ValueError, "Semaphore initial value must be >= 0");
     }
-    SyncObj *s = sync_new(vm_of(rt), &sem_type, SK_SEM);
+    SyncObj *s = sync_new(vm_of(rt), bounded ? &bsem_type : &sem_type, SK_SEM);
     if (!s)
         return RT_ERR;
     s->value = val;
+    s->bound = bounded ? val : -1;
     *out = val_obj(&s->hdr);
     return RT_OK;
 }
 
+static RtStatus f_semaphore(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    (void)self;
+    return new_semaphore(rt, false, a, n, kw, out);
+}
+
+static RtStatus f_bounded_semaphore(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
+{
+    (void)self;
+    return new_semaphore(rt, true, a, n, kw, out);
+}
+
 /* ------------------------------------------------------------ Event */
+
+/* Event.wait() and Queue.join() (which awaits its _finished Event): wait
+ * until set, then True (join: None). */
+static CoroStatus flag_wait_step(NcoObj *co, Task *task, CoroIn how, void *in, void **out)
+{
+    (void)task;
+    SyncObj *s = (SyncObj *)co->obj.u.o;
+    Vm *vm = s->vm;
+    bool event = s->kind == SK_EVENT;
+    FutVec *line = event ? &s->waiters : &s->joiners;
+    if (co->state == 0) {
+        if (how == CORO_THROW)
+            return co_rethrow(vm, in, out);
+        co->state = 2;
+        if (event ? s->value != 0 : s->unfinished == 0)
+            return co_return(vm, event ? val_bool(true) : VAL_NONE_V, out);
+        return co_wait_in(co, vm, line, out);
+    }
+    future_release(co_leave_line(co, line));
+    if (how == CORO_THROW)
+        return co_rethrow(vm, in, out);
+    return co_return(vm, event ? val_bool(true) : VAL_NONE_V, out);
+}
+
+/* Completes every future of the line not done yet; each waiter takes its
+ * own out when it runs. */
+static void wake_all(Vm *vm, FutVec *line)
+{
+    for (size_t i = 0; i < line->n; i++)
+        if (!future_done(line->v[i]))
+            set_result(vm, line->v[i], val_bool(true));
+}
 
 METHOD(event_wait)
 {
     if (noargs(rt, "wait", a, n, kw) != RT_OK)
         return RT_ERR;
-    SyncObj *s = SELF;
-    if (s->value)
-        return done_awaitable(s->vm, val_bool(true), out);
-    return wait_on(s->vm, &s->waiters, out);
+    return sync_coro(rt, self, "Event.wait", flag_wait_step, VAL_NONE_V, out) ? RT_OK : RT_ERR;
 }
 
 METHOD(event_set)
@@ -375,10 +580,7 @@ METHOD(event_set)
     SyncObj *s = SELF;
     if (!s->value) {
         s->value = 1;
-        for (size_t i = 0; i < s->waiters.n; i++)
-            if (!future_done(s->waiters.v[i]))
-                set_result(s->vm, s->waiters.v[i], val_bool(true));
-        fv_free(s->vm, &s->waiters);
+        wake_all(s->vm, &s->waiters);
     }
     *out = VAL_NONE_V;
     return RT_OK;
@@ -601,12 +803,8 @@ METHOD(q_task_done)
     SyncObj *s = SELF;
     if (s->unfinished <= 0)
         return rt_raise_id(rt, CLS_ValueError, "task_done() called too many times");
-    if (--s->unfinished == 0) {
-        for (size_t i = 0; i < s->joiners.n; i++)
-            if (!future_done(s->joiners.v[i]))
-                set_result(s->vm, s->joiners.v[i], val_bool(true));
-        fv_free(s->vm, &s->joiners);
-    }
+    if (--s->unfinished == 0)
+        wake_all(s->vm, &s->joiners);
     *out = VAL_NONE_V;
     return RT_OK;
 }
@@ -615,10 +813,7 @@ METHOD(q_join)
 {
     if (noargs(rt, "join", a, n, kw) != RT_OK)
         return RT_ERR;
-    SyncObj *s = SELF;
-    if (s->unfinished == 0)
-        return done_awaitable(s->vm, VAL_NONE_V, out);
-    return wait_on(s->vm, &s->joiners, out);
+    return sync_coro(rt, self, "Queue.join", flag_wait_step, VAL_NONE_V, out) ? RT_OK : RT_ERR;
 }
 
 static RtStatus q_getattr(Rt *rt, Obj *o, Str *name, Value *out)
@@ -636,8 +831,12 @@ static const MethodDef queue_methods[] = {
     {"qsize", q_qsize}, {"empty", q_empty},      {"full", q_full_m},             {"task_done", q_task_done},
     {"join", q_join},   {NULL, NULL},
 };
-static const ObjType queue_type = {
-    .name = "Queue", .free = sync_free, .repr = sync_repr, .getattr = q_getattr, .methods = queue_methods};
+static const ObjType queue_type = {.name = "Queue",
+                                   .free = sync_free,
+                                   .repr = sync_repr,
+                                   .str = queue_str,
+                                   .getattr = q_getattr,
+                                   .methods = queue_methods};
 
 static RtStatus f_queue(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
 {
@@ -1084,7 +1283,7 @@ RtStatus mod_aiosync_init(Vm *vm, Module *m)
         const char *name;
         NativeFn fn;
     } fns[] = {
-        {"Lock", f_lock},   {"Semaphore", f_semaphore}, {"BoundedSemaphore", f_semaphore},
+        {"Lock", f_lock},   {"Semaphore", f_semaphore}, {"BoundedSemaphore", f_bounded_semaphore},
         {"Event", f_event}, {"Queue", f_queue},         {"TaskGroup", f_taskgroup},
         {"timeout", f_timeout}, {"timeout_at", f_timeout_at},
     };

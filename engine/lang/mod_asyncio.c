@@ -237,6 +237,8 @@ static void exc_repr_sb(Vm *vm, void *e, StrBuf *sb)
     val_decref(&vm->rt, v);
 }
 
+static const CoroVt ncotask_vt;
+
 void vm_task_repr(Vm *vm, Task *t, StrBuf *sb)
 {
     Future *f = task_future(t);
@@ -255,6 +257,9 @@ void vm_task_repr(Vm *vm, Task *t, StrBuf *sb)
         else
             sb_printf(sb, " coro=<%s() done, defined at %s:%d>", code->qualname->data, code->filename,
                       code->firstline);
+    } else if (task_coro(t).vt == &ncotask_vt) {
+        /* create_task(ev.wait()): the native coroutine's qualname */
+        sb_printf(sb, " coro=<%s()>", ((NcoObj *)task_coro(t).self)->name);
     } else {
         sb_printf(sb, " coro=<%s()>", task_coro(t).vt ? task_coro(t).vt->name : "coroutine");
     }

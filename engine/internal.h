@@ -28,8 +28,10 @@ struct Future {
     uint32_t refs;
     uint8_t state;            /* FutureState */
     uint8_t kind;             /* FutureKind */
-    uint8_t log_exc;          /* holds an exception nobody retrieved */
-    uint8_t cancel_requested; /* gather: cancel() accepted by a child */
+    uint8_t log_exc : 1;          /* holds an exception nobody retrieved */
+    uint8_t cancel_requested : 1; /* gather: cancel() accepted by a child */
+    uint8_t mark : 1;             /* nco_gather's "seen", clear outside it */
+    uint8_t spare_;
     Loop *loop;
     Future *prev, *next; /* the loop's all-futures list */
     void *value;
@@ -70,7 +72,7 @@ typedef struct ReadyItem {
     Future *hold; /* released after fn ran (done-callbacks hold their future) */
 } ReadyItem;
 
-enum { TIMER_IN_HEAP, TIMER_IN_READY, TIMER_CANCELLED, TIMER_FREE };
+enum { TIMER_IN_HEAP, TIMER_CANCELLED_IN_HEAP, TIMER_IN_READY, TIMER_CANCELLED };
 
 struct LoopTimer {
     int64_t when;
@@ -78,10 +80,13 @@ struct LoopTimer {
     LoopFn fn;
     void *data;
     void *arg;
-    uint32_t idx; /* position in the heap while IN_HEAP */
     uint8_t state;
-    LoopTimer *free_next;
 };
+
+typedef struct HeapEnt {
+    int64_t when; /* = t->when */
+    LoopTimer *t;
+} HeapEnt;
 
 struct Loop {
     Host *host;
@@ -91,9 +96,9 @@ struct Loop {
     size_t cap, head, count;
     size_t batch_left; /* callbacks still to run in the current iteration */
     /* timers: min-heap on (when, seq) */
-    LoopTimer **heap;
+    HeapEnt *heap;
     size_t nheap, capheap;
-    LoopTimer *free_timers;
+    size_t ncancelled; /* cancelled timers still in the heap (never its top) */
     uint64_t timer_seq;
     /* clock */
     LoopClock clock;

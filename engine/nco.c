@@ -199,15 +199,9 @@ static void gather_unref_self(Gather *g)
     }
 }
 
-static int ptr_cmp(const void *a, const void *b)
-{
-    const Future *const *x = a, *const *y = b;
-    return (*x > *y) - (*x < *y);
-}
-
-/* Duplicates share one child and one callback: a sorted copy of the
- * pointers plus a "seen" mark per distinct pointer finds first occurrences in
- * O(n log n), and callbacks are registered in argument order. */
+/* Duplicates share one child and one callback: the first occurrence of
+ * each future marks it (Future.mark, cleared again before returning), so
+ * callbacks are registered in argument order in O(n). */
 Future *nco_gather(Loop *L, Future *const *children, size_t n, bool return_exceptions)
 {
     Host *h = L->host;
@@ -226,19 +220,11 @@ Future *nco_gather(Loop *L, Future *const *children, size_t n, bool return_excep
         host_release(h, list);
         return &g->fut;
     }
-    Future **sorted = mem_alloc(L->mem, n * sizeof *sorted);
-    uint8_t *seen = mem_calloc(L->mem, n);
     g->children = mem_alloc(L->mem, n * sizeof *g->children);
-    if (!sorted || !seen || !g->children) {
-        mem_free(L->mem, sorted, n * sizeof *sorted);
-        mem_free(L->mem, seen, n);
-        mem_free(L->mem, g->children, n * sizeof *g->children);
-        g->children = NULL;
+    if (!g->children) {
         future_release(&g->fut);
         return NULL;
     }
-    memcpy(sorted, children, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, ptr_cmp);
     for (size_t i = 0; i < n; i++) {
         g->children[i] = children[i];
         future_retain(children[i]);
@@ -247,17 +233,14 @@ Future *nco_gather(Loop *L, Future *const *children, size_t n, bool return_excep
     g->self_ref = true;
     g->fut.refs++; /* held until every distinct child has reported */
     for (size_t i = 0; i < n; i++) {
-        Future **hit = bsearch(&children[i], sorted, n, sizeof *sorted, ptr_cmp);
-        size_t k = (size_t)(hit - sorted);
-        while (k > 0 && sorted[k - 1] == children[i])
-            k--; /* the first slot of equal pointers is the mark */
-        if (seen[k]) continue;
-        seen[k] = 1;
+        Future *c = children[i];
+        if (c->mark) continue;
+        c->mark = 1;
         g->nfuts++;
-        if (future_add_callback(children[i], gather_child_done, g) < 0) L->nomem = true;
+        if (future_add_callback(c, gather_child_done, g) < 0) L->nomem = true;
     }
-    mem_free(L->mem, sorted, n * sizeof *sorted);
-    mem_free(L->mem, seen, n);
+    for (size_t i = 0; i < n; i++)
+        children[i]->mark = 0;
     return &g->fut;
 }
 

@@ -803,17 +803,16 @@ static RtStatus f_sleep(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw,
     return RT_OK;
 }
 
-typedef struct ArgRef {
-    uintptr_t addr;
-    size_t idx;
-} ArgRef;
-
-static int by_address(const void *x, const void *y)
+/* gather's duplicate arguments share one child (CPython's arg_to_fut): an
+ * open-addressing table of argument indices (+1, 0 = empty) keyed by the
+ * object's address finds the first occurrence of each in O(1). */
+static size_t arg_slot(const Value *a, const uint32_t *tab, size_t mask, size_t i)
 {
-    const ArgRef *p = x, *q = y;
-    if (p->addr != q->addr)
-        return p->addr < q->addr ? -1 : 1;
-    return p->idx < q->idx ? -1 : p->idx > q->idx;
+    uint64_t h = ((uint64_t)(uintptr_t)a[i].u.o >> 4) * 0x9E3779B97F4A7C15ull;
+    size_t k = (size_t)(h >> 32) & mask;
+    while (tab[k] && a[tab[k] - 1].u.o != a[i].u.o)
+        k = (k + 1) & mask;
+    return k;
 }
 
 static RtStatus f_wait_for(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
@@ -878,30 +877,25 @@ static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw
             !val_is_type(a[i], &vm_future_type) && !val_is_type(a[i], &vm_gfuture_type))
             return rt_raise_id(rt, CLS_TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
     size_t cap = n ? n : 1;
+    size_t tsize = 4;
+    while (tsize < 2 * cap)
+        tsize *= 2;
     Future **fs = mem_calloc(vm->mem, cap * sizeof *fs);
-    size_t *dup = mem_alloc(vm->mem, cap * sizeof *dup);
-    ArgRef *refs = mem_alloc(vm->mem, cap * sizeof *refs);
-    if (!fs || !dup || !refs) {
+    uint32_t *tab = mem_calloc(vm->mem, tsize * sizeof *tab);
+    if (!fs || !tab || n >= UINT32_MAX) {
         mem_free(vm->mem, fs, cap * sizeof *fs);
-        mem_free(vm->mem, dup, cap * sizeof *dup);
-        mem_free(vm->mem, refs, cap * sizeof *refs);
+        mem_free(vm->mem, tab, tsize * sizeof *tab);
         return rt_no_memory(rt);
     }
-    /* A duplicate argument shares one child: dup[i] is the first index that
-     * holds the same object (found by sorting the arguments by address). */
-    for (size_t i = 0; i < n; i++)
-        refs[i] = (ArgRef){(uintptr_t)a[i].u.o, i};
-    qsort(refs, n, sizeof *refs, by_address);
-    for (size_t i = 0; i < n; i++)
-        dup[refs[i].idx] = (i > 0 && refs[i].addr == refs[i - 1].addr) ? dup[refs[i - 1].idx] : refs[i].idx;
-    mem_free(vm->mem, refs, cap * sizeof *refs);
     RtStatus st = RT_OK;
     for (size_t i = 0; i < n && st == RT_OK; i++) {
-        if (dup[i] != i) {
-            fs[i] = fs[dup[i]];
+        size_t k = arg_slot(a, tab, tsize - 1, i);
+        if (tab[k]) { /* a duplicate: shares the first one's child */
+            fs[i] = fs[tab[k] - 1];
             future_retain(fs[i]);
             continue;
         }
+        tab[k] = (uint32_t)i + 1;
         if (vm_is_coroutine(a[i])) {
             Task *t = vm_new_task(vm, a[i], NULL);
             if (!t)
@@ -913,7 +907,7 @@ static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw
             future_retain(fs[i]);
         }
     }
-    mem_free(vm->mem, dup, cap * sizeof *dup);
+    mem_free(vm->mem, tab, tsize * sizeof *tab);
     Future *g = NULL;
     if (st == RT_OK) {
         g = nco_gather(vm->loop, fs, n, retexc);

@@ -95,6 +95,40 @@ START_TEST(test_equal_deadlines_fifo)
 }
 END_TEST
 
+/* Cancelled timers: a cancelled earliest timer neither fires nor moves the
+ * virtual clock; many cancellations (the heap is then rebuilt) keep the
+ * order of the survivors, equal deadlines included; counts exclude them. */
+START_TEST(test_cancel_many_keeps_order)
+{
+    enum { N = 1000 };
+    static LoopTimer *h[N];
+    TWorld w;
+    tw_init(&w);
+    Rec r = {0};
+    int64_t t0 = loop_time(w.loop);
+    LoopTimer *first = loop_call_at(w.loop, t0 + 1, rec_cb, &r, (void *)-1);
+    for (int i = 0; i < N; i++) /* deadlines t0+100 .. in a shuffled order, pairs equal */
+        h[i] = loop_call_at(w.loop, t0 + 100 + (i * 7919) % (N / 2), rec_cb, &r, (void *)(intptr_t)i);
+    loop_timer_cancel(w.loop, first);
+    ck_assert_uint_eq(loop_timer_count(w.loop), N);
+    /* keep every 25th: 40 survivors, 960 cancelled (rebuilds on the way) */
+    for (int i = 0; i < N; i++)
+        if (i % 25) loop_timer_cancel(w.loop, h[i]);
+    ck_assert_uint_eq(loop_timer_count(w.loop), N / 25);
+    ck_assert_int_eq(loop_run_once(w.loop), LOOP_RAN);
+    ck_assert_int_eq(loop_time(w.loop), t0 + 100); /* not t0 + 1 */
+    ck_assert_int_eq(loop_run_forever(w.loop), LOOP_IDLE);
+    ck_assert_int_eq(r.n, N / 25);
+    for (int k = 1; k < r.n; k++) { /* by deadline, then by scheduling order */
+        int a = r.order[k - 1], b = r.order[k];
+        int da = (a * 7919) % (N / 2), db = (b * 7919) % (N / 2);
+        ck_assert_msg(da < db || (da == db && a < b), "timer %d fired before %d", a, b);
+    }
+    ck_assert_uint_eq(loop_timer_count(w.loop), 0);
+    tw_fini(&w);
+}
+END_TEST
+
 /* Ten sleeps of 0.1 s end exactly when one sleep of 1.0 s does; the one
  * scheduled first (the 1.0 s sleep) fires first. */
 static const TStep tenths[] = {S_SLEEP(100000000), S_SLEEP(100000000),   S_SLEEP(100000000),
@@ -460,7 +494,7 @@ START_TEST(test_clock_carries_over_loops)
 END_TEST
 
 ENGINE_SUITE_MAIN("loop", test_fifo_and_batches, test_call_later0_after_call_soon,
-                  test_equal_deadlines_fifo, test_ten_tenths_equal_one, test_virtual_jump,
+                  test_equal_deadlines_fifo, test_cancel_many_keeps_order, test_ten_tenths_equal_one, test_virtual_jump,
                   test_stepped_clock, test_run_step, test_real_clock_fast, test_real_clock_no_block,
                   test_sleep0_does_not_starve_timers, test_busy_guard_off_is_pure_virtual,
                   test_block_for, test_stop_finishes_iteration, test_run_until_complete,

@@ -99,16 +99,16 @@ const ObjType vm_function_type = {
 
 /* ------------------------------------------------------------ frames */
 
-Frame *vm_frame_new(Vm *vm, Code *code, Function *fn, Dict *globals)
+static size_t frame_bytes(const Code *code)
 {
     size_t nslots = (size_t)code->nlocals + (size_t)code->ncells + (size_t)code->nfree +
                     (size_t)code->stacksize;
-    size_t size = sizeof(Frame) + nslots * sizeof(Value);
-    Frame *f = mem_calloc(vm->mem, size);
-    if (!f) {
-        rt_no_memory(&vm->rt);
-        return NULL;
-    }
+    return sizeof(Frame) + nslots * sizeof(Value);
+}
+
+/* f: `size` zeroed bytes (a zeroed Value is VAL_UNDEF). */
+static void frame_setup(Frame *f, Code *code, Function *fn, Dict *globals, size_t size)
+{
     f->code = code;
     f->fn = fn;
     if (fn)
@@ -118,9 +118,31 @@ Frame *vm_frame_new(Vm *vm, Code *code, Function *fn, Dict *globals)
     f->stack = f->slots + code->nlocals + code->ncells + code->nfree;
     f->exc = VAL_UNDEF_V;
     f->awaiting = VAL_UNDEF_V;
+}
+
+/* A coroutine object and its body's frame are one block (coro_for_call):
+ * the frame follows the CoroObj, 16-aligned. */
+#define CORO_FRAME_OFFSET ((sizeof(CoroObj) + 15) & ~(size_t)15)
+
+static Frame *coro_embedded_frame(CoroObj *c)
+{
+    return (Frame *)((char *)c + CORO_FRAME_OFFSET);
+}
+
+Frame *vm_frame_new(Vm *vm, Code *code, Function *fn, Dict *globals)
+{
+    size_t size = frame_bytes(code);
+    Frame *f = mem_calloc(vm->mem, size);
+    if (!f) {
+        rt_no_memory(&vm->rt);
+        return NULL;
+    }
+    frame_setup(f, code, fn, globals, size);
     return f;
 }
 
+/* Releases what the frame holds; its memory too unless it is a coroutine's
+ * body frame, which lives inside the coroutine object (freed with it). */
 void vm_frame_free(Vm *vm, Frame *f)
 {
     if (!f)
@@ -139,9 +161,14 @@ void vm_frame_free(Vm *vm, Frame *f)
         val_decref(rt, v);
     }
     val_decref(rt, f->exc);
+    f->exc = VAL_UNDEF_V;
     val_decref(rt, f->awaiting);
+    f->awaiting = VAL_UNDEF_V;
     if (f->fn)
         obj_decref(rt, &f->fn->hdr);
+    f->fn = NULL;
+    if (f->coro && coro_embedded_frame(f->coro) == f)
+        return;
     mem_free(vm->mem, f, f->size);
 }
 
@@ -290,19 +317,28 @@ static Frame *frame_for_call(Vm *vm, Function *fn, const Value *args, size_t nar
 
 /* ------------------------------------------------------------ coroutines */
 
-static CoroObj *coro_new(Vm *vm, Frame *f)
+/* A coroutine object for calling fn with these arguments, its frame inside
+ * it: one allocation instead of two (100,000 tasks, 100,000 fewer). NULL
+ * with the exception set. */
+static CoroObj *coro_for_call(Vm *vm, Function *fn, const Value *args, size_t nargs, Tuple *kwnames)
 {
-    CoroObj *c = (CoroObj *)obj_alloc(&vm->rt, &vm_coro_type, sizeof(CoroObj));
-    if (!c) {
-        vm_frame_free(vm, f);
+    size_t fsize = frame_bytes(fn->code);
+    CoroObj *c = (CoroObj *)obj_alloc(&vm->rt, &vm_coro_type, CORO_FRAME_OFFSET + fsize);
+    if (!c)
         return NULL;
-    }
+    Frame *f = coro_embedded_frame(c);
+    frame_setup(f, fn->code, fn, fn->globals, fsize);
     c->vm = vm;
     c->frame = f;
     c->inner = f;
     c->code = f->code;
     c->state = CS_CREATED;
     f->coro = c;
+    if (bind_args(vm, fn, f, args, nargs, kwnames) != RT_OK) {
+        c->closed = true; /* never handed out: no never-awaited warning */
+        obj_decref(&vm->rt, &c->hdr);
+        return NULL;
+    }
     return c;
 }
 
@@ -317,7 +353,7 @@ static void coro_free(Rt *rt, Obj *o)
         c->frame = NULL;
         vm_frame_free(vm, f);
     }
-    obj_release(rt, o, sizeof(CoroObj));
+    obj_release(rt, o, CORO_FRAME_OFFSET + coro_embedded_frame(c)->size);
 }
 
 static RtStatus coro_repr(Rt *rt, Obj *o, StrBuf *sb)
@@ -378,16 +414,16 @@ RtStatus vm_call(Vm *vm, Value callee, const Value *args, size_t nargs, Tuple *k
     if (!val_is_type(callee, &vm_function_type))
         return obj_call(rt, callee, args, nargs, kwnames, out);
     Function *fn = (Function *)callee.u.o;
-    Frame *f = frame_for_call(vm, fn, args, nargs, kwnames);
-    if (!f)
-        return RT_ERR;
     if (fn->code->flags & CODE_COROUTINE) {
-        CoroObj *c = coro_new(vm, f);
+        CoroObj *c = coro_for_call(vm, fn, args, nargs, kwnames);
         if (!c)
             return RT_ERR;
         *out = val_obj(&c->hdr);
         return RT_OK;
     }
+    Frame *f = frame_for_call(vm, fn, args, nargs, kwnames);
+    if (!f)
+        return RT_ERR;
     f->entry = true;
     f->depth = (vm->frame ? vm->frame->depth : 0) + 1;
     if (f->depth > vm->recursion_limit) {

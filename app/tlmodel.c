@@ -14,6 +14,8 @@ typedef struct Seg {
 typedef struct Lane {
     int task;
     char name[32];
+    char coro[32];  /* short coroutine name, "" unknown */
+    char label[64]; /* name + " " + coro */
     Seg *segs;
     int nsegs, csegs;
     int line;
@@ -34,6 +36,7 @@ struct TlModel {
     int running; /* task in a step, or 0 */
     int last_stepped;
     int blocked; /* tasks currently blocking the loop */
+    bool loop_on; /* an event loop is running (its lane is drawn) */
 };
 
 TlModel *tlmodel_new(void)
@@ -59,6 +62,11 @@ void tlmodel_free(TlModel *m)
     free(m);
 }
 
+static void set_label(Lane *l)
+{
+    snprintf(l->label, sizeof l->label, "%s%s%s", l->name, l->coro[0] ? " " : "", l->coro);
+}
+
 static Lane *add_lane(TlModel *m, int task, const char *name)
 {
     if (m->nlanes == m->clanes) {
@@ -73,6 +81,7 @@ static Lane *add_lane(TlModel *m, int task, const char *name)
     l->task = task;
     l->until = -1;
     snprintf(l->name, sizeof l->name, "%s", name ? name : "?");
+    set_label(l);
     return l;
 }
 
@@ -87,6 +96,7 @@ void tlmodel_reset(TlModel *m)
     m->running = 0;
     m->last_stepped = 0;
     m->blocked = 0;
+    m->loop_on = false;
     add_lane(m, 0, "loop");
 }
 
@@ -138,6 +148,7 @@ int tlmodel_lane_of_task(const TlModel *m, int task)
 /* The loop lane's state follows from the tasks'. */
 static bool update_loop(TlModel *m, double t)
 {
+    if (!m->loop_on) return true; /* no loop to show */
     TlState st = m->blocked ? TL_BLOCKED : m->running ? TL_RUNNING : TL_SLEEPING;
     /* Between two steps at the same instant the loop is still busy: it is
      * idle only when no task is ready. */
@@ -148,18 +159,28 @@ static bool update_loop(TlModel *m, double t)
     return set_state(&m->lanes[0], t, st);
 }
 
-static Lane *lane_for(TlModel *m, int task)
+static Lane *lane_for(TlModel *m, int task, double t)
 {
     int i = tlmodel_lane_of_task(m, task);
     if (i >= 0) return &m->lanes[i];
     /* A task we never saw created (the main program, task 0, or a trace
-     * that starts late): make a lane for it. */
+     * that starts late): make a lane for it. The main program is running
+     * from the moment it shows (a program starts by running its module). */
     char name[32];
     if (task == 0)
         snprintf(name, sizeof name, "main");
     else
         snprintf(name, sizeof name, "Task-%d", task);
-    return add_lane(m, task, name);
+    Lane *l = add_lane(m, task, name);
+    if (l && task == 0 && !set_state(l, t, TL_RUNNING)) return NULL;
+    return l;
+}
+
+/* The last part of a dotted qualified name: "worker.<locals>.step" -> "step". */
+static const char *short_coro(const char *q)
+{
+    const char *dot = q ? strrchr(q, '.') : NULL;
+    return dot ? dot + 1 : q ? q : "";
 }
 
 bool tlmodel_add(TlModel *m, const TlEvent *e)
@@ -169,14 +190,33 @@ bool tlmodel_add(TlModel *m, const TlEvent *e)
     Lane *l;
     switch (e->kind) {
     case TLE_TASK_NEW:
-        l = tlmodel_lane_of_task(m, e->task) >= 0 ? lane_for(m, e->task)
+        l = tlmodel_lane_of_task(m, e->task) >= 0 ? lane_for(m, e->task, t)
                                                   : add_lane(m, e->task, e->name);
         if (!l) return false;
         if (e->name) snprintf(l->name, sizeof l->name, "%s", e->name);
+        snprintf(l->coro, sizeof l->coro, "%s", short_coro(e->coro));
+        set_label(l);
+        m->loop_on = true; /* tasks only exist in a loop */
         if (!set_state(l, t, TL_READY)) return false;
         break;
+    case TLE_LOOP_BEGIN:
+        m->loop_on = true;
+        if ((l = tlmodel_lane_of_task(m, 0) >= 0 ? lane_for(m, 0, t) : NULL)) {
+            snprintf(l->awaits, sizeof l->awaits, "asyncio.run");
+            if (!set_state(l, t, TL_SLEEPING)) return false;
+        }
+        break;
+    case TLE_LOOP_END:
+        if (m->loop_on && !set_state(&m->lanes[0], t, TL_NONE)) return false;
+        m->loop_on = false;
+        m->blocked = 0;
+        if ((l = tlmodel_lane_of_task(m, 0) >= 0 ? lane_for(m, 0, t) : NULL)) {
+            l->awaits[0] = 0;
+            if (!set_state(l, t, TL_RUNNING)) return false;
+        }
+        return true;
     case TLE_STEP_BEGIN:
-        if (!(l = lane_for(m, e->task))) return false;
+        if (!(l = lane_for(m, e->task, t))) return false;
         m->steps++;
         if (m->last_stepped != e->task && m->steps > 1) add_mark(&m->lanes[0], t);
         m->last_stepped = e->task;
@@ -185,7 +225,7 @@ bool tlmodel_add(TlModel *m, const TlEvent *e)
         if (!set_state(l, t, TL_RUNNING)) return false;
         break;
     case TLE_STEP_END:
-        if (!(l = lane_for(m, e->task))) return false;
+        if (!(l = lane_for(m, e->task, t))) return false;
         if (m->running == e->task) m->running = 0;
         if (e->line > 0) l->line = e->line;
         snprintf(l->awaits, sizeof l->awaits, "%s",
@@ -197,31 +237,33 @@ bool tlmodel_add(TlModel *m, const TlEvent *e)
         if (!set_state(l, t, e->state == TL_NONE ? TL_SLEEPING : e->state)) return false;
         break;
     case TLE_READY:
-        if (!(l = lane_for(m, e->task))) return false;
+        if (!(l = lane_for(m, e->task, t))) return false;
         l->until = -1;
         if (!set_state(l, t, TL_READY)) return false;
         break;
     case TLE_BLOCK_BEGIN:
-        if (!(l = lane_for(m, e->task))) return false;
-        m->blocked++;
+        if (!(l = lane_for(m, e->task, t))) return false;
+        /* The main program blocks outside any loop: no loop to stop. */
+        if (m->loop_on) m->blocked++;
         if (e->line > 0) l->line = e->line;
         if (!set_state(l, t, TL_BLOCKED)) return false;
         break;
     case TLE_BLOCK_END:
-        if (!(l = lane_for(m, e->task))) return false;
-        if (m->blocked > 0) m->blocked--;
+        if (!(l = lane_for(m, e->task, t))) return false;
+        if (m->loop_on && m->blocked > 0) m->blocked--;
         if (!set_state(l, t, TL_RUNNING)) return false;
         break;
     case TLE_SLEEP:
-        if (!(l = lane_for(m, e->task))) return false;
+        if (!(l = lane_for(m, e->task, t))) return false;
         l->until = e->until;
         return true;
     case TLE_RENAME:
-        if (!(l = lane_for(m, e->task))) return false;
+        if (!(l = lane_for(m, e->task, t))) return false;
         if (e->name) snprintf(l->name, sizeof l->name, "%s", e->name);
+        set_label(l);
         return true;
     case TLE_PRINT:
-        if (!(l = lane_for(m, e->task))) return false;
+        if (!(l = lane_for(m, e->task, t))) return false;
         if (!add_mark(l, t)) return false;
         break;
     }
@@ -238,8 +280,7 @@ void tlmodel_finish(TlModel *m, double t)
     if (t < m->end) t = m->end;
     m->end = t;
     m->finished = t;
-    Lane *loop = &m->lanes[0];
-    set_state(loop, t, TL_DONE);
+    if (m->loop_on) set_state(&m->lanes[0], t, TL_DONE);
     for (int i = 1; i < m->nlanes; i++) {
         Lane *l = &m->lanes[i];
         if (l->nsegs && l->segs[l->nsegs - 1].state < TL_DONE)
@@ -255,6 +296,20 @@ int tlmodel_lane_count(const TlModel *m)
 const char *tlmodel_lane_name(const TlModel *m, int lane)
 {
     return lane >= 0 && lane < m->nlanes ? m->lanes[lane].name : "";
+}
+
+const char *tlmodel_lane_label(const TlModel *m, int lane)
+{
+    return lane >= 0 && lane < m->nlanes ? m->lanes[lane].label : "";
+}
+
+bool tlmodel_lane_used(const TlModel *m, int lane)
+{
+    if (lane < 0 || lane >= m->nlanes) return false;
+    const Lane *l = &m->lanes[lane];
+    for (int i = 0; i < l->nsegs; i++)
+        if (l->segs[i].state != TL_NONE && (lane > 0 || l->segs[i].state < TL_DONE)) return true;
+    return false;
 }
 
 int tlmodel_lane_task(const TlModel *m, int lane)

@@ -1,7 +1,12 @@
 /* tlmodel: the timeline's model. Trace events in, lanes x time cells out.
  *
  * One lane per task (in creation order, named as the program named them:
- * Task-1, Task-2, ...) plus lane 0 for the event loop. Each lane is a list
+ * Task-1, Task-2, ..., and labelled with the coroutine too, as asyncio's
+ * repr does: "Task-2 fetch") plus lane 0 for the event loop. The main
+ * program itself (module code, task 0) gets a lane of its own, "main", the
+ * first time it shows in the events (a print or a time.sleep outside any
+ * event loop): running, blocked in each time.sleep, waiting while an event
+ * loop it started runs (TLE_LOOP_BEGIN .. TLE_LOOP_END), done at the end. Each lane is a list
  * of segments [t0, t1) in one state; a step on the virtual clock takes no
  * time, so zero-length segments are kept and count for the cell they fall
  * in. A cell is a time interval; it shows the most telling state in it
@@ -12,7 +17,8 @@
  *
  * The loop lane is derived: running while any task steps, blocked while a
  * task blocks it (time.sleep), idle (shown as sleeping) while it waits for a
- * timer.
+ * timer, and empty while no loop runs (before the first task, after
+ * TLE_LOOP_END): the main program's blocks outside a loop block no loop.
  *
  * The model knows nothing of curses or of the engine: it takes its own
  * TlEvent, and tlmodel_trace.c adapts ENGINE's trace events to it. */
@@ -43,6 +49,8 @@ typedef enum TlEventKind {
     TLE_PRINT,  /* the task printed a line */
     TLE_SLEEP,  /* the task is going to sleep until `until` */
     TLE_RENAME, /* the task's name is now `name` */
+    TLE_LOOP_BEGIN, /* an event loop starts (asyncio.run): main waits on it */
+    TLE_LOOP_END,   /* it has ended: the loop lane empties, main runs again */
 } TlEventKind;
 
 typedef struct TlEvent {
@@ -50,6 +58,7 @@ typedef struct TlEvent {
     double t;         /* seconds since the program started (virtual clock) */
     int task;         /* the task's id, > 0; 0 = the main program itself */
     const char *name; /* TLE_TASK_NEW: its name (copied) */
+    const char *coro; /* TLE_TASK_NEW: its coroutine's name ("fetch"), or NULL */
     TlState state;    /* TLE_STEP_END: SLEEPING, READY, DONE, CANCELLED, FAILED */
     double until;     /* TLE_STEP_END into SLEEPING: the timer's deadline, or < 0 */
     int line;         /* source line where the step stopped (0 unknown) */
@@ -74,6 +83,13 @@ void tlmodel_finish(TlModel *m, double t);
 
 int tlmodel_lane_count(const TlModel *m); /* tasks + 1 (the loop) */
 const char *tlmodel_lane_name(const TlModel *m, int lane);
+/* The name and the coroutine, for the lane's label: "Task-2 fetch"
+ * (a dotted qualified name shortened to its last part: "worker.<locals>.step"
+ * gives "step"); just the name when the coroutine is unknown. */
+const char *tlmodel_lane_label(const TlModel *m, int lane);
+/* True once the lane has something to draw (the loop lane stays empty in a
+ * program that never starts an event loop). */
+bool tlmodel_lane_used(const TlModel *m, int lane);
 int tlmodel_lane_task(const TlModel *m, int lane);      /* task id; 0 for lane 0 */
 int tlmodel_lane_of_task(const TlModel *m, int task);   /* -1 if unknown */
 TlState tlmodel_lane_state(const TlModel *m, int lane); /* its latest state */

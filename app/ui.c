@@ -812,9 +812,7 @@ static void draw_output(Ui *ui, UiCanvas *c)
     ui_canvas_box(c, r, title, ui->focus == PANE_OUTPUT);
     int vis = inner_h(r);
     if (!run) {
-        const char *hint = !ui_run_available() ? "This build cannot run programs yet."
-                                               : "Press r to run, s to step.";
-        ui_canvas_put(c, r->y + 1, r->x + 2, r->w - 4, ROLE_DIM, hint);
+        ui_canvas_put(c, r->y + 1, r->x + 2, r->w - 4, ROLE_DIM, "Press r to run, s to step.");
         return;
     }
     /* Compare mode: the second program's lines follow a separator. A
@@ -863,7 +861,24 @@ static const struct {
     [TL_FAILED] = {GLYPH_FAILED, ROLE_TASK_FAILED, "failed"},
 };
 
-#define LABEL_W 9
+/* The lane labels' column: wide enough for the longest label ("Task-12
+ * download") and the axis caption, at most a quarter of the pane. */
+static int label_w(const Ui *ui)
+{
+    int w = 9;
+    const UiRun *runs[2] = {ui->run, ui->cmp};
+    for (int k = 0; k < 2; k++) {
+        const TlModel *tl = runs[k] ? ui_run_timeline(runs[k]) : NULL;
+        for (int lane = 0; tl && lane < tlmodel_lane_count(tl); lane++) {
+            int n = (int)strlen(tlmodel_lane_label(tl, lane)) + 1;
+            if (n > w) w = n;
+        }
+    }
+    int max = ui->lay.timeline.w / 4;
+    if (max > 24) max = 24;
+    if (max < 9) max = 9;
+    return w < max ? w : max;
+}
 
 /* Draws the lanes of one run from row y; returns rows used. */
 static int draw_lanes(Ui *ui, UiCanvas *c, const UiRun *run, int y, int ymax, int x0, int ncells,
@@ -871,10 +886,12 @@ static int draw_lanes(Ui *ui, UiCanvas *c, const UiRun *run, int y, int ymax, in
 {
     const TlModel *tl = ui_run_timeline(run);
     double dt = tlview_cell_dt(&ui->tv), now = ui_run_now(run);
-    int used = 0;
+    int used = 0, lw = label_w(ui);
     int nl = tlmodel_lane_count(tl);
     *hidden = 0;
     for (int lane = 0; lane < nl; lane++) {
+        /* A program that never starts an event loop has no loop lane. */
+        if (lane == 0 && nl > 1 && !tlmodel_lane_used(tl, 0)) continue;
         if (lane > 0 && lane <= skip) {
             (*hidden)++;
             continue;
@@ -883,18 +900,28 @@ static int draw_lanes(Ui *ui, UiCanvas *c, const UiRun *run, int y, int ymax, in
             (*hidden)++;
             continue;
         }
-        char label[40];
-        snprintf(label, sizeof label, "%s", tlmodel_lane_name(tl, lane));
-        ui_canvas_put(c, y + used, x0 - LABEL_W, LABEL_W - 1, lane == 0 ? ROLE_DIM : ROLE_TL_LANE,
-                      label);
+        ui_canvas_put(c, y + used, x0 - lw, lw - 1, lane == 0 ? ROLE_DIM : ROLE_TL_LANE,
+                      tlmodel_lane_label(tl, lane));
+        /* A task that prints and ends in the same cell (its last line is a
+         * print, very common) shows the print there and its end just after. */
+        TlState carry = TL_NONE;
         for (int i = 0; i < ncells; i++) {
             /* Cell edges rounded to the nanosecond (the clock's unit), so
              * that 30 * 0.1 is 3.0 and an event at 3 s lands in one cell. */
             double a = round((ui->tv.t0 + i * dt) * 1e9) / 1e9;
-            if (a > now + 1e-12) break; /* the future is not drawn */
+            if (a > now + 1e-12 && carry == TL_NONE) break; /* the future is not drawn */
             int marks = 0, sw = 0;
             double b = round((ui->tv.t0 + (i + 1) * dt) * 1e9) / 1e9;
-            TlState st = tlmodel_cell(tl, lane, a, b, &marks, &sw);
+            TlState st = a > now + 1e-12 ? TL_NONE : tlmodel_cell(tl, lane, a, b, &marks, &sw);
+            if (st == TL_NONE && carry != TL_NONE) {
+                st = carry;
+                marks = 0;
+            }
+            carry = TL_NONE;
+            if (st >= TL_DONE && (marks & TL_MARK_PRINT) && lane > 0) {
+                carry = st;
+                st = TL_RUNNING; /* it ran to print */
+            }
             if (st == TL_NONE) continue;
             ThemeRole role = state_look[st].role;
             ThemeGlyph g = state_look[st].glyph;
@@ -907,7 +934,7 @@ static int draw_lanes(Ui *ui, UiCanvas *c, const UiRun *run, int y, int ymax, in
                 if (lane == 0 && st == TL_RUNNING && sw >= 2 && k == 0) {
                     char d[2] = {sw > 9 ? '+' : (char)('0' + sw), 0};
                     ui_canvas_put(c, y + used + k, x0 + i, 1, ROLE_TL_SWITCH, d);
-                } else if ((marks & TL_MARK_PRINT) && k == 0 && st < TL_DONE) {
+                } else if ((marks & TL_MARK_PRINT) && k == 0) {
                     ui_canvas_glyph(c, y + used + k, x0 + i, ROLE_TL_PRINT, GLYPH_PRINT);
                 } else {
                     ui_canvas_glyph(c, y + used + k, x0 + i, role, g);
@@ -937,27 +964,32 @@ static void draw_timeline(Ui *ui, UiCanvas *c)
     char title[160];
     const char *st = "";
     if (run) {
-        switch (ui_run_state(run)) {
+        /* Compared runs: finished when both are. */
+        UiRunState rs = ui_run_state(run);
+        if (ui->cmp && rs == UI_RUN_FINISHED) rs = ui_run_state(ui->cmp);
+        switch (rs) {
         case UI_RUN_LIVE: st = "running"; break;
         case UI_RUN_PAUSED: st = "paused"; break;
         case UI_RUN_FINISHED: st = "finished"; break;
         default: st = ""; break;
         }
     }
-    if (run)
-        snprintf(title, sizeof title, "timeline  %s  t=%.3fs  %gx  step %d", st, ui_run_now(run),
-                 ui->speed, ui_run_steps(run));
+    if (run) {
+        /* The time of the cursor: the later of the two runs compared. */
+        double tnow = ui_run_now(run);
+        if (ui->cmp && ui_run_now(ui->cmp) > tnow) tnow = ui_run_now(ui->cmp);
+        snprintf(title, sizeof title, "timeline  %s  t=%.3fs  %gx  step %d", st, tnow, ui->speed,
+                 ui_run_steps(run));
+    }
     else
         snprintf(title, sizeof title, "timeline");
     ui_canvas_box(c, r, title, ui->focus == PANE_TIMELINE);
-    int x0 = r->x + 1 + LABEL_W, ncells = r->x + r->w - 1 - x0;
+    int lw = label_w(ui), x0 = r->x + 1 + lw, ncells = r->x + r->w - 1 - x0;
     int y = r->y + 1, ymax = r->y + r->h - 3;
     if (ncells < 4) return;
     if (!run) {
         ui_canvas_put(c, y, r->x + 2, r->w - 4, ROLE_DIM,
-                      ui_run_available()
-                          ? "One lane per task appears here when the program runs (r)."
-                          : "The interpreter is not in this build yet: nothing can run.");
+                      "One lane per task appears here when the program runs (r).");
         return;
     }
     double now = ui_run_now(run);
@@ -992,6 +1024,8 @@ static void draw_timeline(Ui *ui, UiCanvas *c)
     for (int i = 0; i < ncells; i += every) {
         char lb[24];
         fmt_time(lb, sizeof lb, ui->tv.t0 + i * dt, dt * every);
+        /* A label that would run into the right border is left out. */
+        if ((int)strlen(lb) > r->x + r->w - 1 - (x0 + i)) break;
         ui_canvas_put(c, ay + 1, x0 + i, every - 1, ROLE_TL_AXIS, lb);
     }
     if (ui->cmp && ui_run_now(ui->cmp) > now) now = ui_run_now(ui->cmp);
@@ -999,8 +1033,8 @@ static void draw_timeline(Ui *ui, UiCanvas *c)
     if (cx >= 0 && cx < ncells) ui_canvas_glyph(c, ay, x0 + cx, ROLE_TL_CURSOR, GLYPH_SCROLL_UP);
     char per[40];
     snprintf(per, sizeof per, "%gs", dt);
-    ui_canvas_put(c, ay, r->x + 1, LABEL_W - 1, ROLE_DIM, "1 col =");
-    ui_canvas_put(c, ay + 1, r->x + 1, LABEL_W - 1, ROLE_DIM, per);
+    ui_canvas_put(c, ay, r->x + 1, lw - 1, ROLE_DIM, "1 col =");
+    ui_canvas_put(c, ay + 1, r->x + 1, lw - 1, ROLE_DIM, per);
     /* Lanes that do not fit (or are scrolled past) are counted in the top
      * border: j/k with the timeline focused brings them in. */
     if (hidden + hidden2 > 0) {
@@ -1124,9 +1158,17 @@ static void draw_status(Ui *ui, UiCanvas *c)
     else if (ui->run && ui_run_state(ui->run) == UI_RUN_PAUSED)
         snprintf(t, sizeof t, "paused at step %d: s steps, b steps back, Space resumes",
                  ui_run_steps(ui->run));
-    else if (ui->run && ui_run_state(ui->run) == UI_RUN_FINISHED)
-        snprintf(t, sizeof t, "finished in %.3fs of virtual time, %d steps: r runs it again",
-                 ui_run_now(ui->run), ui_run_steps(ui->run));
+    else if (ui->run && ui_run_state(ui->run) == UI_RUN_FINISHED) {
+        /* Program time (what time.perf_counter says), whatever the speed. */
+        int n = snprintf(t, sizeof t, "finished: the program took %.3fs", ui_run_now(ui->run));
+        if (ui->cmp && n > 0 && (size_t)n < sizeof t)
+            n += snprintf(t + n, sizeof t - (size_t)n, ", the second one %.3fs",
+                          ui_run_now(ui->cmp));
+        if (ui_run_steps(ui->run) > 0 && n > 0 && (size_t)n < sizeof t)
+            n += snprintf(t + n, sizeof t - (size_t)n, " in %d task steps", ui_run_steps(ui->run));
+        if (n > 0 && (size_t)n < sizeof t)
+            snprintf(t + n, sizeof t - (size_t)n, "; r runs it again");
+    }
     ui_canvas_put(c, r->y, r->x + 1, r->w - 2, ROLE_DIM, t);
 }
 
@@ -1389,10 +1431,6 @@ static bool ensure_run(Ui *ui)
         ui_message(ui, "This page has no program to run.");
         return false;
     }
-    if (!ui_run_available()) {
-        ui_message(ui, "This build cannot run programs yet (the interpreter is not linked in).");
-        return false;
-    }
     if (!ui->run) {
         ui->run = new_run_for(ui, code, pg->kind == LESSON_PAGE_EXERCISE);
         if (!ui->run) {
@@ -1422,7 +1460,7 @@ static void initial_view(Ui *ui)
     } else if (pg && pg->kind == LESSON_PAGE_QUESTION && pg->question.answer_ns > 0) {
         expect = pg->question.answer_ns / 1e9;
     }
-    int ncells = ui->lay.timeline.w > 0 ? ui->lay.timeline.w - 2 - LABEL_W : 60;
+    int ncells = ui->lay.timeline.w > 0 ? ui->lay.timeline.w - 2 - label_w(ui) : 60;
     ui->tv = (TlView){0, 6, true};
     if (expect > 0) tlview_fit(&ui->tv, expect, ncells);
 }
@@ -1653,10 +1691,7 @@ void ui_edit_done(Ui *ui, int status, double now)
     }
     /* Run what the student wrote straight away, and check it. */
     start_check(ui);
-    if (ui_run_available())
-        start_run(ui, now);
-    else
-        ui_message(ui, "Saved. This build cannot run programs yet.");
+    start_run(ui, now);
     ui->prose_dirty = true;
 }
 
@@ -1767,7 +1802,7 @@ static void do_action(Ui *ui, UiAction a, int key, double now)
         ui->tv.follow = true;
         double end = ui->run ? ui_run_now(ui->run) : 0;
         if (ui->cmp && ui_run_now(ui->cmp) > end) end = ui_run_now(ui->cmp);
-        int ncells = ui->lay.timeline.w - 2 - LABEL_W;
+        int ncells = ui->lay.timeline.w - 2 - label_w(ui);
         if (end > 0 && ncells > 4) tlview_fit(&ui->tv, end, ncells);
         break;
     }

@@ -37,8 +37,8 @@ TESTS += tests/unit/check_tlmodel tests/unit/check_layout \
 	tests/unit/check_progress tests/unit/check_prose
 
 # End-to-end: the real binary driven in tmux (fails without tmux).
-TESTS += tests/e2e/tutor.sh tests/e2e/demo.sh tests/e2e/mouse.py
-EXTRA_DIST += tests/e2e/lsan.supp tests/e2e/lib.sh tests/e2e/tutor.sh tests/e2e/demo.sh tests/e2e/measure.sh tests/e2e/mouse.py \
+TESTS += tests/e2e/tutor.sh tests/e2e/demo.sh tests/e2e/course.sh tests/e2e/mouse.py
+EXTRA_DIST += tests/e2e/lsan.supp tests/e2e/lib.sh tests/e2e/tutor.sh tests/e2e/demo.sh tests/e2e/course.sh tests/e2e/measure.sh tests/e2e/mouse.py \
 	tests/e2e/fixtures
 
 # Theme files (--theme NAME finds NAME.theme here, installed or in the

@@ -11,8 +11,23 @@
  * and step mode alike, so a replay that steps to step N sees exactly what
  * the live run saw: that is what makes step back correct.
  *
+ * A program's module code (outside any event loop) runs to its end, or to
+ * its asyncio.run, in one interp_step: its time.sleep calls only move the
+ * clock. So the run may be ahead of the screen; what is drawn (the timeline
+ * up to the cursor, the output lines up to their time) follows the clock,
+ * and a run that has ended is only reported finished once the clock on
+ * screen has reached its end: six seconds of time.sleep take six seconds.
+ *
  * The engine's trace becomes timeline events here (the adapter from
- * engine/trace.h to tlmodel's own TlEvent). */
+ * engine/trace.h to tlmodel's own TlEvent). The trace only covers event
+ * loops; the main program's own lane ("main": running, blocked in each
+ * time.sleep, waiting in asyncio.run) is derived from what the module code
+ * is seen doing: it prints (stdout or stderr) with no task running, or it
+ * starts a loop, or it ends. Module code takes no time on the clock except
+ * in time.sleep, so when the clock has moved between two such moments the
+ * main program was blocked all along: a block from the one to the other is
+ * exactly what the trace would say (two back-to-back sleeps look like one
+ * long one, which is drawn the same). */
 #include "app/ui_run.h"
 
 #include "engine/lang/interp.h"
@@ -49,17 +64,15 @@ struct UiRun {
     int nhidden;
     InterpNetFn net; /* the simulated network, or NULL for the defaults */
     void *net_host;
+    double main_t; /* the main program was last seen running at this time */
+    bool in_loop;  /* an event loop started by the module code is running */
+    bool ended;    /* the program has ended, ahead of the clock on screen */
 };
 
 void ui_run_set_net(UiRun *r, InterpNetFn fn, void *host)
 {
     r->net = fn;
     r->net_host = host;
-}
-
-bool ui_run_available(void)
-{
-    return true;
 }
 
 static void clear_lines(UiRun *r)
@@ -122,6 +135,8 @@ static bool hidden_task(const UiRun *r, uint64_t id)
     return false;
 }
 
+static void main_seen(UiRun *r, double now);
+
 static void adapt(UiRun *r, const Trace *tr, const TraceEvent *e)
 {
     if (e->kind == TRACE_TASK_CREATED && e->other == 0 && e->iter > 0) {
@@ -135,11 +150,20 @@ static void adapt(UiRun *r, const Trace *tr, const TraceEvent *e)
     switch ((TraceKind)e->kind) {
     case TRACE_TASK_CREATED:
     case TRACE_TASK_RENAMED: {
+        if (e->kind == TRACE_TASK_CREATED && e->other == 0 && !r->in_loop) {
+            /* asyncio.run's main task: the module code started a loop. */
+            main_seen(r, ev.t);
+            TlEvent lb = {.kind = TLE_LOOP_BEGIN, .t = ev.t, .until = -1};
+            tlmodel_add(r->tl, &lb);
+            r->in_loop = true;
+        }
         size_t n = e->text_len < sizeof name - 1 ? e->text_len : sizeof name - 1;
         memcpy(name, trace_text(tr, e), n);
         name[n] = 0;
         ev.kind = e->kind == TRACE_TASK_CREATED ? TLE_TASK_NEW : TLE_RENAME;
         ev.name = name;
+        if (e->kind == TRACE_TASK_CREATED && r->ip)
+            ev.coro = interp_task_coro_name(r->ip, e->task);
         break;
     }
     case TRACE_READY: ev.kind = TLE_READY; break;
@@ -207,6 +231,29 @@ static void pump(UiRun *r)
         adapt(r, tr, trace_at(tr, r->trace_pos));
 }
 
+/* The module code is running at `now` (see the top of the file): a loop it
+ * had started is over, and any time since it was last seen went by in
+ * time.sleep. */
+static void main_seen(UiRun *r, double now)
+{
+    if (r->in_loop) {
+        /* The loop ended with its last event. */
+        double end = tlmodel_end_time(r->tl);
+        TlEvent le = {.kind = TLE_LOOP_END, .t = end, .until = -1};
+        tlmodel_add(r->tl, &le);
+        r->in_loop = false;
+        r->main_t = end;
+    }
+    if (now > r->main_t + 1e-12) {
+        TlEvent b = {.kind = TLE_BLOCK_BEGIN, .t = r->main_t, .task = 0, .until = -1};
+        tlmodel_add(r->tl, &b);
+        b.kind = TLE_BLOCK_END;
+        b.t = now;
+        tlmodel_add(r->tl, &b);
+    }
+    if (now > r->main_t) r->main_t = now;
+}
+
 /* --------------------------------------------------------------- output */
 
 static void push_line(UiRun *r, Pending *p, bool err)
@@ -237,6 +284,15 @@ static void write_to(UiRun *r, Pending *p, bool err, const char *text, size_t le
         if (p->n == 0) {
             p->t = r->ip ? secs(interp_now(r->ip)) : 0;
             int task = tlmodel_running_task(r->tl);
+            if (task == 0) {
+                /* The main program printed (the trace only has prints
+                 * from tasks): it is running, and it marks its lane. */
+                main_seen(r, p->t);
+                if (!err) {
+                    TlEvent pe = {.kind = TLE_PRINT, .t = p->t, .task = 0, .until = -1};
+                    tlmodel_add(r->tl, &pe);
+                }
+            }
             int lane = task ? tlmodel_lane_of_task(r->tl, task) : -1;
             snprintf(p->task, sizeof p->task, "%s",
                      err        ? "stderr"
@@ -278,11 +334,19 @@ static void finish(UiRun *r)
     if (r->out.n) push_line(r, &r->out, false);
     if (r->err.n) push_line(r, &r->err, true);
     double end = r->ip ? secs(interp_now(r->ip)) : 0;
-    if (end < tlmodel_end_time(r->tl)) end = tlmodel_end_time(r->tl);
-    tlmodel_finish(r->tl, end);
-    r->shown = end;
     r->exit_status = r->ip ? interp_exit_status(r->ip) : 1;
     if (r->exit_status < 0) r->exit_status = 0;
+    main_seen(r, end);
+    if (end < tlmodel_end_time(r->tl)) end = tlmodel_end_time(r->tl);
+    if (tlmodel_lane_of_task(r->tl, 0) > 0) {
+        /* The main program's lane ends like a task's. */
+        TlEvent d = {.kind = TLE_STEP_END, .t = end, .task = 0, .until = -1};
+        d.state = r->exit_status ? TL_FAILED : TL_DONE;
+        tlmodel_add(r->tl, &d);
+    }
+    tlmodel_finish(r->tl, end);
+    r->shown = end;
+    r->ended = false;
     r->state = UI_RUN_FINISHED;
 }
 
@@ -298,6 +362,9 @@ static bool load(UiRun *r)
     r->nhidden = 0;
     r->exit_status = -1;
     r->shown = 0;
+    r->main_t = 0;
+    r->in_loop = false;
+    r->ended = false;
     InterpConfig cfg;
     interp_config_init(&cfg);
     cfg.out = on_out;
@@ -380,13 +447,19 @@ int ui_run_tick(UiRun *r, double now)
              * until real time catches up. */
             r->shown = v;
             tlmodel_advance(r->tl, v);
-            return 30;
+            double ms = (double)(interp_now(r->ip) - v_ns) / 1e6 / r->speed;
+            return ms < 30 ? (int)ceil(ms) : 30;
+        }
+        if (r->ended) {
+            finish(r);
+            return -1;
         }
         InterpState st = interp_step(r->ip, INTERP_STEP_TASK);
         pump(r);
         if (st == INTERP_FINISHED) {
-            finish(r);
-            return -1;
+            /* Finished once the screen's clock gets there. */
+            r->ended = true;
+            continue;
         }
         if (st == INTERP_WAITING) {
             int64_t dl = interp_next_deadline(r->ip);

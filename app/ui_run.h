@@ -24,7 +24,6 @@ typedef enum UiRunState {
     UI_RUN_LIVE,   /* running on the real clock */
     UI_RUN_PAUSED, /* live run paused, or step mode between steps */
     UI_RUN_FINISHED,
-    UI_RUN_UNAVAILABLE, /* this build cannot run programs */
 } UiRunState;
 
 typedef struct UiRunLine {
@@ -35,9 +34,6 @@ typedef struct UiRunLine {
 } UiRunLine;
 
 typedef struct UiRun UiRun;
-
-/* True when this build has an interpreter to run programs with. */
-bool ui_run_available(void);
 
 /* A run of src (copied); nothing runs until ui_run_start or ui_run_step.
  * NULL when out of memory. */

@@ -277,6 +277,101 @@ START_TEST(test_step_back_replays)
 }
 END_TEST
 
+/* Lesson 1's program: no event loop, only time.sleep. Run live on a
+ * simulated real clock, it takes its six seconds, and the main program has
+ * a lane: running where it prints, blocked in each sleep; no loop lane. */
+static const char sync_src[] = "import time\n"
+                               "def step(name, s):\n"
+                               "    print(name, 'start')\n"
+                               "    time.sleep(s)\n"
+                               "step('coffee', 2)\n"
+                               "step('toast', 1)\n"
+                               "step('egg', 3)\n"
+                               "print('done')\n";
+
+START_TEST(test_sync_program_main_lane)
+{
+    UiRun *r = ui_run_new(sync_src, strlen(sync_src), "sync.py");
+    ck_assert_ptr_nonnull(r);
+    ck_assert(ui_run_start(r, 50.0, 1.0));
+    double now = 50.0;
+    int guard = 0;
+    while (ui_run_state(r) == UI_RUN_LIVE && guard++ < 10000) {
+        int ms = ui_run_tick(r, now);
+        if (now >= 52.5 && now < 52.53) {
+            /* In the toast's sleep: what is on screen is up to 2.5 s. */
+            ck_assert_double_eq_tol(ui_run_now(r), 2.5, 0.031);
+            const TlModel *tl = ui_run_timeline(r);
+            int ml = tlmodel_lane_of_task(tl, 0);
+            ck_assert_int_gt(ml, 0);
+            ck_assert_str_eq(tlmodel_lane_name(tl, ml), "main");
+        }
+        now += (ms > 0 ? ms : 1) / 1000.0;
+    }
+    ck_assert_int_eq(ui_run_state(r), UI_RUN_FINISHED);
+    /* Six seconds of time.sleep take six seconds at 1x, not less. */
+    ck_assert(now >= 56.0 && now < 56.1);
+    ck_assert_double_eq_tol(ui_run_now(r), 6.0, 1e-9);
+    const TlModel *tl = ui_run_timeline(r);
+    ck_assert_int_eq(tlmodel_lane_count(tl), 2);
+    ck_assert(!tlmodel_lane_used(tl, 0)); /* no event loop: nothing to draw */
+    ck_assert_str_eq(tlmodel_lane_label(tl, 1), "main");
+    char buf[16];
+    /* 1 s a cell: blocked 0-6 (2 + 1 + 3), done at 6. */
+    tlmodel_lane_string(tl, 1, 0, 1, 7, buf);
+    ck_assert_str_eq(buf, "XXXXXXv");
+    /* Prints marked where they happened: 0, 2, 3 and 6 s. */
+    int marks;
+    for (double t = 0; t < 7; t += 1) {
+        tlmodel_cell(tl, 1, t, t + 1, &marks, NULL);
+        bool want = t == 0 || t == 2 || t == 3 || t == 6;
+        ck_assert_int_eq(marks != 0, want);
+    }
+    ck_assert_int_eq(ui_run_line_count(r), 4);
+    ck_assert_str_eq(ui_run_line(r, 1)->task, "main");
+    ck_assert_double_eq_tol(ui_run_line(r, 1)->t, 2.0, 1e-9);
+    ui_run_free(r);
+}
+END_TEST
+
+/* Module code around asyncio.run: main is blocked before the loop, waits
+ * while the loop runs (the loop lane is drawn only then), blocked again
+ * after it. Tasks are labelled with their coroutine. */
+static const char mixed_src[] = "import asyncio, time\n"
+                                "async def fetch():\n"
+                                "    await asyncio.sleep(1)\n"
+                                "async def main():\n"
+                                "    await asyncio.create_task(fetch())\n"
+                                "time.sleep(1)\n"
+                                "asyncio.run(main())\n"
+                                "time.sleep(1)\n"
+                                "print('end')\n";
+
+START_TEST(test_main_lane_around_a_loop)
+{
+    UiRun *r = ui_run_new(mixed_src, strlen(mixed_src), "mixed.py");
+    ck_assert_ptr_nonnull(r);
+    while (ui_run_step(r) && ui_run_state(r) != UI_RUN_FINISHED)
+        ;
+    ck_assert_int_eq(ui_run_exit_status(r), 0);
+    ck_assert_double_eq_tol(ui_run_now(r), 3.0, 1e-9);
+    const TlModel *tl = ui_run_timeline(r);
+    ck_assert_int_eq(tlmodel_lane_count(tl), 4); /* loop, main, Task-1, Task-2 */
+    int ml = tlmodel_lane_of_task(tl, 0);
+    ck_assert_int_eq(ml, 1);
+    ck_assert_str_eq(tlmodel_lane_label(tl, 2), "Task-1 main");
+    ck_assert_str_eq(tlmodel_lane_label(tl, 3), "Task-2 fetch");
+    ck_assert_str_eq(tlmodel_lane_name(tl, 3), "Task-2");
+    char buf[16];
+    tlmodel_lane_string(tl, ml, 0, 0.5, 7, buf);
+    ck_assert_str_eq(buf, "XX#.XXv"); /* it ran at 1 s to start the loop */
+    tlmodel_lane_string(tl, 0, 0, 0.5, 7, buf);
+    ck_assert_str_eq(buf, "  #.#  ");
+    ck_assert(tlmodel_lane_used(tl, 0));
+    ui_run_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("tlmodel");
@@ -292,6 +387,8 @@ int main(void)
     TCase *tr = tcase_create("trace");
     tcase_add_test(tr, test_trace_adapter_live_run);
     tcase_add_test(tr, test_step_back_replays);
+    tcase_add_test(tr, test_sync_program_main_lane);
+    tcase_add_test(tr, test_main_lane_around_a_loop);
     suite_add_tcase(s, tr);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -70,6 +70,8 @@ typedef struct Fixup {
 } Fixup;
 
 typedef struct Unit {
+    struct Unit *outer; /* the unit of the enclosing scope (for cleanup) */
+    Code *code;         /* being filled in at the end of c_scope_code */
     Scope *scope;
     Instr *ins;
     CodeLoc *locs;
@@ -103,7 +105,25 @@ typedef struct Compiler {
     Scope *all; /* every scope, for freeing */
     Scope *module;
     Unit *u;
+    int depth; /* nesting of the statement or expression being visited */
 } Compiler;
+
+/* CPython 3.11's symtable allows 3 x the recursion limit (1000) of nested
+ * statements and expressions, then raises "RecursionError: maximum
+ * recursion depth exceeded during compilation". The parser builds chains
+ * such as `1 + 1 + ...`, `a.a.a...` or `f()()...` without recursing, so
+ * this is what keeps the recursive passes below off the end of the C stack. */
+#define COMPILE_MAX_DEPTH 3000
+
+static void depth_error(Compiler *c) __attribute__((noreturn));
+static void depth_error(Compiler *c)
+{
+    ParseError *e = c->err;
+    memset(e, 0, sizeof *e);
+    e->kind = PARSE_RECURSION_ERROR;
+    snprintf(e->msg, sizeof e->msg, "maximum recursion depth exceeded during compilation");
+    longjmp(c->fail, 1);
+}
 
 static void *cmalloc(Compiler *c, size_t n)
 {
@@ -288,10 +308,20 @@ static const char *comp_name(const AstExpr *e)
     }
 }
 
+static void st_expr_node(Compiler *c, Scope *s, const AstExpr *e);
+
 static void st_expr(Compiler *c, Scope *s, const AstExpr *e)
 {
     if (!e)
         return;
+    if (++c->depth > COMPILE_MAX_DEPTH)
+        depth_error(c);
+    st_expr_node(c, s, e);
+    c->depth--;
+}
+
+static void st_expr_node(Compiler *c, Scope *s, const AstExpr *e)
+{
     switch (e->kind) {
     case AST_NAME:
         sym_add(c, s, e->u.name, e->ctx == AST_LOAD ? SYM_USED : SYM_ASSIGNED);
@@ -491,8 +521,12 @@ static void st_stmt(Compiler *c, Scope *s, const AstStmt *st)
 
 static void st_stmts(Compiler *c, Scope *s, const AstStmtList *l)
 {
-    for (int i = 0; i < l->len; i++)
+    for (int i = 0; i < l->len; i++) {
+        if (++c->depth > COMPILE_MAX_DEPTH)
+            depth_error(c);
         st_stmt(c, s, l->items[i]);
+        c->depth--;
+    }
 }
 
 /* ---- pass 1b: resolve */
@@ -877,7 +911,12 @@ static void c_function(Compiler *c, Scope *fs, const AstParams *p, AstPos pos)
         emit_raw(c, OP_BUILD_DICT, (uint32_t)nkw, 1 - 2 * nkw);
         flags |= MKFN_KWDEFAULTS;
     }
+    /* Room first, so that the new code is owned by the unit (freed on an error) at once. */
+    Unit *u = c->u;
+    GROW(c, u->codes, u->ncodes, u->cdcap);
     Code *code = c_scope_code(c, fs);
+    u->codes[u->ncodes] = code;
+    uint32_t idx = u->ncodes++;
     if (code->nfree) {
         for (int i = 0; i < code->nfree; i++) {
             Str *nm = code->cellnames[code->ncells + i];
@@ -889,10 +928,6 @@ static void c_function(Compiler *c, Scope *fs, const AstParams *p, AstPos pos)
         emit_raw(c, OP_BUILD_TUPLE, (uint32_t)code->nfree, 1 - code->nfree);
         flags |= MKFN_CLOSURE;
     }
-    Unit *u = c->u;
-    GROW(c, u->codes, u->ncodes, u->cdcap);
-    u->codes[u->ncodes] = code;
-    uint32_t idx = u->ncodes++;
     int pops = !!(flags & MKFN_DEFAULTS) + !!(flags & MKFN_KWDEFAULTS) + !!(flags & MKFN_CLOSURE);
     set_loc(c, pos);
     emit_raw(c, OP_MAKE_FUNCTION, (idx << 3) | flags, 1 - pops);
@@ -915,6 +950,9 @@ static void c_comprehension(Compiler *c, const AstExpr *e)
 
 static void c_expr(Compiler *c, const AstExpr *e)
 {
+    /* The symbol pass checked the same tree; this only guards the stack. */
+    if (++c->depth > COMPILE_MAX_DEPTH + 100)
+        depth_error(c);
     CodeLoc saved = c->u->loc;
     set_loc(c, e->pos);
     switch (e->kind) {
@@ -1081,6 +1119,7 @@ static void c_expr(Compiler *c, const AstExpr *e)
         syntax_error(c, e->pos, "unsupported expression");
     }
     c->u->loc = saved;
+    c->depth--;
 }
 
 static void c_call(Compiler *c, const AstExpr *e)
@@ -1512,8 +1551,12 @@ static void c_stmt(Compiler *c, const AstStmt *s)
 
 static void c_stmts(Compiler *c, const AstStmtList *l)
 {
-    for (int i = 0; i < l->len; i++)
+    for (int i = 0; i < l->len; i++) {
+        if (++c->depth > COMPILE_MAX_DEPTH + 100)
+            depth_error(c);
         c_stmt(c, l->items[i]);
+        c->depth--;
+    }
 }
 
 /* try/except/else/finally: see opcodes.h and the comment at the top. */
@@ -1728,11 +1771,13 @@ static void *shrink(Compiler *c, void *p, size_t cap_bytes, size_t n_bytes)
 
 static Code *c_scope_code(Compiler *c, Scope *s)
 {
-    Unit unit;
-    memset(&unit, 0, sizeof unit);
-    unit.scope = s;
+    /* On the heap, not the C stack: after a longjmp drop_units still
+     * walks the chain of units being built. */
+    Unit *unit = cmalloc(c, sizeof *unit);
+    unit->scope = s;
     Unit *outer = c->u;
-    c->u = &unit;
+    unit->outer = outer;
+    c->u = unit;
     const AstParams *params = NULL;
     const AstStmtList *body = NULL;
     const AstExpr *lam = NULL, *comp = NULL;
@@ -1753,7 +1798,7 @@ static Code *c_scope_code(Compiler *c, Scope *s)
         body = &c->ast->body;
     }
     assign_slots(c, s, params, s->type == SC_COMP);
-    unit.loc = (CodeLoc){firstline, 0, firstline, 0, -1, -1};
+    unit->loc = (CodeLoc){firstline, 0, firstline, 0, -1, -1};
 
     if (body) {
         c_stmts(c, body);
@@ -1809,15 +1854,16 @@ static Code *c_scope_code(Compiler *c, Scope *s)
     }
 
     /* Resolve labels. */
-    for (uint32_t i = 0; i < unit.nfix; i++) {
-        Fixup *f = &unit.fix[i];
-        Instr in = unit.ins[f->at];
-        unit.ins[f->at] = OP_MAKE(OP_CODE(in), (uint32_t)unit.labels[f->label].pos);
+    for (uint32_t i = 0; i < unit->nfix; i++) {
+        Fixup *f = &unit->fix[i];
+        Instr in = unit->ins[f->at];
+        unit->ins[f->at] = OP_MAKE(OP_CODE(in), (uint32_t)unit->labels[f->label].pos);
     }
-    for (uint32_t i = 0; i < unit.nexc; i++)
-        unit.exc[i].handler = (uint32_t)unit.labels[unit.exc[i].handler].pos;
+    for (uint32_t i = 0; i < unit->nexc; i++)
+        unit->exc[i].handler = (uint32_t)unit->labels[unit->exc[i].handler].pos;
 
     Code *code = cmalloc(c, sizeof *code);
+    unit->code = code;
     code->mem = c->mem;
     code->name = intern(c, s->type == SC_MODULE ? "<module>" : s->name);
     code->qualname = intern(c, s->type == SC_MODULE ? "<module>" : s->qualname);
@@ -1834,17 +1880,26 @@ static Code *c_scope_code(Compiler *c, Scope *s)
         code->flags |= CODE_COROUTINE;
     if (s->type == SC_COMP)
         code->flags |= CODE_COMPREHENSION;
-    code->ins = shrink(c, unit.ins, unit.cap * sizeof *unit.ins, unit.nins * sizeof *unit.ins);
-    code->locs = shrink(c, unit.locs, unit.cap * sizeof *unit.locs, unit.nins * sizeof *unit.locs);
-    code->nins = unit.nins;
-    code->consts = shrink(c, unit.consts, unit.ccap * sizeof(Value), unit.nconsts * sizeof(Value));
-    code->nconsts = unit.nconsts;
-    code->names = shrink(c, unit.names, unit.ncap * sizeof(Str *), unit.nnames * sizeof(Str *));
-    code->nnames = unit.nnames;
-    code->codes = shrink(c, unit.codes, unit.cdcap * sizeof(Code *), unit.ncodes * sizeof(Code *));
-    code->ncodes = unit.ncodes;
-    code->exc = shrink(c, unit.exc, unit.ecap * sizeof(CodeExc), unit.nexc * sizeof(CodeExc));
-    code->nexc = unit.nexc;
+    code->ins = shrink(c, unit->ins, unit->cap * sizeof *unit->ins, unit->nins * sizeof *unit->ins);
+    code->locs = shrink(c, unit->locs, unit->cap * sizeof *unit->locs, unit->nins * sizeof *unit->locs);
+    code->nins = unit->nins;
+    code->consts = shrink(c, unit->consts, unit->ccap * sizeof(Value), unit->nconsts * sizeof(Value));
+    code->nconsts = unit->nconsts;
+    code->names = shrink(c, unit->names, unit->ncap * sizeof(Str *), unit->nnames * sizeof(Str *));
+    code->nnames = unit->nnames;
+    code->codes = shrink(c, unit->codes, unit->cdcap * sizeof(Code *), unit->ncodes * sizeof(Code *));
+    code->ncodes = unit->ncodes;
+    code->exc = shrink(c, unit->exc, unit->ecap * sizeof(CodeExc), unit->nexc * sizeof(CodeExc));
+    code->nexc = unit->nexc;
+    /* The arrays belong to the code now (drop_units must not free them twice). */
+    unit->ins = NULL;
+    unit->locs = NULL;
+    unit->consts = NULL;
+    unit->names = NULL;
+    unit->codes = NULL;
+    unit->exc = NULL;
+    unit->nins = unit->cap = unit->nconsts = unit->ccap = unit->nnames = unit->ncap = 0;
+    unit->ncodes = unit->cdcap = unit->nexc = unit->ecap = 0;
     if (params) {
         code->nargs = params->nargs;
         code->nkwonly = params->nkwonly;
@@ -1855,7 +1910,7 @@ static Code *c_scope_code(Compiler *c, Scope *s)
     code->nlocals = s->nlocals;
     code->ncells = s->ncells;
     code->nfree = s->nfree;
-    code->stacksize = unit.maxdepth + 2;
+    code->stacksize = unit->maxdepth + 2;
     if (s->nlocals)
         code->localnames = cmalloc(c, (size_t)s->nlocals * sizeof(Str *));
     if (s->ncells + s->nfree)
@@ -1877,9 +1932,37 @@ static Code *c_scope_code(Compiler *c, Scope *s)
     for (int i = 0; i < s->nlocals; i++)
         if (!code->localnames[i])
             code->localnames[i] = intern(c, "?");
-    free_unit(c, &unit);
+    free_unit(c, unit);
     c->u = outer;
+    mem_free(c->mem, unit, sizeof *unit);
     return code;
+}
+
+/* After a compile error: frees what the units still being built hold (their
+ * arrays, the constants and the codes of the functions compiled so far, and
+ * the Code being filled in), innermost first. */
+static void drop_units(Compiler *c)
+{
+    Mem *m = c->mem;
+    for (Unit *u = c->u; u;) {
+        for (uint32_t i = 0; i < u->nconsts; i++)
+            val_decref(c->rt, u->consts[i]);
+        for (uint32_t i = 0; i < u->ncodes; i++)
+            code_free(c->rt, u->codes[i]);
+        mem_free(m, u->ins, (size_t)u->cap * sizeof *u->ins);
+        mem_free(m, u->locs, (size_t)u->cap * sizeof *u->locs);
+        mem_free(m, u->consts, (size_t)u->ccap * sizeof *u->consts);
+        mem_free(m, u->names, (size_t)u->ncap * sizeof *u->names);
+        mem_free(m, u->codes, (size_t)u->cdcap * sizeof *u->codes);
+        mem_free(m, u->exc, (size_t)u->ecap * sizeof *u->exc);
+        free_unit(c, u);
+        if (u->code)
+            code_free(c->rt, u->code);
+        Unit *dead = u;
+        u = u->outer;
+        mem_free(m, dead, sizeof *dead);
+    }
+    c->u = NULL;
 }
 
 void code_free(Rt *rt, Code *c)
@@ -1900,7 +1983,8 @@ void code_free(Rt *rt, Code *c)
     mem_free(m, c->localnames, (size_t)c->nlocals * sizeof(Str *));
     mem_free(m, c->cellnames, (size_t)(c->ncells + c->nfree) * sizeof(Str *));
     mem_free(m, c->cell2arg, (size_t)c->ncells * sizeof(int));
-    mem_free(m, (char *)c->filename, strlen(c->filename) + 1);
+    if (c->filename) /* NULL in a Code dropped half-built (drop_units) */
+        mem_free(m, (char *)c->filename, strlen(c->filename) + 1);
     mem_free(m, c, sizeof *c);
 }
 
@@ -1935,11 +2019,8 @@ Code *compile_module(Rt *rt, const Ast *ast, ParseError *err)
     cc.err = err;
     memset(err, 0, sizeof *err);
     Compiler *volatile c = &cc;
-    Unit *volatile top_unit = NULL;
-    (void)top_unit;
     if (setjmp(cc.fail)) {
-        /* Partially built units leak into the Mem only on this error path;
-         * their arrays are small and freed with the Interp's Mem. */
+        drop_units(c);
         scope_free(c, c->module);
         if (err->kind == PARSE_OK)
             err->kind = PARSE_SYNTAX_ERROR;

@@ -64,7 +64,13 @@ typedef struct P {
     size_t far;         /* the furthest token index looked at (CPython's
                            p->fill - 1), for the unclosed-bracket rule */
     int fnest;
+    int pow_chain; /* nested `**` operators of the expression being parsed */
 } P;
+
+/* CPython 3.11's parser runs out of its stack (6000 levels, two per `**`)
+ * on a chain of about 2985 `**` and prints a bare MemoryError; a longer
+ * chain here would only recurse deeper. */
+#define PARSE_MAX_POW_CHAIN 2984
 
 /* ---- Errors ----------------------------------------------------------- */
 
@@ -1105,8 +1111,14 @@ static AstExpr *power(P *p)
         e = primary(p);
     }
     if (kind(p) == LEX_DSTAR) {
+        if (++p->pow_chain >= PARSE_MAX_POW_CHAIN) {
+            p->err->kind = PARSE_NO_MEMORY;
+            snprintf(p->err->msg, sizeof p->err->msg, "parser stack overflow ('**' chain)");
+            longjmp(p->jb, 1);
+        }
         advance(p);
         AstExpr *r = factor(p);
+        p->pow_chain--;
         AstExpr *b = mk_expr(p, AST_BINOP, pos_to_prev(p, &sp));
         b->u.binop.op = AST_POW;
         b->u.binop.left = e;
@@ -1468,7 +1480,7 @@ static void check_no_juxtaposed(P *p, AstExpr *a)
     ParseError saved = *p->err;
     jmp_buf jb;
     memcpy(jb, p->jb, sizeof jb);
-    int depth = p->depth, level = p->level;
+    int depth = p->depth, level = p->level, pow_chain = p->pow_chain;
     if (setjmp(p->jb) == 0) {
         AstExpr *b = expression(p);
         memcpy(p->jb, jb, sizeof jb);
@@ -1480,6 +1492,7 @@ static void check_no_juxtaposed(P *p, AstExpr *a)
     memcpy(p->jb, jb, sizeof jb);
     *p->err = saved;
     p->depth = depth;
+    p->pow_chain = pow_chain;
     p->level = level;
     p->i = save;
     if (setjmp(p->jb) == 0) {
@@ -1492,6 +1505,7 @@ static void check_no_juxtaposed(P *p, AstExpr *a)
     memcpy(p->jb, jb, sizeof jb);
     *p->err = saved;
     p->depth = depth;
+    p->pow_chain = pow_chain;
     p->level = level;
     p->i = save;
     fail_here(p);
@@ -1510,7 +1524,7 @@ static void lookahead_expression(P *p)
     ParseError sem = p->sem;
     jmp_buf jb;
     memcpy(jb, p->jb, sizeof jb);
-    int depth = p->depth, level = p->level;
+    int depth = p->depth, level = p->level, pow_chain = p->pow_chain;
     /* CPython tries the rule at each following position: a chain */
     if (setjmp(p->jb) == 0) {
         size_t guard = p->ntoks;
@@ -1525,6 +1539,7 @@ static void lookahead_expression(P *p)
     *p->err = saved;
     p->sem = sem;
     p->depth = depth;
+    p->pow_chain = pow_chain;
     p->level = level;
     p->i = save;
     p->in_lookahead = 0;
@@ -2238,7 +2253,7 @@ static AstStmt *expr_or_assign(P *p)
                         jmp_buf jb;
                         memcpy(jb, p->jb, sizeof jb);
                         ParseError saved = *p->err;
-                        int depth = p->depth;
+                        int depth = p->depth, pow_chain = p->pow_chain;
                         volatile int ok = 0;
                         if (setjmp(p->jb) == 0) {
                             bitwise_or(p);
@@ -2247,6 +2262,7 @@ static AstStmt *expr_or_assign(P *p)
                         memcpy(p->jb, jb, sizeof jb);
                         *p->err = saved;
                         p->depth = depth;
+                        p->pow_chain = pow_chain;
                         if (ok) {
                             ErrPos ep = node_pos(&bad->pos);
                             fail_pos(p, PARSE_SYNTAX_ERROR, &ep,
@@ -2842,6 +2858,7 @@ const char *parse_error_class(const ParseError *err)
     case PARSE_INDENTATION_ERROR: return "IndentationError";
     case PARSE_TAB_ERROR: return "TabError";
     case PARSE_NO_MEMORY: return "MemoryError";
+    case PARSE_RECURSION_ERROR: return "RecursionError";
     default: return "SyntaxError";
     }
 }

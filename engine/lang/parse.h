@@ -34,7 +34,9 @@ typedef enum ParseErrorKind {
     PARSE_SYNTAX_ERROR,      /* SyntaxError */
     PARSE_INDENTATION_ERROR, /* IndentationError (a SyntaxError subclass) */
     PARSE_TAB_ERROR,         /* TabError (an IndentationError subclass) */
-    PARSE_NO_MEMORY          /* the Mem refused: the caller raises MemoryError */
+    PARSE_NO_MEMORY,         /* the Mem refused: the caller raises MemoryError */
+    PARSE_RECURSION_ERROR    /* the compiler's nesting limit: RecursionError
+                                (no line; msg is CPython's wording) */
 } ParseErrorKind;
 
 typedef struct ParseError {

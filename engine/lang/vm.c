@@ -847,9 +847,10 @@ static int await_start(Vm *vm, Frame *f, Frame **next, Value *res, VmStatus *st,
         if (future_done(fu))
             return future_outcome(vm, f, fu, res);
         if (vm->loop && loop_current_task(vm->loop) == task_from_future(fu)) {
+            /* Format first: f->awaiting may hold the only reference to the task. */
+            rt_raise_id(rt, CLS_RuntimeError, "Task cannot await on itself: %R", aw);
             val_decref(rt, f->awaiting);
             f->awaiting = VAL_UNDEF_V;
-            rt_raise_id(rt, CLS_RuntimeError, "Task cannot await on itself: %R", aw);
             return -1;
         }
         *fut = fu;

@@ -77,6 +77,7 @@ int cli_tutor(int argc, char **argv)
             return cli_usage_error("unrecognized option '%s'", a);
         }
     }
+    ui_curses_mark("main");
     setlocale(LC_ALL, "");
     if (!ui_curses_locale_utf8()) o.ascii = true;
     const char *nc = getenv("NO_COLOR");
@@ -91,6 +92,7 @@ int cli_tutor(int argc, char **argv)
         fprintf(stderr, "aiotutor: %s\n", err);
         return 2;
     }
+    ui_curses_mark("course loaded");
     int status = ui_curses_run(ui, &to, t_start);
     ui_free(ui);
     return status;

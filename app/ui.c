@@ -247,13 +247,23 @@ static bool page_runs(const LessonPage *pg)
 
 /* ------------------------------------------------------------- progress */
 
-static void save_progress(Ui *ui)
+/* Records the page the student is on and saves. `changed`: an answer or
+ * an exercise result was recorded; otherwise nothing is written when the
+ * file would say the same (reopening where the student left off costs no
+ * write and no fsync before the first frame). */
+static void save_progress(Ui *ui, bool changed)
 {
     const Lesson *l = cur_lesson(ui);
     if (!l || !ui->progress || !ui->state_dir[0]) return;
-    progress_set_current(ui->progress, l->id, ui->pi);
     bool last = (size_t)ui->pi + 1 >= l->npages;
-    progress_visit(ui->progress, l->id, ui->pi, last ? PROGRESS_DONE : PROGRESS_IN_PROGRESS);
+    ProgressStatus st = last ? PROGRESS_DONE : PROGRESS_IN_PROGRESS;
+    int page;
+    const char *cur = progress_current(ui->progress, &page);
+    if (!changed && cur && strcmp(cur, l->id) == 0 && page == ui->pi &&
+        progress_status(ui->progress, l->id) >= st && progress_page(ui->progress, l->id) >= ui->pi)
+        return;
+    progress_set_current(ui->progress, l->id, ui->pi);
+    progress_visit(ui->progress, l->id, ui->pi, st);
     if (!ui->progress_ok) return;
     char msg[512];
     if (progress_save(ui->progress, ui->state_dir, msg, sizeof msg) != PROGRESS_OK) {
@@ -362,7 +372,7 @@ static void open_page(Ui *ui, int li, int pi)
             ui->answer = atoi(a) - 1;
         }
     }
-    save_progress(ui);
+    save_progress(ui, false);
 }
 
 static void go_page(Ui *ui, int delta)
@@ -1597,7 +1607,7 @@ static void answer(Ui *ui, int choice)
         char a[16];
         snprintf(a, sizeof a, "%d", choice + 1);
         progress_set_answer(ui->progress, l->id, ui->pi, q->nchoices ? a : "revealed", ok);
-        save_progress(ui);
+        save_progress(ui, true);
     }
     if (q->nchoices)
         ui_message(ui, ok ? "Correct!" : "Not quite: the right answer is %d.", q->correct + 1);
@@ -1662,7 +1672,7 @@ static void finish_check(Ui *ui)
     snprintf(res, sizeof res, "%s: %d of %d points", r->passed ? "passed" : "not yet", r->score,
              r->max_score);
     progress_set_exercise(ui->progress, l->id, ui->pi, res);
-    save_progress(ui);
+    save_progress(ui, true);
     ui_message(ui, r->passed ? "All checks pass: well done!" : "Some checks fail: see the list.");
 }
 

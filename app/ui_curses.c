@@ -39,6 +39,26 @@ double ui_curses_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static double cpu_ms(void)
+{
+    struct timespec cpu;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+    return (double)cpu.tv_sec * 1e3 + (double)cpu.tv_nsec / 1e6;
+}
+
+typedef struct Mark {
+    const char *what;
+    double wall, cpu;
+} Mark;
+static Mark marks[8];
+static int nmarks;
+
+void ui_curses_mark(const char *what)
+{
+    if (nmarks < (int)(sizeof marks / sizeof marks[0]))
+        marks[nmarks++] = (Mark){what, ui_curses_now(), cpu_ms()};
+}
+
 bool ui_curses_locale_utf8(void)
 {
     const char *cs = nl_langinfo(CODESET);
@@ -300,6 +320,7 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
         return 2;
     }
     set_term(scr);
+    ui_curses_mark("terminal open");
     const char *cup = tigetstr("cup");
     if (!cup || cup == (const char *)-1) {
         endwin();
@@ -316,6 +337,9 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     set_escdelay(25);
+    /* No typeahead poll in the middle of each refresh: keys are read
+     * right after it anyway. */
+    typeahead(-1);
     curs_set(0);
     leaveok(stdscr, TRUE);
     setup_colours(ui_theme(ui), opt->no_color);
@@ -328,6 +352,14 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
     canvas.ascii = opt->ascii;
     ui_canvas_resize(&canvas, COLS, LINES);
     ui_resize(ui, COLS, LINES);
+    /* ncurses (6.4) flushes its output at every cursor movement until the
+     * screen has been suspended and resumed once (its "_endwin" stays
+     * "initial" after newterm): a full 200x60 repaint went out in ~190
+     * write(2) calls of ~48 bytes. A suspend/resume pair before the first
+     * frame puts it in its running state: one write per frame. */
+    endwin();
+    refresh();
+    ui_curses_mark("curses set up");
 
     Watch watch = {inotify_init1(IN_NONBLOCK | IN_CLOEXEC), -1, ""};
     FILE *timing = opt->timing_file ? fopen(opt->timing_file, "w") : NULL;
@@ -345,7 +377,7 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
             dirty = true; /* a program is running (or just ended): time moves */
         was_running = wait >= 0;
         if (dirty) {
-            double t0 = ui_curses_now();
+            double t0 = ui_curses_now(), c0 = timing ? cpu_ms() : 0;
             ui_draw(ui, &canvas);
             double tm = ui_curses_now();
             blit(&canvas);
@@ -356,13 +388,17 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start)
                 if (first) {
                     /* Wall time suffers from a loaded machine; CPU time
                      * is the work itself (process start to this frame). */
-                    struct timespec cpu;
-                    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
                     fprintf(timing, "first_frame_ms %.3f cpu_ms %.3f\n", (t1 - t_start) * 1e3,
-                            (double)cpu.tv_sec * 1e3 + (double)cpu.tv_nsec / 1e6);
+                            cpu_ms());
+                    for (int i = 0; i < nmarks; i++)
+                        fprintf(timing, "phase %s wall_ms %.3f cpu_ms %.3f\n", marks[i].what,
+                                (marks[i].wall - t_start) * 1e3, marks[i].cpu);
                 }
-                fprintf(timing, "frame %dx%d draw_ms %.3f model_ms %.3f copy_ms %.3f\n", COLS,
-                        LINES, (t1 - t0) * 1e3, (tm - t0) * 1e3, (tb - tm) * 1e3);
+                /* CPU time too: on a loaded machine the wall time is mostly
+                 * waiting for a core (and for the terminal to read). */
+                fprintf(timing, "frame %dx%d draw_ms %.3f model_ms %.3f copy_ms %.3f cpu_ms %.3f\n",
+                        COLS, LINES, (t1 - t0) * 1e3, (tm - t0) * 1e3, (tb - tm) * 1e3,
+                        cpu_ms() - c0);
                 fflush(timing);
             }
             first = false;

@@ -28,4 +28,9 @@ int ui_curses_run(Ui *ui, const UiTermOptions *opt, double t_start);
 /* Monotonic seconds. */
 double ui_curses_now(void);
 
+/* Start-up phases for AIOTUTOR_TIMING: records the wall and CPU time at
+ * which `what` (a string literal) was reached; the timing file lists them
+ * with the first frame. */
+void ui_curses_mark(const char *what);
+
 #endif

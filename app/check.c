@@ -35,6 +35,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define CHECK_ON_VALGRIND() RUNNING_ON_VALGRIND
+#else
+#define CHECK_ON_VALGRIND() 0
+#endif
+
 #include "app/netcfg.h"
 #include "app/textline.h"
 #include "engine/lang/ast.h"
@@ -1553,27 +1560,37 @@ CheckChild *check_child_start(const Lesson *l, const LessonExercise *ex, const c
         struct rlimit rl = {(rlim_t)cpu_seconds, (rlim_t)cpu_seconds + 1};
         setrlimit(RLIMIT_CPU, &rl);
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-        /* (Sanitizers reserve terabytes of address space: no AS limit there;
-         * the interpreter's own mem_limit still holds.) */
-        struct rlimit as = {(rlim_t)mem_bytes, (rlim_t)mem_bytes};
-        setrlimit(RLIMIT_AS, &as);
+        /* (Sanitizers, and valgrind's own mappings, need far more address
+         * space than the limit: no AS limit there; the interpreter's own
+         * mem_limit still holds.) */
+        if (!CHECK_ON_VALGRIND()) {
+            struct rlimit as = {(rlim_t)mem_bytes, (rlim_t)mem_bytes};
+            setrlimit(RLIMIT_AS, &as);
+        }
 #endif
         CheckResult *r = check_run(l, ex, src, len, filename, opt);
         size_t n = 0;
         char *s = r ? serialize(r, &n) : NULL;
-        if (!s)
-            _exit(3);
+        /* The child frees what it holds before _exit, so that a leak
+         * checker (valgrind follows the fork) reports only real leaks. */
+        check_result_free(r);
+        free(c->file);
+        free(c);
+        int code = s ? 0 : 3;
         const char *p = s;
         while (n > 0) {
             ssize_t w = write(fds[1], p, n);
             if (w < 0 && errno == EINTR)
                 continue;
-            if (w <= 0)
-                _exit(4);
+            if (w <= 0) {
+                code = 4;
+                break;
+            }
             p += w;
             n -= (size_t)w;
         }
-        _exit(0);
+        free(s);
+        _exit(code);
     }
     close(fds[1]);
     c->fd = fds[0];

@@ -93,17 +93,27 @@ int cli_workspace(int argc, char **argv)
             } else {
                 const char *s = p->exercise.starter.source;
                 size_t n = strlen(s);
-                bool ok = true;
-                while (n > 0 && ok) {
+                int err = 0;
+                while (n > 0 && !err) {
                     ssize_t w = write(fd, s, n);
-                    ok = w > 0;
-                    if (ok) {
+                    if (w < 0 && errno == EINTR)
+                        continue;
+                    if (w <= 0) {
+                        err = w < 0 ? errno : ENOSPC;
+                    } else {
                         s += w;
                         n -= (size_t)w;
                     }
                 }
-                if (close(fd) != 0 || !ok) {
-                    fprintf(stderr, "aiotutor: workspace: can't write '%s'\n", path);
+                if (close(fd) != 0 && !err)
+                    err = errno;
+                if (err) {
+                    /* The file is ours (O_EXCL made it): remove the partial
+                     * copy, or the next run would keep it as the student's
+                     * work. */
+                    unlink(path);
+                    fprintf(stderr, "aiotutor: workspace: can't write '%s': %s\n", path,
+                            strerror(err));
                     status = 1;
                 } else {
                     written++;

@@ -3,7 +3,10 @@
  * The program runs the way the UI runs it: interp_step() one task step at
  * a time on the virtual clock, with a small instruction budget per step,
  * a small memory cap and a short virtual-time cap, so that any input ends
- * quickly. After MAX_STEPS steps the harness interrupts the program (the
+ * quickly. The limits are small on purpose: the error paths they lead to
+ * (the budget, MemoryError, the time cap, the interrupt) are hit sooner,
+ * and every execution is cheap, which is what 10 million executions on a
+ * shared 2-core machine need. After MAX_STEPS steps the harness interrupts the program (the
  * UI's Ctrl-C) and the program must then finish within a few more steps:
  * an interrupted program that keeps running is a finding, like a crash. */
 #include "config.h"
@@ -18,7 +21,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum {
-    MAX_STEPS = 2000,       /* interp_step calls before the interrupt */
+    MAX_STEPS = 500,        /* interp_step calls before the interrupt */
     MAX_AFTER_STOP = 10000, /* steps an interrupted program may still take */
 };
 
@@ -42,9 +45,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.err = sink;
     cfg.host = &out;
     cfg.clock = INTERP_CLOCK_VIRTUAL;
-    cfg.step_budget = 20000;
-    cfg.mem_limit = 32u << 20;
-    cfg.max_virtual_time = 1000.0;
+    cfg.step_budget = 5000;   /* instructions per task step */
+    cfg.mem_limit = 8u << 20; /* a list or str growing hits MemoryError fast */
+    cfg.max_virtual_time = 100.0;
     cfg.trace = size % 2; /* the trace recorder on half the inputs */
 
     Interp *ip = interp_new(&cfg);

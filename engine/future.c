@@ -42,6 +42,7 @@ static Host *detached_host(const Future *f);
 
 static size_t future_size(const Future *f)
 {
+    if (f->sleep_block) return sizeof(NcoSleep);
     switch ((FutureKind)f->kind) {
     case FUTURE_TASK: return sizeof(Task);
     case FUTURE_GATHER: return sizeof(Gather);

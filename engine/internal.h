@@ -31,7 +31,9 @@ struct Future {
     uint8_t log_exc : 1;          /* holds an exception nobody retrieved */
     uint8_t cancel_requested : 1; /* gather: cancel() accepted by a child */
     uint8_t mark : 1;             /* nco_gather's "seen", clear outside it */
-    uint8_t spare_;
+    uint8_t sleep_block : 1;      /* the future of an NcoSleep (freed as one) */
+    uint8_t must_cancel : 1;      /* Task: a cancel waits for the next step */
+    uint8_t started : 1;          /* Task: its first step has run */
     Loop *loop;
     Future *prev, *next; /* the loop's all-futures list */
     void *value;
@@ -45,14 +47,15 @@ struct Future {
 
 struct Task {
     Future fut;
-    /* hot in every step: kept next to each other (one cache line) */
+    /* hot in every step: kept next to each other (one cache line);
+     * must_cancel and started are bits of fut */
     Coro coro; /* vt NULL once finished and dropped */
     int32_t cancelling;
-    uint8_t must_cancel, started;
+    uint32_t id;        /* 32 bits: 4 billion tasks per Host is beyond any lesson */
     Future *fut_waiter; /* referenced */
     /* cold */
     Task *prev, *next; /* the loop's pending tasks, creation order */
-    uint64_t id, name_num, parent;
+    uint32_t name_num, parent;
     char *name;          /* NULL: "Task-<name_num>" */
     void *cancelled_exc; /* the CancelledError the coroutine raised, handed out once */
 };
@@ -72,7 +75,9 @@ typedef struct ReadyItem {
     Future *hold; /* released after fn ran (done-callbacks hold their future) */
 } ReadyItem;
 
-enum { TIMER_IN_HEAP, TIMER_CANCELLED_IN_HEAP, TIMER_IN_READY, TIMER_CANCELLED };
+/* TIMER_IDLE: not with the loop (an embedded timer before it is armed and
+ * after the loop is done with it; 0 so that zeroed storage is idle). */
+enum { TIMER_IDLE, TIMER_IN_HEAP, TIMER_CANCELLED_IN_HEAP, TIMER_IN_READY, TIMER_CANCELLED };
 
 struct LoopTimer {
     int64_t when;
@@ -81,6 +86,7 @@ struct LoopTimer {
     void *data;
     void *arg;
     uint8_t state;
+    uint8_t embedded; /* lives in the block of the future `data` (loop_timer_arm) */
 };
 
 typedef struct HeapEnt {
@@ -116,7 +122,26 @@ struct Loop {
     Trace *trace;
 };
 
+/* A native sleep(delay > 0): one block holding the coroutine's state, the
+ * future it suspends on and the timer that completes it, instead of three
+ * allocations. The block lives as long as its future: the coroutine holds a
+ * reference from its first resume until it is dropped, the loop one while
+ * it has the timer (loop_timer_arm), a waiting task one on its waiter. */
+typedef struct NcoSleep {
+    Future fut; /* first: (Future *) of the block; valid once fut_live */
+    LoopTimer timer;
+    Host *host;
+    void *result; /* retained until the coroutine is dropped */
+    int64_t delay;
+    uint8_t state, fut_live;
+} NcoSleep;
+
 /* loop.c */
+/* Arm t, embedded in the block of `owner`, to call fn(loop, owner, NULL) at
+ * `when`. The loop holds a reference on owner until it is done with t (t ran,
+ * or was cancelled and dropped; t->state is then TIMER_IDLE), so the block
+ * outlives its stay in the heap and the ready queue. -1 on ENOMEM. */
+int loop_timer_arm(Loop *loop, LoopTimer *t, int64_t when, LoopFn fn, Future *owner);
 /* A callback is discarded without running: release what the engine's own
  * owning callbacks hold, tell the host about the rest. */
 void loop_drop_callback(Host *h, LoopFn fn, void *data);

@@ -234,23 +234,52 @@ static void heap_compact(Loop *L)
         if (i < j) heap_down(L, i);
 }
 
-/* No pool of its own: mem's size classes recycle timers as well. */
+/* The loop is done with t. No pool of its own: mem's size classes recycle
+ * timers as well. An embedded timer goes idle and its block's reference is
+ * released (which may free the block, and t with it). */
 static void timer_free(Loop *L, LoopTimer *t)
 {
+    if (t->embedded) {
+        t->state = TIMER_IDLE;
+        future_release(t->data);
+        return;
+    }
     mem_free(L->mem, t, sizeof *t);
 }
 
-LoopTimer *loop_call_at(Loop *L, int64_t when, LoopFn fn, void *data, void *arg)
+static int heap_reserve(Loop *L)
 {
     if (L->nheap == L->capheap) {
         size_t ncap = L->capheap ? L->capheap * 2 : 64;
         HeapEnt *n = mem_realloc(L->mem, L->heap, L->capheap * sizeof *n, ncap * sizeof *n);
-        if (!n) return NULL;
+        if (!n) return -1;
         L->heap = n;
         L->capheap = ncap;
     }
+    return 0;
+}
+
+int loop_timer_arm(Loop *L, LoopTimer *t, int64_t when, LoopFn fn, Future *owner)
+{
+    if (heap_reserve(L) < 0) return -1;
+    future_retain(owner);
+    t->when = when;
+    t->seq = L->timer_seq++;
+    t->fn = fn;
+    t->data = owner;
+    t->arg = NULL;
+    t->state = TIMER_IN_HEAP;
+    t->embedded = 1;
+    heap_push(L, t);
+    return 0;
+}
+
+LoopTimer *loop_call_at(Loop *L, int64_t when, LoopFn fn, void *data, void *arg)
+{
+    if (heap_reserve(L) < 0) return NULL;
     LoopTimer *t = mem_alloc(L->mem, sizeof *t);
     if (!t) return NULL;
+    t->embedded = 0;
     t->when = when;
     t->seq = L->timer_seq++;
     t->fn = fn;
@@ -293,6 +322,13 @@ static void timer_run(Loop *L, void *data, void *arg)
     bool live = t->state == TIMER_IN_READY;
     LoopFn fn = t->fn;
     void *d = t->data, *a = t->arg;
+    if (t->embedded) { /* its block must outlive fn: released after */
+        Future *owner = d;
+        t->state = TIMER_IDLE;
+        if (live) fn(L, owner, a);
+        future_release(owner);
+        return;
+    }
     timer_free(L, t);
     if (live) fn(L, d, a);
 }

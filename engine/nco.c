@@ -41,64 +41,53 @@ static CoroStatus raise_nomem(Host *h, void **out)
 enum { SL_START, SL_YIELDED, SL_WAITING, SL_DONE };
 
 /* Every native coroutine keeps its Host for dropping: a host may drop a
- * coroutine object after its loop was freed. Timers are only cancelled while
- * the coroutine's future is still attached to the loop (loop_free frees the
- * timers itself and detaches the futures). */
-typedef struct NcoSleep {
-    uint8_t state;
-    Loop *loop; /* valid while fut is attached (or before the first resume) */
-    Host *host;
-    int64_t delay;
-    void *result;
-    Future *fut;
-    LoopTimer *timer;
-} NcoSleep;
+ * coroutine object after its loop was freed. A timer is only cancelled
+ * while the future is still attached to the loop (loop_free drops the
+ * timers itself and detaches the futures). NcoSleep is in internal.h (its
+ * future is freed by future_release); sleep(delay <= 0), a bare yield, is a
+ * smaller struct of its own. */
 
 /* futures._set_result_unless_cancelled */
 static void sleep_fire(Loop *L, void *data, void *arg)
 {
     NcoSleep *s = data;
-    s->timer = NULL;
-    if (s->fut->state == FUTURE_PENDING) future_set_result(s->fut, s->result);
+    if (s->fut.state == FUTURE_PENDING) future_set_result(&s->fut, s->result);
 }
 
 static void sleep_leave(NcoSleep *s)
 {
-    if (s->timer) {
-        if (s->fut && s->fut->loop) loop_timer_cancel(s->loop, s->timer);
-        s->timer = NULL;
-    }
-    if (s->fut) {
-        future_release(s->fut);
-        s->fut = NULL;
-    }
+    uint8_t ts = s->timer.state;
+    if ((ts == TIMER_IN_HEAP || ts == TIMER_IN_READY) && s->fut.loop)
+        loop_timer_cancel(s->fut.loop, &s->timer);
 }
 
 static CoroStatus sleep_resume(void *self, Task *task, CoroIn how, void *in, void **out)
 {
     NcoSleep *s = self;
-    Loop *L = s->loop;
-    Host *h = L->host;
+    Host *h = s->host;
     switch (s->state) {
-    case SL_START:
+    case SL_START: {
         if (how == CORO_THROW) {
             s->state = SL_DONE;
             return raise_in(h, in, out);
         }
-        if (s->delay <= 0) {
-            s->state = SL_YIELDED;
-            return CORO_YIELD;
+        Loop *L = (Loop *)s->fut.loop; /* set by nco_sleep until fut_live */
+        s->fut.loop = NULL;
+        future_init(&s->fut, L, FUTURE_PLAIN);
+        s->fut.sleep_block = 1;
+        s->fut.label = "sleep";
+        s->fut_live = 1;
+        if (loop_timer_arm(L, &s->timer, loop_time(L) + s->delay, sleep_fire, &s->fut) < 0) {
+            s->state = SL_DONE;
+            return raise_nomem(h, out);
         }
-        if (!(s->fut = future_new(L))) goto nomem;
-        s->fut->label = "sleep";
-        if (!(s->timer = loop_call_later(L, s->delay, sleep_fire, s, NULL))) goto nomem;
         if (L->trace)
-            loop_trace_event(L, TRACE_SLEEP, task ? task->id : 0, 0, TRACE_WHY_NONE, s->timer->when,
+            loop_trace_event(L, TRACE_SLEEP, task ? task->id : 0, 0, TRACE_WHY_NONE, s->timer.when,
                              NULL, 0);
         s->state = SL_WAITING;
-        *out = s->fut;
+        *out = &s->fut;
         return CORO_SUSPEND;
-    case SL_YIELDED:
+    }
     case SL_WAITING:
         sleep_leave(s);
         s->state = SL_DONE;
@@ -108,27 +97,73 @@ static CoroStatus sleep_resume(void *self, Task *task, CoroIn how, void *in, voi
         return CORO_RETURN;
     }
     return raise_in(h, in, out); /* resumed after it finished: a host bug */
-nomem:
-    sleep_leave(s);
-    s->state = SL_DONE;
-    return raise_nomem(h, out);
 }
 
 static void sleep_drop(void *self)
 {
     NcoSleep *s = self;
+    Host *h = s->host;
     sleep_leave(s);
-    host_release(s->host, s->result);
-    mem_free(s->host->mem, s, sizeof *s);
+    host_release(h, s->result);
+    s->result = NULL;
+    if (s->fut_live)
+        future_release(&s->fut); /* the block goes with the last reference */
+    else
+        mem_free(h->mem, s, sizeof *s);
 }
 
 static const CoroVt sleep_vt = {"sleep", sleep_resume, sleep_drop};
 
+typedef struct NcoYield {
+    uint8_t state;
+    Host *host;
+    void *result;
+} NcoYield;
+
+static CoroStatus yield_resume(void *self, Task *task, CoroIn how, void *in, void **out)
+{
+    NcoYield *y = self;
+    Host *h = y->host;
+    switch (y->state) {
+    case SL_START:
+        if (how == CORO_THROW) {
+            y->state = SL_DONE;
+            return raise_in(h, in, out);
+        }
+        y->state = SL_YIELDED;
+        return CORO_YIELD;
+    case SL_YIELDED:
+        y->state = SL_DONE;
+        if (how == CORO_THROW) return raise_in(h, in, out);
+        host_retain(h, y->result);
+        *out = y->result;
+        return CORO_RETURN;
+    }
+    return raise_in(h, in, out);
+}
+
+static void yield_drop(void *self)
+{
+    NcoYield *y = self;
+    host_release(y->host, y->result);
+    mem_free(y->host->mem, y, sizeof *y);
+}
+
+static const CoroVt yield_vt = {"sleep", yield_resume, yield_drop};
+
 Coro nco_sleep(Loop *L, int64_t delay_ns, void *result)
 {
+    if (delay_ns <= 0) {
+        NcoYield *y = mem_calloc(L->mem, sizeof *y);
+        if (!y) return (Coro){NULL, NULL};
+        y->host = L->host;
+        y->result = result;
+        host_retain(L->host, result);
+        return (Coro){&yield_vt, y};
+    }
     NcoSleep *s = mem_calloc(L->mem, sizeof *s);
     if (!s) return (Coro){NULL, NULL};
-    s->loop = L;
+    s->fut.loop = L; /* parked here until the first resume makes the future */
     s->host = L->host;
     s->delay = delay_ns;
     s->result = result;

@@ -76,8 +76,8 @@ Task *task_new(Loop *L, Coro coro, const char *name)
     t->fut.label = "task";
     t->coro = coro;
     Host *h = L->host;
-    t->id = ++h->task_ids;
-    if (!name) t->name_num = ++h->task_names;
+    t->id = (uint32_t)++h->task_ids;
+    if (!name) t->name_num = (uint32_t)++h->task_names;
     t->parent = L->current ? L->current->id : 0;
     link_pending(L, t);
     if (L->trace) trace_created(L, t);
@@ -133,17 +133,17 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
     if (t->fut.state != FUTURE_PENDING || !t->coro.vt) return;
     Host *h = L->host;
     void *made = NULL;
-    if (t->must_cancel) {
+    if (t->fut.must_cancel) {
         if (!(how == CORO_THROW && host_is_cancelled(h, in))) {
             made = future_make_cancelled_error(&t->fut);
             how = CORO_THROW;
             in = made;
         }
-        t->must_cancel = 0;
+        t->fut.must_cancel = 0;
     }
     Task *prev = L->current;
     L->current = t;
-    t->started = 1;
+    t->fut.started = 1;
     L->steps++;
     LOOP_TRACE(L, TRACE_STEP_BEGIN, t->id, 0, TRACE_WHY_NONE, 0, NULL, 0);
     void *out = NULL;
@@ -169,7 +169,7 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
             L->nomem = true;
             return;
         }
-        if (t->must_cancel && future_cancel(f, t->fut.cancel_msg)) t->must_cancel = 0;
+        if (t->fut.must_cancel && future_cancel(f, t->fut.cancel_msg)) t->fut.must_cancel = 0;
         return;
     }
     case CORO_YIELD:
@@ -180,9 +180,9 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
     case CORO_RETURN:
         LOOP_TRACE(L, TRACE_STEP_END, t->id, 0, TRACE_WHY_RETURN, 0, NULL, 0);
         finish(L, t);
-        if (t->must_cancel) {
+        if (t->fut.must_cancel) {
             /* cancel() during the step that returned: the task ends cancelled */
-            t->must_cancel = 0;
+            t->fut.must_cancel = 0;
             void *msg = t->fut.cancel_msg;
             t->fut.cancel_msg = NULL;
             future_cancel_base(&t->fut, msg);
@@ -255,7 +255,7 @@ bool task_cancel(Task *t, void *msg)
         LOOP_TRACE(L, TRACE_CANCEL, t->id, L->current ? L->current->id : 0, TRACE_WHY_NONE, 0, NULL,
                    0);
     if (t->fut_waiter && future_cancel(t->fut_waiter, msg)) return true;
-    t->must_cancel = 1;
+    t->fut.must_cancel = 1;
     if (L) {
         host_retain(L->host, msg);
         host_release(L->host, t->fut.cancel_msg);
@@ -277,7 +277,7 @@ int task_uncancel(Task *t)
 
 bool task_must_cancel(const Task *t)
 {
-    return t->must_cancel;
+    return t->fut.must_cancel;
 }
 
 size_t task_name(const Task *t, char *buf, size_t size)
@@ -323,7 +323,7 @@ Future *task_fut_waiter(const Task *t)
 
 bool task_started(const Task *t)
 {
-    return t->started;
+    return t->fut.started;
 }
 
 bool task_running(const Task *t)

@@ -113,6 +113,7 @@ static void release_chunks(Mem *m)
     }
     memset(m->free_list, 0, sizeof m->free_list);
     m->bump = m->bump_end = NULL;
+    m->bump_zero = false;
     m->chunk_bytes = 0;
 }
 
@@ -143,6 +144,7 @@ static void *small_alloc(Mem *m, size_t cls)
         m->chunk_bytes += csize;
         m->bump = (char *)(c + 1);
         m->bump_end = (char *)c + csize;
+        m->bump_zero = (c->size & 1) != 0; /* mmap gives zeroed pages */
     }
     p = m->bump;
     m->bump += bytes;
@@ -243,9 +245,15 @@ void *mem_alloc(Mem *m, size_t size)
 
 void *mem_calloc(Mem *m, size_t size)
 {
+    if (!size) size = 1;
+    /* Carved from a fresh mapping: already zero, and not touching it
+     * spares a page fault ahead of the caller's own first write. */
+    bool zero = !m->direct && size <= MEM_SMALL_MAX && m->bump_zero &&
+                !m->free_list[class_of(size)] &&
+                (size_t)(m->bump_end - m->bump) >= ((class_of(size) + 1) << 4);
     void *p = mem_alloc(m, size);
-    if (p)
-        memset(p, 0, size ? size : 1);
+    if (p && !zero)
+        memset(p, 0, size);
     return p;
 }
 

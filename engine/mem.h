@@ -39,6 +39,7 @@ typedef struct Mem {
     bool direct;                 /* every block its own malloc, sizes checked */
     void *free_list[MEM_NCLASS]; /* class i holds blocks of 16 * (i + 1) bytes */
     char *bump, *bump_end;       /* the unused end of the newest chunk */
+    bool bump_zero;              /* ... which is still zero (a fresh mapping) */
     MemChunk *chunks;
     size_t chunk_bytes; /* total size of the chunks, sets the next one's */
 } Mem;

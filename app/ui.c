@@ -1092,6 +1092,22 @@ static void draw_internals(Ui *ui, UiCanvas *c)
     int lane = running ? tlmodel_lane_of_task(tl, running) : -1;
     snprintf(line, sizeof line, "step %d at %.3fs", ui_run_steps(ui->run), ui_run_now(ui->run));
     ui_canvas_put(c, y++, x, w, ROLE_NORMAL, line);
+    if (!tlmodel_lane_used(tl, 0)) {
+        /* A program without asyncio.run: there is no loop to show, only
+         * the main program, running or blocked. */
+        if (y < ymax) ui_canvas_put(c, y++, x, w, ROLE_DIM, "no event loop");
+        int ml = tlmodel_lane_of_task(tl, 0);
+        double now = ui_run_now(ui->run);
+        TlState st = ml > 0 ? tlmodel_cell(tl, ml, now > 1e-6 ? now - 1e-6 : 0, now, NULL, NULL)
+                            : TL_NONE;
+        if (ui_run_state(ui->run) == UI_RUN_FINISHED) st = TL_DONE;
+        if (ml > 0 && y < ymax)
+            ui_canvas_put(c, y++, x, w, st == TL_BLOCKED ? ROLE_TASK_BLOCKED : ROLE_TASK_RUNNING,
+                          st == TL_BLOCKED ? "main: blocked in sleep"
+                          : st >= TL_DONE  ? "main: finished"
+                                           : "main: running");
+        return;
+    }
     if (lane < 0) {
         /* Between steps: the task whose step just ended. */
         int last = tlmodel_last_task(tl);
@@ -1144,8 +1160,8 @@ static void draw_title(Ui *ui, UiCanvas *c)
     const LessonPage *pg = cur_page(ui);
     char t[512];
     if (l)
-        snprintf(t, sizeof t, " aiotutor  Lesson %d/%zu: %s  \xc2\xb7  page %d/%zu%s%s", ui->li + 1,
-                 ui->course->nlessons, l->title, ui->pi + 1, l->npages,
+        snprintf(t, sizeof t, " aiotutor  Lesson %d/%zu: %s  %s  page %d/%zu%s%s", ui->li + 1,
+                 ui->course->nlessons, l->title, ui->ascii ? "-" : "\xc2\xb7", ui->pi + 1, l->npages,
                  pg && pg->title && pg->title[0] ? ": " : "", pg && pg->title ? pg->title : "");
     else
         snprintf(t, sizeof t, " aiotutor");

@@ -28,6 +28,8 @@ else
 fi
 expect "the inline code is not shown with backticks" 'and time\.sleep stands in'
 
+keys i
+expect "the loop-internals panel" 'loop internals'
 t0=$(date +%s.%N)
 keys r
 expect "the main program's lane" "^│main +$PRINT$BLOCK+" 3
@@ -47,6 +49,11 @@ else
     fail "the output so far: toast started at 2 s"
 fi
 if echo "$snap" | grep -Eq 'main +egg: start'; then fail "egg not started before 3 s"; else pass "egg not started before 3 s"; fi
+if echo "$snap" | grep -q 'no event loop' && echo "$snap" | grep -q 'main: blocked in sleep'; then
+    pass "the panel says: no event loop, main blocked in sleep"
+else
+    fail "the panel says: no event loop, main blocked in sleep"
+fi
 expect "the run finishes at six seconds" 'timeline +finished +t=6\.000s' 8
 t1=$(date +%s.%N)
 el=$(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }")
@@ -57,6 +64,7 @@ else
 fi
 expect "the main lane ends with a print and done" "^│main +$PRINT$BLOCK+$PRINT$BLOCK+$PRINT$BLOCK+$PRINT$DONE"
 expect "the last line printed at 6 s by main" '6\.000s main +breakfast took 6\.0 seconds'
+expect "the panel says main finished" 'main: finished'
 keys q
 expect_exited 0
 

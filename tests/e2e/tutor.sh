@@ -102,6 +102,7 @@ expect_exited 0
 start 100 30 LANG=C LC_ALL=C -- --lessons "$FIXTURES"
 expect "LANG=C run starts" 'q Quit'
 expect "ASCII box corners" '^\+ text -+'
+expect "ASCII separator in the title (no '?' for a middle dot)" 'Lesson 1/2: .* - +page 1/'
 if screen | LC_ALL=C grep -q "$(printf '[\200-\377]')"; then
     fail "LANG=C: only ASCII on screen"
 else

@@ -320,9 +320,8 @@ static void format_msg(Rt *rt, StrBuf *sb, const char *fmt, va_list ap)
             const char *s = va_arg(ap, const char *);
             if (!s)
                 s = "(null)";
-            size_t n = strlen(s);
-            if (star >= 0 && (size_t)star < n)
-                n = (size_t)star;
+            /* %.*s may point into a buffer with no NUL at star */
+            size_t n = star >= 0 ? strnlen(s, (size_t)star) : strlen(s);
             sb_put(sb, s, n);
             break;
         }

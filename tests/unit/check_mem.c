@@ -57,6 +57,9 @@ START_TEST(test_classes_reuse_and_resize)
     ck_assert_ptr_ne(a, b);
     ck_assert_uint_eq((uintptr_t)a % 16, 0);
     mem_free(&m, a, 40);
+#if defined(__SANITIZE_ADDRESS__)
+    ck_assert(m.direct); /* ASan must see every block: no free lists */
+#endif
     char *c = mem_alloc(&m, 33); /* same class as 40 (33..48) */
     if (!m.direct) ck_assert_ptr_eq(c, a);
     memset(c, 'c', 33);

@@ -14,7 +14,7 @@
 # The program runs as `aiotutor run --clock=virtual FILE` with stdout and
 # stderr in files; a timeout, a signal (crash), a sanitizer report, or any
 # difference from the stated status and lines fails it, and so does a file
-# the program left in its folder (the sandbox has no file access). Under a sanitizer
+# the program left in its folder (a private copy) (the sandbox has no file access). Under a sanitizer
 # build the timeouts are four times longer.
 set -u
 srcdir=${srcdir:-.}
@@ -47,14 +47,16 @@ check() {
     limit=$(field "$f" timeout)
     limit=$(( ${limit:-60} * scale ))
     start=$(date +%s)
-    ls -A "$(dirname "$f")" >"$work/before"
-    # The program's own folder is the working directory (tracebacks name
-    # the file as given).
-    (cd "$(dirname "$f")" && exec timeout -s KILL "$limit" "$bin" run --clock=virtual \
+    # The program runs alone in a fresh folder, so any file it manages to
+    # create shows, and the test harness's own logs (written next to the
+    # programs by tests running in parallel) do not.
+    rm -rf "$work/run" && mkdir "$work/run" && cp "$f" "$work/run/"
+    ls -A "$work/run" >"$work/before"
+    (cd "$work/run" && exec timeout -s KILL "$limit" "$bin" run --clock=virtual \
         "$(basename "$f")" >"$work/out" 2>"$work/err")
     rc=$?
     secs=$(( $(date +%s) - start ))
-    ls -A "$(dirname "$f")" >"$work/after"
+    ls -A "$work/run" >"$work/after"
     last_err=$(tail -n 1 "$work/err")
     last_out=$(tail -n 1 "$work/out")
     why=""

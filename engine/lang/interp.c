@@ -106,9 +106,11 @@ Interp *interp_new(const InterpConfig *cfg)
 static void teardown_program(Interp *ip)
 {
     Vm *vm = &ip->vm;
+    bool ended = ip->state == IS_DONE;
     if (ip->state == IS_LOOP)
         aiorun_abort(vm, &ip->run);
     vm->at_exit = true;
+    aiorun_at_exit(vm, ended); /* CPython's collection of cycles at exit */
     if (ip->modframe) {
         vm_frame_free(vm, ip->modframe);
         ip->modframe = NULL;

@@ -1103,6 +1103,35 @@ static void report_shutdown_errors(Vm *vm, AioRun *r)
     }
 }
 
+/* What asyncio.run's own frames add to main's exception on the way out. */
+static void prepend_run_frames(Vm *vm, AioRun *r, Value ev)
+{
+    if (r->tb_prepended)
+        return;
+    r->tb_prepended = true;
+    vm_tb_prepend_stdlib(vm, ev, VM_TB_BASE_EVENTS_653);
+    vm_tb_prepend_stdlib(vm, ev, VM_TB_RUNNERS_118);
+    vm_tb_prepend_stdlib(vm, ev, VM_TB_RUNNERS_190);
+}
+
+/* CPython shuts the loop down in Runner.__exit__, so when main raised,
+ * that exception (already through asyncio.run's frames) is the one being
+ * handled while the remaining tasks run: the context of what they raise. */
+static void set_shutdown_context(Vm *vm, AioRun *r)
+{
+    Future *mf = task_future(r->main);
+    if (future_state(mf) != FUTURE_EXCEPTION)
+        return;
+    Value ev = vm_from_host(vm, future_exception(mf));
+    if (!val_is_exc(ev)) {
+        val_decref(&vm->rt, ev);
+        return;
+    }
+    prepend_run_frames(vm, r, ev);
+    vm->shutdown_exc = (Exc *)ev.u.o; /* main's future keeps it */
+    val_decref(&vm->rt, ev);
+}
+
 /* Moves to the next phase; returns false when there is nothing to wait for
  * in it (the caller advances again). */
 static bool next_phase(Vm *vm, AioRun *r)
@@ -1115,6 +1144,7 @@ static bool next_phase(Vm *vm, AioRun *r)
     switch (r->phase) {
     case AR_MAIN: {
         r->phase = AR_CANCEL;
+        set_shutdown_context(vm, r);
         size_t n = 0;
         for (Task *t = loop_first_task(loop); t; t = task_next_pending(t))
             n++;
@@ -1151,6 +1181,200 @@ static bool next_phase(Vm *vm, AioRun *r)
     return true;
 }
 
+/* ---- tasks destroyed pending
+ *
+ * asyncio.run neither cancels nor awaits a task created during its shutdown
+ * (e.g. in the `finally:` of a task it cancels): the task may start, then
+ * the loop is closed under it. CPython reports each such task when it is
+ * deallocated: "Task was destroyed but it is pending!" and its repr. One
+ * waiting in the ready queue goes with the loop's queue at close (repr
+ * first, with the line its coroutine is paused at; then its coroutine is
+ * closed, running its `finally` blocks); one suspended on a future is in a
+ * reference cycle, collected at interpreter exit (coroutine closed first,
+ * so the repr shows it done). Both happen here at those two moments: the
+ * second kind is kept in vm->destroyed until aiorun_at_exit. */
+
+static void write_destroyed(Vm *vm, Value report)
+{
+    static const char head[] = "Task was destroyed but it is pending!\ntask: ";
+    vm_write_err(vm, head, sizeof head - 1);
+    Str *s = val_str(report);
+    vm_write_err(vm, s->data, s->len);
+    vm_write_err(vm, "\n", 1);
+}
+
+/* Stops the coroutine from awaiting anything of the loop (timers, futures)
+ * before the loop goes: what it awaited is dropped, so that a later
+ * GeneratorExit is raised at the await itself. */
+static void detach_await(Vm *vm, CoroObj *c)
+{
+    if (c->state != CS_SUSPENDED || !c->inner)
+        return;
+    Value aw = c->inner->awaiting;
+    if (val_is_type(aw, &vm_nco_type)) {
+        NcoObj *n = (NcoObj *)aw.u.o;
+        if (coro_ok(n->coro) && n->kind != NK_CUSTOM) {
+            Coro nc = n->coro;
+            n->coro = (Coro){NULL, NULL};
+            coro_drop(nc);
+        }
+    }
+    c->inner->awaiting = VAL_UNDEF_V;
+    val_decref(&vm->rt, aw);
+}
+
+/* coroutine.close() on a suspended coroutine: GeneratorExit at its await,
+ * which runs its `finally` blocks. What CPython prints when the coroutine
+ * does not end with GeneratorExit is printed the same way. */
+static void close_coro(Vm *vm, CoroObj *c)
+{
+    Rt *rt = &vm->rt;
+    if (c->state == CS_CREATED) {
+        c->closed = true; /* a task owned it: no never-awaited warning */
+        return;
+    }
+    if (c->state != CS_SUSPENDED)
+        return;
+    detach_await(vm, c);
+    Value ge;
+    if (exc_new(rt, rt->cls[CLS_GeneratorExit], NULL, 0, &ge) != RT_OK) {
+        rt_clear_exc(rt);
+        return;
+    }
+    void *in = vm_to_host(vm, ge);
+    void *out = NULL;
+    Coro cc = vm_coro_as_engine(c);
+    CoroStatus cs = coro_resume(cc, NULL, CORO_THROW, in, &out);
+    StrBuf sb;
+    sb_init(&sb, rt);
+    if (cs == CORO_RAISE) {
+        Value e = vm_from_host(vm, out);
+        if (!obj_isinstance(rt, e, rt->cls[CLS_GeneratorExit]) && val_is_exc(e)) {
+            /* sys.unraisablehook's report: no chained exceptions */
+            sb_puts(&sb, "Exception ignored in: ");
+            obj_repr_sb(rt, val_obj(&c->hdr), &sb);
+            sb_putc(&sb, '\n');
+            Value tb = ((Exc *)e.u.o)->traceback;
+            if (val_is_type(tb, &vm_tb_type)) {
+                sb_puts(&sb, "Traceback (most recent call last):\n");
+                vm_format_tb(vm, tb, &sb);
+            }
+            vm_format_exc_only(vm, e, &sb);
+        }
+        val_decref(rt, e);
+    } else if (cs != CORO_RETURN) {
+        sb_puts(&sb, "Exception ignored in: ");
+        obj_repr_sb(rt, val_obj(&c->hdr), &sb);
+        sb_puts(&sb, "\nRuntimeError: coroutine ignored GeneratorExit\n");
+    }
+    rt_clear_exc(rt);
+    if (sb.buf && sb.len)
+        vm_write_err(vm, sb.buf, sb.len);
+    sb_fini(&sb);
+    if (cs == CORO_RAISE || cs == CORO_RETURN)
+        host_release(&vm->host, out);
+    host_release(&vm->host, in);
+    val_decref(rt, ge);
+    coro_drop(cc);
+}
+
+static int paused_line(const CoroObj *c)
+{
+    const Frame *f = c->state == CS_SUSPENDED ? c->inner : c->frame;
+    if (!f || !f->code || !f->code->locs)
+        return c->code->firstline;
+    if (c->state == CS_CREATED)
+        return f->code->firstline;
+    uint32_t pc = f->pc ? f->pc - 1 : 0;
+    return pc < f->code->nins ? f->code->locs[pc].line : c->code->firstline;
+}
+
+/* The task's repr at its deallocation: coro=<f() running at FILE:LINE>
+ * (ready queue) or, after its coroutine was closed, coro=<f() done, defined
+ * at FILE:LINE> wait_for=<Future pending cb=[Task.task_wakeup()]>. */
+static RtStatus destroyed_repr(Vm *vm, Task *t, CoroObj *c, Value *out)
+{
+    StrBuf sb;
+    sb_init(&sb, &vm->rt);
+    char name[128];
+    task_name(t, name, sizeof name);
+    sb_printf(&sb, "<Task pending name='%s' coro=<", name);
+    Coro tc = task_coro(t);
+    if (!c)
+        sb_printf(&sb, "%s()>", tc.vt == &ncotask_vt ? ((NcoObj *)tc.self)->name : "coroutine");
+    else if (task_fut_waiter(t))
+        sb_printf(&sb, "%s() done, defined at %s:%d>", c->code->qualname->data, c->code->filename,
+                  c->code->firstline);
+    else
+        sb_printf(&sb, "%s() running at %s:%d>", c->code->qualname->data, c->code->filename, paused_line(c));
+    if (task_fut_waiter(t))
+        sb_puts(&sb, " wait_for=<Future pending cb=[Task.task_wakeup()]>");
+    sb_putc(&sb, '>');
+    return sb_finish(&sb, out);
+}
+
+/* At the loop's close: reports (and closes) the ready ones, keeps the
+ * waiting ones for aiorun_at_exit. */
+static void drop_leftover_tasks(Vm *vm, Loop *loop)
+{
+    Rt *rt = &vm->rt;
+    Loop *running = vm->loop;
+    vm->loop = NULL; /* the loop is not running any more (asyncio calls fail) */
+    for (Task *t = loop_first_task(loop); t; t = task_next_pending(t)) {
+        CoroObj *c = vm_coro_of_engine(task_coro(t));
+        Value report;
+        if (destroyed_repr(vm, t, c, &report) != RT_OK) {
+            rt_clear_exc(rt);
+            continue;
+        }
+        if (!task_fut_waiter(t)) {
+            write_destroyed(vm, report);
+            val_decref(rt, report);
+            if (c)
+                close_coro(vm, c);
+            continue;
+        }
+        Tuple *pair = tuple_new(rt, 2);
+        if (!vm->destroyed)
+            vm->destroyed = list_new(rt, 0);
+        if (!pair || !vm->destroyed) {
+            rt_clear_exc(rt);
+            val_decref(rt, report);
+            if (pair)
+                obj_decref(rt, &pair->hdr);
+            continue;
+        }
+        if (c) {
+            obj_incref(&c->hdr);
+            detach_await(vm, c);
+        }
+        pair->items[0] = c ? val_obj(&c->hdr) : VAL_NONE_V;
+        pair->items[1] = report;
+        if (list_append_take(rt, vm->destroyed, val_obj(&pair->hdr)) != RT_OK)
+            rt_clear_exc(rt);
+    }
+    vm->loop = running;
+}
+
+void aiorun_at_exit(Vm *vm, bool report)
+{
+    Rt *rt = &vm->rt;
+    List *l = vm->destroyed;
+    vm->destroyed = NULL;
+    if (!l)
+        return;
+    report = report && !vm->budget_hit && !vm->interrupted;
+    for (size_t i = 0; i < l->len; i++) {
+        Tuple *pair = (Tuple *)l->items[i].u.o;
+        if (!report)
+            continue;
+        if (val_is_type(pair->items[0], &vm_coro_type))
+            close_coro(vm, (CoroObj *)pair->items[0].u.o);
+        write_destroyed(vm, pair->items[1]);
+    }
+    obj_decref(rt, &l->hdr);
+}
+
 static void aiorun_finish(Vm *vm, AioRun *r)
 {
     if (r->wait) {
@@ -1162,6 +1386,9 @@ static void aiorun_finish(Vm *vm, AioRun *r)
     mem_free(vm->mem, r->cancelled, r->ncancelled * sizeof *r->cancelled);
     r->cancelled = NULL;
     r->ncancelled = 0;
+    if (r->loop && !vm->aborting)
+        drop_leftover_tasks(vm, r->loop);
+    vm->shutdown_exc = NULL;
     vm->loop = NULL;
     if (r->loop)
         loop_free(r->loop);
@@ -1200,10 +1427,7 @@ int aiorun_step(Vm *vm, AioRun *r, AioStepMode mode, Value *out, RtStatus *st)
             } else if (e) {
                 Value ev = vm_from_host(vm, e);
                 host_release(&vm->host, e);
-                /* What asyncio.run's own frames add on the way out. */
-                vm_tb_prepend_stdlib(vm, ev, VM_TB_BASE_EVENTS_653);
-                vm_tb_prepend_stdlib(vm, ev, VM_TB_RUNNERS_118);
-                vm_tb_prepend_stdlib(vm, ev, VM_TB_RUNNERS_190);
+                prepend_run_frames(vm, r, ev);
                 rt_raise_value(rt, ev);
                 val_decref(rt, ev);
                 *st = RT_ERR;

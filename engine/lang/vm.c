@@ -475,6 +475,8 @@ static void set_context(Vm *vm, Frame *f)
 {
     Rt *rt = &vm->rt;
     Value h = handled_exc(f);
+    if (val_is_undef(h) && vm->shutdown_exc) /* asyncio.run's shutdown after main raised */
+        h = val_obj(&vm->shutdown_exc->hdr);
     if (val_is_undef(h) || !val_is_exc(rt->exc) || val_is(h, rt->exc))
         return;
     Exc *e = (Exc *)rt->exc.u.o;

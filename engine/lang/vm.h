@@ -184,6 +184,9 @@ struct Vm {
     Code **task_codes;        /* task id -> coroutine code (for reprs), grows */
     size_t ntask_codes;
     int64_t real_start_ns;
+    List *destroyed;          /* tasks left pending by asyncio.run, reported at exit (mod_asyncio.c) */
+    Exc *shutdown_exc;        /* main's exception while asyncio.run shuts down (CPython does it in
+                                 Runner.__exit__): the context of what is raised then; borrowed */
 };
 
 /* Status of vm_exec. */
@@ -290,6 +293,7 @@ typedef struct AioRun {
     Future *wait;    /* what ends the current phase (owned), or NULL */
     Future **cancelled; /* tasks cancelled at shutdown (owned) */
     size_t ncancelled;
+    bool tb_prepended;  /* main's exception has asyncio.run's frames */
 } AioRun;
 /* Creates the loop and the main task; RT_ERR with the exception set. */
 RtStatus aiorun_start(Vm *vm, AioRun *r, Value coro);
@@ -299,6 +303,10 @@ RtStatus aiorun_start(Vm *vm, AioRun *r, Value coro);
 int aiorun_step(Vm *vm, AioRun *r, AioStepMode mode, Value *out, RtStatus *st);
 /* Drops the loop and everything in it (after a limit or on teardown). */
 void aiorun_abort(Vm *vm, AioRun *r);
+/* At interpreter exit: "Task was destroyed but it is pending!" for the tasks
+ * an asyncio.run left suspended on a future (report false: drop them
+ * quietly, the program was interrupted). */
+void aiorun_at_exit(Vm *vm, bool report);
 
 /* Output sinks of the Interp (interp.c). */
 void interp_emit_out(Interp *ip, const char *s, size_t n);

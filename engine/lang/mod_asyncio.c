@@ -1120,15 +1120,16 @@ static void prepend_run_frames(Vm *vm, AioRun *r, Value ev)
 static void set_shutdown_context(Vm *vm, AioRun *r)
 {
     Future *mf = task_future(r->main);
-    if (future_state(mf) != FUTURE_EXCEPTION)
+    if (!future_done(mf) || r->main_err)
         return;
-    Value ev = vm_from_host(vm, future_exception(mf));
-    if (!val_is_exc(ev)) {
-        val_decref(&vm->rt, ev);
+    r->main_err = future_take_error(mf); /* asyncio.run re-raises it after */
+    if (!r->main_err)
         return;
+    Value ev = vm_from_host(vm, r->main_err);
+    if (val_is_exc(ev)) {
+        prepend_run_frames(vm, r, ev);
+        vm->shutdown_exc = (Exc *)ev.u.o; /* r->main_err keeps it */
     }
-    prepend_run_frames(vm, r, ev);
-    vm->shutdown_exc = (Exc *)ev.u.o; /* main's future keeps it */
     val_decref(&vm->rt, ev);
 }
 
@@ -1400,6 +1401,8 @@ void aiorun_abort(Vm *vm, AioRun *r)
     Task *m = r->main;
     vm->aborting = true;
     aiorun_finish(vm, r);
+    host_release(&vm->host, r->main_err);
+    r->main_err = NULL;
     if (m)
         task_release(m);
     vm->aborting = false;
@@ -1417,11 +1420,10 @@ int aiorun_step(Vm *vm, AioRun *r, AioStepMode mode, Value *out, RtStatus *st)
             Future *mf = task_future(m);
             aiorun_finish(vm, r);
             r->main = NULL;
-            void *e = NULL;
-            if (future_done(mf))
+            void *e = r->main_err;
+            r->main_err = NULL;
+            if (!e && future_done(mf))
                 e = future_take_error(mf);
-            else
-                e = NULL;
             if (!future_done(mf)) {
                 *st = rt_raise_id(rt, CLS_RuntimeError, "Event loop stopped before Future completed.");
             } else if (e) {

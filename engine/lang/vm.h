@@ -294,6 +294,7 @@ typedef struct AioRun {
     Future **cancelled; /* tasks cancelled at shutdown (owned) */
     size_t ncancelled;
     bool tb_prepended;  /* main's exception has asyncio.run's frames */
+    void *main_err;     /* main's exception (host reference) once shutdown began */
 } AioRun;
 /* Creates the loop and the main task; RT_ERR with the exception set. */
 RtStatus aiorun_start(Vm *vm, AioRun *r, Value coro);

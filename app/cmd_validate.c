@@ -29,6 +29,12 @@
 
 int cli_validate(int argc, char **argv);
 
+/* "1 exercise", "2 exercises", "0 exercises" */
+static const char *plural(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
 static void usage(FILE *f)
 {
     fprintf(f, "Usage: aiotutor validate [OPTION]... [DIR]\n"
@@ -405,10 +411,11 @@ int cli_validate(int argc, char **argv)
                 questions += kind == LESSON_PAGE_QUESTION;
                 demos += kind == LESSON_PAGE_DEMO || kind == LESSON_PAGE_WALKTHROUGH;
             }
-        printf("%s: %zu lesson%s loaded (%zu pages: %zu demos, %zu questions, %zu exercises); "
+        printf("%s: %zu lesson%s loaded (%zu page%s: %zu demo%s, %zu question%s, %zu exercise%s); "
                "%zu error%s, %zu warning%s\n",
-               dir, c->nlessons, c->nlessons == 1 ? "" : "s", pages, demos, questions, exercises,
-               errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+               dir, c->nlessons, plural(c->nlessons), pages, plural(pages), demos, plural(demos), questions,
+               plural(questions), exercises, plural(exercises), errors, plural(errors), warnings,
+               plural(warnings));
     }
     int status = c->diags.count ? 1 : 0;
     lesson_course_free(c);

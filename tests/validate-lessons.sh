@@ -31,6 +31,13 @@ for dir in "$srcdir"/lessons/[0-9]*/; do
     fi
 done
 
+# The summary line counts in words: "1 exercise", not "1 exercises".
+$bin validate "$srcdir/tests/lessons-bad/01-good" >$out 2>&1
+want='01-good: 1 lesson loaded (5 pages: 1 demo, 1 question, 1 exercise); 0 errors, 0 warnings'
+if ! grep -qF -- "$want" $out; then
+    echo "FAIL: validate's summary is not: $want"; cat $out; fail=1
+fi
+
 $bin validate --quiet "$srcdir/tests/lessons-bad" >$out 2>&1
 st=$?
 if [ $st -ne 1 ]; then

@@ -5,7 +5,6 @@
  * run (app/textline.c) and a Chrome trace event file (Perfetto). */
 #include "config.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -76,82 +75,109 @@ static void print_help(void)
            "  -h, --help            display this help and exit\n");
 }
 
+/* The trace file's JSON is flat and written as it goes: strings escaped as
+ * JSON requires, numbers as the shortest %g that reads back (as cJSON
+ * prints them). Reading JSON is lesson.c's job; writing needs no more. */
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", f);
+        else if (c == '\t')
+            fputs("\\t", f);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static void json_num(FILE *f, double v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.15g", v);
+    if (strtod(buf, NULL) != v)
+        snprintf(buf, sizeof buf, "%.17g", v);
+    fputs(buf, f);
+}
+
 /* Chrome trace event format: a track (tid) per task, a slice per step
  * (B/E), sleeps and awaits as slices between steps, prints as instants. */
 static int write_chrome_trace(const Trace *tr, const char *path)
 {
-    cJSON *root = cJSON_CreateObject();
-    cJSON *events = cJSON_AddArrayToObject(root, "traceEvents");
-    cJSON_AddStringToObject(root, "displayTimeUnit", "ms");
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fputs("{\"traceEvents\":[", f);
     size_t n = trace_count(tr);
     char name[256];
+    bool first = true;
     for (size_t i = 0; i < n; i++) {
         const TraceEvent *ev = trace_at(tr, i);
         const char *text = trace_text(tr, ev);
         int tl = (int)(ev->text_len < 200 ? ev->text_len : 200);
         double ts = (double)ev->t_ns / 1000.0; /* microseconds */
-        cJSON *e = NULL;
+        const char *ph = NULL;
         switch ((TraceKind)ev->kind) {
         case TRACE_TASK_CREATED:
-        case TRACE_TASK_RENAMED:
-            e = cJSON_CreateObject();
-            cJSON_AddStringToObject(e, "ph", "M");
-            cJSON_AddStringToObject(e, "name", "thread_name");
-            cJSON *args = cJSON_AddObjectToObject(e, "args");
-            snprintf(name, sizeof name, "%.*s", tl, text);
-            cJSON_AddStringToObject(args, "name", name);
-            break;
-        case TRACE_STEP_BEGIN:
-            e = cJSON_CreateObject();
-            cJSON_AddStringToObject(e, "ph", "B");
-            cJSON_AddStringToObject(e, "name", "step");
-            break;
-        case TRACE_STEP_END:
-            e = cJSON_CreateObject();
-            cJSON_AddStringToObject(e, "ph", "E");
-            snprintf(name, sizeof name, "%s%s%.*s", trace_why_name((TraceWhy)ev->why), tl ? " " : "", tl, text);
-            cJSON_AddStringToObject(cJSON_AddObjectToObject(e, "args"), "why", name);
-            break;
+        case TRACE_TASK_RENAMED: ph = "M"; break;
+        case TRACE_STEP_BEGIN: ph = "B"; break;
+        case TRACE_STEP_END: ph = "E"; break;
         case TRACE_SLEEP:
-        case TRACE_BLOCK:
-            e = cJSON_CreateObject();
-            cJSON_AddStringToObject(e, "ph", "X");
-            cJSON_AddStringToObject(e, "name", ev->kind == TRACE_SLEEP ? "sleeping" : "blocked (time.sleep)");
-            cJSON_AddNumberToObject(e, "dur", (double)(ev->t2_ns - ev->t_ns) / 1000.0);
-            break;
+        case TRACE_BLOCK: ph = "X"; break;
         case TRACE_OUTPUT:
         case TRACE_CANCEL:
         case TRACE_RESULT:
         case TRACE_EXCEPTION:
-        case TRACE_CANCELLED:
-            e = cJSON_CreateObject();
-            cJSON_AddStringToObject(e, "ph", "i");
-            cJSON_AddStringToObject(e, "s", "t");
-            snprintf(name, sizeof name, "%s%s%.*s", trace_kind_name((TraceKind)ev->kind), tl ? ": " : "", tl,
-                     text);
-            cJSON_AddStringToObject(e, "name", name);
-            break;
+        case TRACE_CANCELLED: ph = "i"; break;
         default: break;
         }
-        if (!e)
+        if (!ph)
             continue;
-        cJSON_AddNumberToObject(e, "pid", 1);
-        cJSON_AddNumberToObject(e, "tid", (double)ev->task);
-        cJSON_AddNumberToObject(e, "ts", ts);
-        cJSON_AddItemToArray(events, e);
+        fprintf(f, "%s{\"ph\":\"%s\"", first ? "" : ",", ph);
+        first = false;
+        switch (*ph) {
+        case 'M':
+            snprintf(name, sizeof name, "%.*s", tl, text);
+            fputs(",\"name\":\"thread_name\",\"args\":{\"name\":", f);
+            json_str(f, name);
+            fputc('}', f);
+            break;
+        case 'B': fputs(",\"name\":\"step\"", f); break;
+        case 'E':
+            snprintf(name, sizeof name, "%s%s%.*s", trace_why_name((TraceWhy)ev->why), tl ? " " : "", tl, text);
+            fputs(",\"args\":{\"why\":", f);
+            json_str(f, name);
+            fputc('}', f);
+            break;
+        case 'X':
+            fputs(",\"name\":", f);
+            json_str(f, ev->kind == TRACE_SLEEP ? "sleeping" : "blocked (time.sleep)");
+            fputs(",\"dur\":", f);
+            json_num(f, (double)(ev->t2_ns - ev->t_ns) / 1000.0);
+            break;
+        default: /* 'i' */
+            snprintf(name, sizeof name, "%s%s%.*s", trace_kind_name((TraceKind)ev->kind), tl ? ": " : "", tl,
+                     text);
+            fputs(",\"s\":\"t\",\"name\":", f);
+            json_str(f, name);
+            break;
+        }
+        fprintf(f, ",\"pid\":1,\"tid\":");
+        json_num(f, (double)ev->task);
+        fputs(",\"ts\":", f);
+        json_num(f, ts);
+        fputc('}', f);
     }
-    char *s = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    if (!s)
-        return -1;
-    FILE *f = fopen(path, "w");
-    int r = -1;
-    if (f) {
-        r = fputs(s, f) < 0 ? -1 : 0;
-        if (fclose(f) != 0)
-            r = -1;
-    }
-    free(s);
+    fputs("],\"displayTimeUnit\":\"ms\"}", f);
+    int r = ferror(f) ? -1 : 0;
+    if (fclose(f) != 0)
+        r = -1;
     return r;
 }
 

@@ -1487,20 +1487,20 @@ static const char *base_name(const char *path)
     return p;
 }
 
-Lesson *lesson_load(const char *dir, LessonDiags *diags)
+/* Reads and parses cx->file (cx->text set, positions indexed); NULL with
+ * an error diagnostic ("cannot read the WHAT (why)HINT"), and cx->file
+ * freed, on failure. */
+static cJSON *open_json(Ctx *cx, const char *what, const char *hint)
 {
-    Ctx cx = {.dir = dir, .name = base_name(dir), .diags = diags};
-    cx.file = path_join(dir, "lesson.json");
-    char *text = read_file(cx.file);
+    char *text = read_file(cx->file);
     if (!text) {
-        lesson_diags_add(diags, LESSON_ERROR, cx.file, 0, 0,
-                         "cannot read the lesson file (%s): a lesson folder needs a lesson.json",
-                         strerror(errno));
-        free(cx.file);
+        lesson_diags_add(cx->diags, LESSON_ERROR, cx->file, 0, 0, "cannot read the %s (%s)%s", what,
+                         strerror(errno), hint);
+        free(cx->file);
         return NULL;
     }
-    cx.text = text;
-    cx.ix.text = text;
+    cx->text = text;
+    cx->ix.text = text;
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
     if (!root) {
@@ -1509,16 +1509,57 @@ Lesson *lesson_load(const char *dir, LessonDiags *diags)
         syntax_error(text, end ? end : cJSON_GetErrorPtr(), &off, &msg);
         int line, col;
         offset_to_linecol(text, off, &line, &col);
-        lesson_diags_add(diags, LESSON_ERROR, cx.file, line, col, "%s", msg);
+        lesson_diags_add(cx->diags, LESSON_ERROR, cx->file, line, col, "%s", msg);
         free(text);
-        free(cx.file);
+        free(cx->file);
         return NULL;
     }
     const char *start = text;
     if ((unsigned char)start[0] == 0xEF && (unsigned char)start[1] == 0xBB &&
         (unsigned char)start[2] == 0xBF)
         start += 3;
-    pos_scan(&cx.ix, start, root, -1);
+    pos_scan(&cx->ix, start, root, -1);
+    return root;
+}
+
+static void close_json(Ctx *cx, cJSON *root)
+{
+    cJSON_Delete(root);
+    free(cx->ix.v);
+    free((char *)cx->text);
+    free(cx->file);
+}
+
+Lesson *lesson_net_load(const char *path, LessonDiags *diags)
+{
+    Ctx cx = {.dir = ".", .name = base_name(path), .diags = diags};
+    cx.file = xstrdup(path);
+    cJSON *root = open_json(&cx, "network file", "");
+    if (!root)
+        return NULL;
+    Lesson *l = xcalloc(1, sizeof *l);
+    if (!cJSON_IsObject(root)) {
+        err_at(&cx, root, "the network file must hold one object {\"https://...\": {\"latency\": 1.0}}, not %s",
+               json_type_name(root));
+    } else {
+        const cJSON *net = get(root, "network");
+        parse_network(&cx, net ? net : root, l);
+    }
+    close_json(&cx, root);
+    if (cx.errors) {
+        lesson_free(l);
+        return NULL;
+    }
+    return l;
+}
+
+Lesson *lesson_load(const char *dir, LessonDiags *diags)
+{
+    Ctx cx = {.dir = dir, .name = base_name(dir), .diags = diags};
+    cx.file = path_join(dir, "lesson.json");
+    cJSON *root = open_json(&cx, "lesson file", ": a lesson folder needs a lesson.json");
+    if (!root)
+        return NULL;
 
     Lesson *l = xcalloc(1, sizeof *l);
     l->dir = xstrdup(dir);
@@ -1574,10 +1615,7 @@ Lesson *lesson_load(const char *dir, LessonDiags *diags)
     }
     if (cx.errors == 0) add_terms_page(l);
 done:
-    cJSON_Delete(root);
-    free(cx.ix.v);
-    free(text);
-    free(cx.file);
+    close_json(&cx, root);
     if (cx.errors) {
         lesson_free(l);
         return NULL;

@@ -295,6 +295,11 @@ typedef struct LessonCourse {
  * `diags`, which must not be NULL); warnings are added and the lesson is
  * still returned. */
 Lesson *lesson_load(const char *dir, LessonDiags *diags);
+
+/* A simulated network alone (`aiotutor run --net=FILE`): FILE holds an
+ * object with a "network" member as in lesson.json, or that member alone.
+ * The Lesson has only urls/nurls set; NULL with errors in diags. */
+Lesson *lesson_net_load(const char *path, LessonDiags *diags);
 void lesson_free(Lesson *l);
 
 /* Loads a course directory: the folders listed in DIR/course.json

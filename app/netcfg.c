@@ -3,138 +3,62 @@
 
 #include "app/netcfg.h"
 
-#include <cjson/cJSON.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/lesson.h"
 
-typedef struct NetEntry {
-    char *url;
-    InterpNetReply r;
-    char *body; /* owned (r.body points here) */
-} NetEntry;
-
+/* The table is read by lesson.c's loader (the one file of app/ that reads
+ * JSON), with a lesson's rules for "network" entries: same keys, defaults
+ * and messages. */
 struct NetCfg {
-    NetEntry *v;
-    size_t n;
+    Lesson *net; /* urls/nurls only */
 };
 
 void netcfg_free(NetCfg *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->n; i++) {
-        free(c->v[i].url);
-        free(c->v[i].body);
-    }
-    free(c->v);
+    lesson_free(c->net);
     free(c);
-}
-
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t len = 0, cap = 4096;
-    char *s = malloc(cap);
-    size_t k;
-    while (s && (k = fread(s + len, 1, cap - len - 1, f)) > 0) {
-        len += k;
-        if (cap - len < 2) {
-            char *t = realloc(s, cap * 2);
-            if (!t) {
-                free(s);
-                s = NULL;
-                break;
-            }
-            s = t;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (s)
-        s[len] = 0;
-    return s;
 }
 
 NetCfg *netcfg_load(const char *path, char *err, size_t errsize)
 {
-    char *text = read_file(path);
-    if (!text) {
-        snprintf(err, errsize, "%s: cannot read the file", path);
+    LessonDiags d = {0};
+    Lesson *net = lesson_net_load(path, &d);
+    if (!net) {
+        /* the first error, where it is */
+        snprintf(err, errsize, "%s: cannot be read", path);
+        for (size_t i = 0; i < d.count; i++) {
+            const LessonDiag *e = &d.items[i];
+            if (e->severity != LESSON_ERROR)
+                continue;
+            if (e->line)
+                snprintf(err, errsize, "%s:%d:%d: %s", e->file, e->line, e->col, e->message);
+            else
+                snprintf(err, errsize, "%s: %s", e->file, e->message);
+            break;
+        }
+        lesson_diags_fini(&d);
         return NULL;
     }
-    cJSON *root = cJSON_Parse(text);
-    free(text);
-    if (!root || !cJSON_IsObject(root)) {
-        snprintf(err, errsize, "%s: not a JSON object", path);
-        cJSON_Delete(root);
-        return NULL;
-    }
-    cJSON *net = cJSON_GetObjectItemCaseSensitive(root, "network");
-    if (!net)
-        net = root;
+    lesson_diags_fini(&d);
     NetCfg *c = calloc(1, sizeof *c);
-    size_t n = (size_t)cJSON_GetArraySize(net);
-    if (!c || !cJSON_IsObject(net) || !(c->v = calloc(n ? n : 1, sizeof *c->v))) {
-        snprintf(err, errsize, "%s: \"network\" must be an object of URLs", path);
-        goto fail;
+    if (!c) {
+        snprintf(err, errsize, "%s: out of memory", path);
+        lesson_free(net);
+        return NULL;
     }
-    for (cJSON *e = net->child; e; e = e->next) {
-        NetEntry *ne = &c->v[c->n];
-        if (!cJSON_IsObject(e)) {
-            snprintf(err, errsize, "%s: the entry of \"%s\" must be an object", path, e->string);
-            goto fail;
-        }
-        ne->url = strdup(e->string);
-        c->n++;
-        ne->r = (InterpNetReply){-1, 0, NULL, -1};
-        cJSON *lat = cJSON_GetObjectItemCaseSensitive(e, "latency");
-        cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "status");
-        cJSON *body = cJSON_GetObjectItemCaseSensitive(e, "body");
-        cJSON *size = cJSON_GetObjectItemCaseSensitive(e, "size");
-        if ((lat && (!cJSON_IsNumber(lat) || lat->valuedouble < 0 || lat->valuedouble > 1e6)) ||
-            (st && (!cJSON_IsNumber(st) || st->valuedouble < 100 || st->valuedouble > 999)) ||
-            (body && !cJSON_IsString(body)) ||
-            (size && (!cJSON_IsNumber(size) || size->valuedouble < 0 || size->valuedouble > 1e8))) {
-            snprintf(err, errsize,
-                     "%s: \"%s\": latency (seconds >= 0), status (100-999), body (text), size (>= 0)",
-                     path, e->string);
-            goto fail;
-        }
-        if (lat)
-            ne->r.latency_ns = llround(lat->valuedouble * 1e9);
-        if (st)
-            ne->r.status = (int)st->valuedouble;
-        if (body)
-            ne->r.body = ne->body = strdup(body->valuestring);
-        if (size)
-            ne->r.size = (long)size->valuedouble;
-        if (!ne->url || (body && !ne->body)) {
-            snprintf(err, errsize, "%s: out of memory", path);
-            goto fail;
-        }
-    }
-    cJSON_Delete(root);
+    c->net = net;
     return c;
-fail:
-    cJSON_Delete(root);
-    netcfg_free(c);
-    return NULL;
 }
 
 void netcfg_reply(void *netcfg, const char *url, InterpNetReply *reply)
 {
     const NetCfg *c = netcfg;
-    for (size_t i = 0; c && i < c->n; i++)
-        if (strcmp(c->v[i].url, url) == 0) {
-            *reply = c->v[i].r;
-            return;
-        }
+    netcfg_lesson_reply(c ? c->net : NULL, url, reply);
 }
 
 void netcfg_lesson_reply(void *lesson, const char *url, InterpNetReply *reply)

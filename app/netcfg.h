@@ -6,7 +6,8 @@
  * either a whole lesson.json-like object with a "network" member, or that
  * member alone: {"URL": {"latency": 0.8, "status": 404, "body": "...",
  * "size": 15086}, ...}. Every key is optional; what is left out takes the
- * defaults of lessons/README.md (applied by engine/lang/mod_net.c).
+ * defaults of lessons/README.md. The file is read by lesson_net_load
+ * (app/lesson.c), with the checks and messages of a lesson's "network".
  */
 #ifndef AIO_APP_NETCFG_H
 #define AIO_APP_NETCFG_H

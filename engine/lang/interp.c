@@ -35,6 +35,12 @@ struct Interp {
     int status;
     InterpDiag diag;
     Trace *trace;
+    /* The spin watch (spin_watch): the loop it watches, loop_steps() at the
+     * last sign of progress, and the clock and timer count seen last. */
+    Loop *spin_loop;
+    uint64_t spin_mark;
+    int64_t spin_time;
+    size_t spin_timers;
 };
 
 void interp_config_init(InterpConfig *cfg)
@@ -82,6 +88,8 @@ Interp *interp_new(const InterpConfig *cfg)
         c->mem_limit = (size_t)1 << 30;
     if (c->max_virtual_time <= 0)
         c->max_virtual_time = 1e7;
+    if (!c->spin_limit)
+        c->spin_limit = 3000000; /* the switch bench runs 1M steps at one instant */
     if (c->speed <= 0)
         c->speed = 1.0;
     mem_init(&ip->mem, c->mem_limit);
@@ -179,10 +187,20 @@ int interp_load(Interp *ip, const char *src, size_t len, const char *filename)
         if (pe.kind == PARSE_NO_MEMORY) {
             snprintf(ip->diag.kind, sizeof ip->diag.kind, "MemoryError");
             snprintf(ip->diag.text, sizeof ip->diag.text, "MemoryError\n");
+            interp_emit_err(ip, ip->diag.text, strlen(ip->diag.text));
         } else {
             fill_diag(&ip->diag, &pe, filename);
+            /* diag.text is cut at 1024 bytes: stderr gets the whole block. */
+            size_t need = parse_error_format_src(&pe, filename, src, len, NULL, 0) + 1;
+            char *full = mem_alloc(&ip->mem, need);
+            if (full) {
+                parse_error_format_src(&pe, filename, src, len, full, need);
+                interp_emit_err(ip, full, need - 1);
+                mem_free(&ip->mem, full, need);
+            } else {
+                interp_emit_err(ip, ip->diag.text, strlen(ip->diag.text));
+            }
         }
-        interp_emit_err(ip, ip->diag.text, strlen(ip->diag.text));
         ip->status = 1;
         ip->state = IS_DONE;
         return -1;
@@ -276,6 +294,39 @@ static InterpState run_module(Interp *ip)
     }
 }
 
+/* Endless loops that await: each task step is short (the step budget never
+ * runs out) and, with the virtual clock, time never moves, so neither limit
+ * stops `while True: await asyncio.sleep(0)` or a task that cancels itself
+ * and swallows CancelledError forever. Progress is the clock advancing: the
+ * loop has nothing ready and must wait for a timer, a timer fires (the timer
+ * count drops), or the virtual clock moved (a jump, or the engine's busy
+ * charge letting a starved timer fire). Past spin_limit task steps without
+ * it, the step budget is cut to zero and the next loop pass or call of the
+ * running task raises the RuntimeError of budget_error (vm.c), at its line. */
+static void spin_watch(Interp *ip)
+{
+    Vm *vm = &ip->vm;
+    Loop *l = vm->loop;
+    if (!l || vm->budget_hit || vm->interrupted)
+        return;
+    uint64_t steps = loop_steps(l);
+    int64_t now = loop_time(l);
+    size_t timers = loop_timer_count(l);
+    bool progress = l != ip->spin_loop || loop_ready_count(l) == 0 || timers < ip->spin_timers ||
+                    (ip->cfg.clock == INTERP_CLOCK_VIRTUAL && now != ip->spin_time);
+    ip->spin_loop = l;
+    ip->spin_time = now;
+    ip->spin_timers = timers;
+    if (progress || steps < ip->spin_mark) {
+        ip->spin_mark = steps;
+        return;
+    }
+    if (steps - ip->spin_mark > ip->cfg.spin_limit) {
+        vm->spin_steps = ip->cfg.spin_limit;
+        vm->budget = 0;
+    }
+}
+
 InterpState interp_step(Interp *ip, InterpStepMode mode)
 {
     Vm *vm = &ip->vm;
@@ -285,6 +336,7 @@ InterpState interp_step(Interp *ip, InterpStepMode mode)
     case IS_LOOP: {
         Value out = VAL_UNDEF_V;
         RtStatus st = RT_OK;
+        spin_watch(ip);
         int r = aiorun_step(vm, &ip->run, mode == INTERP_STEP_TASK ? AIO_STEP_TASK : AIO_STEP_ITERATION,
                             &out, &st);
         if (r == 0)

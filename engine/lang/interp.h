@@ -70,6 +70,10 @@ typedef struct InterpConfig {
     int recursion_limit;   /* nested Python calls [1000] -> RecursionError */
     size_t mem_limit;      /* bytes the program may hold [1 GiB] -> MemoryError */
     double max_virtual_time; /* seconds of loop time [1e7] -> RuntimeError */
+    uint64_t spin_limit;   /* task steps in a row while the clock stands still:
+                              no timer fires, the loop never has to wait
+                              (`while True: await asyncio.sleep(0)`) [3M,
+                              a third of a second] -> RuntimeError */
     int trace;             /* record the engine trace (interp_trace) [0] */
     /* The simulated network of `requests` and `aiohttp` (engine/lang/net.h):
      * net(net_host, url, &reply) fills in what the host knows about url;

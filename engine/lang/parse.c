@@ -2129,18 +2129,31 @@ static void fix_end(P *p, AstStmt *s);
 /* For error messages: "'if' statement", "function definition", ... */
 static AstStmt *simple_stmt(P *p);
 
+/* One element of a for target: bitwise_or, or a starred one (`*b`, which
+ * make_target then reports as unsupported, as `a, *b = ...` is). */
+static AstExpr *for_target_item(P *p)
+{
+    const LexToken *st = cur(p);
+    if (!accept(p, LEX_STAR))
+        return bitwise_or(p);
+    AstExpr *v = bitwise_or(p);
+    AstExpr *s = mk_expr(p, AST_STARRED, pos_to_prev(p, &(AstPos){st->line, st->col, 0, 0}));
+    s->u.value = v;
+    return s;
+}
+
 static AstExpr *target_list_for(P *p)
 {
     /* for TARGETS in: star_targets; parse as a tuple of bitwise_or */
     const LexToken *st = cur(p);
-    AstExpr *t0 = bitwise_or(p);
+    AstExpr *t0 = for_target_item(p);
     if (kind(p) == LEX_COMMA) {
         Vec v = {0};
         vec_push(p, &v, t0);
         while (accept(p, LEX_COMMA)) {
             if (kind(p) == LEX_IN)
                 break;
-            vec_push(p, &v, bitwise_or(p));
+            vec_push(p, &v, for_target_item(p));
         }
         t0 = mk_expr(p, AST_TUPLE, pos_to_prev(p, &(AstPos){st->line, st->col, 0, 0}));
         t0->u.seq = vec_exprs(&v);
@@ -2989,7 +3002,11 @@ static void out_str(Out *o, const char *s)
     out_put(o, s, strlen(s));
 }
 
-size_t parse_error_format(const ParseError *err, const char *filename, char *buf, size_t cap)
+/* The block python3 prints, with `text` (tlen bytes, no NUL needed) as the
+ * offending source line; line_size is CPython's len(text) (with the newline
+ * the parser's errors keep). */
+static size_t format_block(const ParseError *err, const char *filename, const char *text,
+                           size_t tlen, long line_size, char *buf, size_t cap)
 {
     Out o = {buf, cap, 0};
     char tmp[64];
@@ -3004,9 +3021,7 @@ size_t parse_error_format(const ParseError *err, const char *filename, char *buf
         snprintf(tmp, sizeof tmp, "\", line %d\n", err->line);
         out_str(&o, tmp);
         /* pythonrun.c's print_error_text, 3.11 */
-        const char *text = err->text;
-        if (text[0] || 1) {
-            long line_size = (long)strlen(text);
+        {
             long offset = err->col, end_offset = err->end_col;
             if (err->end_line > err->line)
                 end_offset = line_size;
@@ -3017,17 +3032,19 @@ size_t parse_error_format(const ParseError *err, const char *filename, char *buf
             if (err->kind == PARSE_INDENTATION_ERROR || err->kind == PARSE_TAB_ERROR)
                 reps = 1;
             offset--;
-            while (*text == ' ' || *text == '\t' || *text == '\f') {
+            const char *end = text + tlen;
+            while (text < end && (*text == ' ' || *text == '\t' || *text == '\f')) {
                 text++;
                 offset--;
             }
-            long len = (long)strlen(text);
-            if (len > 0 && text[len - 1] == '\n')
+            long len = (long)(end - text);
+            int has_nl = len > 0 && text[len - 1] == '\n';
+            if (has_nl)
                 len--;
             if (offset > len)
                 offset = len;
             for (;;) {
-                const char *nl = strchr(text, '\n');
+                const char *nl = memchr(text, '\n', (size_t)len);
                 if (!nl)
                     break;
                 long inl = nl - text;
@@ -3039,9 +3056,8 @@ size_t parse_error_format(const ParseError *err, const char *filename, char *buf
                 offset -= inl;
             }
             out_str(&o, "    ");
-            out_str(&o, text);
-            if (text[len] != '\n')
-                out_str(&o, "\n");
+            out_put(&o, text, (size_t)len);
+            out_str(&o, "\n");
             if (offset >= 0 && err->col > 0) {
                 out_str(&o, "    ");
                 while (--offset >= 0)
@@ -3060,4 +3076,27 @@ done:
     if (cap > 0)
         buf[o.n < cap ? o.n : cap - 1] = 0;
     return o.n;
+}
+
+size_t parse_error_format(const ParseError *err, const char *filename, char *buf, size_t cap)
+{
+    size_t tlen = strlen(err->text);
+    return format_block(err, filename, err->text, tlen, (long)tlen, buf, cap);
+}
+
+size_t parse_error_format_src(const ParseError *err, const char *filename, const char *src,
+                              size_t len, char *buf, size_t cap)
+{
+    size_t tlen = strlen(err->text);
+    size_t body = tlen && err->text[tlen - 1] == '\n' ? tlen - 1 : tlen;
+    /* err->text is cut at sizeof text - 2 bytes (see err_fill and the
+     * compiler's syntax_error): take the whole line from the source. */
+    if (src && err->line > 0 && body + 2 >= sizeof err->text) {
+        size_t n;
+        int has_nl;
+        size_t start = line_bounds(src, len, err->line, &n, &has_nl);
+        if (start <= len && n >= body)
+            return format_block(err, filename, src + start, n, (long)(n + tlen - body), buf, cap);
+    }
+    return format_block(err, filename, err->text, tlen, (long)tlen, buf, cap);
 }

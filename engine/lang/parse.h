@@ -74,4 +74,9 @@ const char *parse_error_class(const ParseError *err);
 size_t parse_error_format(const ParseError *err, const char *filename,
                           char *buf, size_t cap);
 
+/* The same, with the source the error came from: a line longer than
+ * err->text holds is printed whole, as python3 prints it. */
+size_t parse_error_format_src(const ParseError *err, const char *filename,
+                              const char *src, size_t len, char *buf, size_t cap);
+
 #endif

@@ -739,10 +739,17 @@ static RtStatus call_ex_args(Vm *vm, Value argt, Value kwd, Value **args, size_t
 static RtStatus budget_error(Vm *vm)
 {
     vm->budget_hit = true;
-    rt_raise_id(&vm->rt, CLS_RuntimeError,
-                "endless loop: %llu loop passes and calls ran without giving control back "
-                "(a loop with no await inside never lets the event loop or any other task run)",
-                (unsigned long long)vm->budget);
+    if (vm->spin_steps)
+        rt_raise_id(&vm->rt, CLS_RuntimeError,
+                    "endless loop: %llu task steps in a row ran without the clock advancing "
+                    "(the program keeps yielding with await, e.g. asyncio.sleep(0), but never "
+                    "waits for time to pass, so it never finishes)",
+                    (unsigned long long)vm->spin_steps);
+    else
+        rt_raise_id(&vm->rt, CLS_RuntimeError,
+                    "endless loop: %llu loop passes and calls ran without giving control back "
+                    "(a loop with no await inside never lets the event loop or any other task run)",
+                    (unsigned long long)vm->budget);
     val_decref(&vm->rt, vm->budget_exc);
     vm->budget_exc = val_incref(vm->rt.exc);
     return RT_ERR;
@@ -1633,7 +1640,21 @@ load:
                 CoroObj *c = (CoroObj *)v.u.o;
                 if (c->state != CS_CREATED) {
                     SAVE();
-                    rt_raise_id(rt, CLS_RuntimeError, "cannot reuse already awaited coroutine");
+                    /* CPython 3.11's three cases (genobject.c): finished; its
+                     * frame is running now (it awaits itself, maybe through
+                     * others); or suspended in an await of its own. */
+                    bool executing = false;
+                    for (Frame *x = f; x && c->state != CS_DONE; x = x->back)
+                        if (x == c->frame) {
+                            executing = true;
+                            break;
+                        }
+                    if (c->state == CS_DONE)
+                        rt_raise_id(rt, CLS_RuntimeError, "cannot reuse already awaited coroutine");
+                    else if (executing)
+                        rt_raise_id(rt, CLS_ValueError, "coroutine already executing");
+                    else
+                        rt_raise_id(rt, CLS_RuntimeError, "coroutine is being awaited already");
                     goto error;
                 }
             } else if (val_is_type(v, &vm_nco_type)) {
@@ -2219,7 +2240,10 @@ static void format_exc_only(Vm *vm, Value exc, StrBuf *sb)
         sb_printf(sb, "%s.", e->cls->module->data);
     sb_puts(sb, e->cls->name->data);
     Value s;
-    if (obj_str(rt, exc, &s) == RT_OK) {
+    if (!e->args || e->args->len == 0) {
+        /* str() of an exception without arguments is "": nothing to add (and
+         * nothing to allocate: a MemoryError is printed while memory is full). */
+    } else if (obj_str(rt, exc, &s) == RT_OK) {
         if (val_str(s)->len) {
             sb_puts(sb, ": ");
             sb_put(sb, val_str(s)->data, val_str(s)->len);

@@ -170,6 +170,8 @@ struct Vm {
     uint64_t ticks;           /* backward jumps + calls since the last reset */
     uint64_t budget;
     bool budget_hit;          /* set when the budget ran out: unwinds everything */
+    uint64_t spin_steps;      /* > 0: the budget was cut to 0 because this many task
+                                 steps ran without the clock advancing (interp.c) */
     bool interrupted;
     bool at_exit;             /* tearing down: warnings say "sys:1" */
     bool aborting;            /* dropping a loop after a limit: no reports */

@@ -1,4 +1,4 @@
-# A dict that grows until memory runs out (the traceback lacks its last line today).
+# A dict that grows until memory runs out: the last line is a bare MemoryError, as CPython prints it.
 # expect-status: 1
 # expect-stderr: MemoryError
 # timeout: 180

@@ -1,4 +1,4 @@
-# A coroutine that awaits itself (CPython: ValueError: coroutine already executing).
+# A coroutine that awaits itself: ValueError, as CPython.
 # expect-status: 1
 # expect-stderr: ValueError: coroutine already executing
 import asyncio

@@ -183,10 +183,27 @@ static int walk_comp(const AstExpr *e, AstWalk *w)
     return 0;
 }
 
+/* The parser builds left-deep chains (1 + 1 + ..., a.a.a...) of any
+ * length, and only the compiler refuses them (3000 levels, CPython's
+ * RecursionError). The walk and the dump recurse, so they stop descending
+ * a little past that: no program that compiles is that deep, and a C
+ * stack (ASan's frames included) is not exhausted by one that does not. */
+#define AST_MAX_NEST 4000
+
+static int walk_expr_(const AstExpr *e, AstWalk *w);
+
 static int walk_expr(const AstExpr *e, AstWalk *w)
 {
-    if (!e)
+    if (!e || w->nest_ >= AST_MAX_NEST)
         return 0;
+    w->nest_++;
+    int r = walk_expr_(e, w);
+    w->nest_--;
+    return r;
+}
+
+static int walk_expr_(const AstExpr *e, AstWalk *w)
+{
     if (w->expr) {
         int r = w->expr(w, e);
         if (r == 1)
@@ -517,6 +534,7 @@ typedef struct Buf {
     size_t n, cap;
     int failed;
     int with_pos;
+    int nest; /* dump_expr's recursion; past AST_MAX_NEST the dump fails */
 } Buf;
 
 static void put(Buf *b, const char *s, size_t n)
@@ -651,7 +669,20 @@ static void dump_comp(Buf *b, const AstExpr *e)
     }
 }
 
+static void dump_expr_(Buf *b, const AstExpr *e);
+
 static void dump_expr(Buf *b, const AstExpr *e)
+{
+    if (b->nest >= AST_MAX_NEST) {
+        b->failed = 1;
+        return;
+    }
+    b->nest++;
+    dump_expr_(b, e);
+    b->nest--;
+}
+
+static void dump_expr_(Buf *b, const AstExpr *e)
 {
     putf(b, "(%s", ast_expr_kind_name(e->kind));
     put_pos(b, &e->pos);

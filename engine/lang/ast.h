@@ -439,6 +439,7 @@ struct AstWalk {
     const AstExpr *lambda;
     int depth;
     int in_async_; /* private */
+    int nest_;     /* private: expression nesting, see AST_MAX_NEST */
 };
 
 int ast_walk(const Ast *ast, AstWalk *w);
@@ -474,7 +475,8 @@ int ast_names_dotted(const Ast *ast, const AstExpr *func, const char *dotted);
 /* The tree as one S-expression per statement, e.g.
  *   (Assign (targets (Name x Store)) (Int 1))
  * NUL-terminated, allocated through m with size *len + 1; the caller frees
- * it with mem_free(m, p, *len + 1). NULL when out of memory. Positions are
+ * it with mem_free(m, p, *len + 1). NULL when out of memory or when an
+ * expression nests deeper than any program the compiler accepts. Positions are
  * left out unless with_pos (then each node starts with @line:col-eline:ecol). */
 char *ast_dump(Mem *m, const Ast *ast, int with_pos, size_t *len);
 char *ast_dump_expr(Mem *m, const AstExpr *e, int with_pos, size_t *len);

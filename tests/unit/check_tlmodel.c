@@ -11,7 +11,7 @@
 static void add(TlModel *m, TlEventKind k, double t, int task, TlState st)
 {
     TlEvent e = {.kind = k, .t = t, .task = task, .state = st, .until = -1};
-    char name[16];
+    char name[24]; /* "Task-" and any int */
     if (k == TLE_TASK_NEW) {
         snprintf(name, sizeof name, "Task-%d", task);
         e.name = name;

@@ -986,7 +986,7 @@ static char *finish(Buf *b, size_t *len)
 
 char *ast_dump(Mem *m, const Ast *ast, int with_pos, size_t *len)
 {
-    Buf b = {m, NULL, 0, 0, 0, with_pos};
+    Buf b = {.m = m, .with_pos = with_pos};
     for (int i = 0; i < ast->body.len; i++) {
         dump_stmt(&b, ast->body.items[i]);
         puts_(&b, "\n");
@@ -996,7 +996,7 @@ char *ast_dump(Mem *m, const Ast *ast, int with_pos, size_t *len)
 
 char *ast_dump_expr(Mem *m, const AstExpr *e, int with_pos, size_t *len)
 {
-    Buf b = {m, NULL, 0, 0, 0, with_pos};
+    Buf b = {.m = m, .with_pos = with_pos};
     dump_expr(&b, e);
     return finish(&b, len);
 }

@@ -10,6 +10,10 @@ tests_unit_check_mem_LDADD = $(UNIT_LIBS)
 
 TESTS += tests/unit/check_mem
 
+# `aiotutor run --timeline`: lanes, names and glyphs as a student reads them.
+TESTS += tests/timeline.sh
+EXTRA_DIST += tests/timeline.sh
+
 # Whole test folders are distributed (tests/check, tests/corpus, ...); a
 # tree that ran `make check` in place holds the harness's .log and .trs
 # files there, which must not reach the tarball: a VPATH build of it would

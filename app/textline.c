@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/lang/interp.h"
+
 enum { ST_NONE, ST_DONE, ST_WAIT, ST_SLEEP, ST_READY, ST_RUN, ST_BLOCK, ST__N };
 
 typedef struct Lane {
@@ -133,18 +135,14 @@ void textline_print(const Trace *tr, FILE *out, int width, TextlineNameFn coro_n
     }
     size_t steps = 0, outputs = 0, switches = 0;
     uint64_t prev_task = 0;
-    /* asyncio.run's own shutdown steps (shutdown_asyncgens, the default
-     * executor) are tasks too and take Task-N numbers, as in CPython; they
-     * are not the program's, so they get no lane, as in the tutor's
-     * timeline (app/ui_run.c, same rule): no parent, created after the
-     * loop's first iteration. */
+    /* asyncio.run's own shutdown tasks get no lane (see interp.h). */
     uint64_t hidden[16];
     int nhidden = 0;
     for (size_t i = 0; i < n; i++) {
         const TraceEvent *ev = trace_at(tr, i);
         if (!ev->task)
             continue;
-        if (ev->kind == TRACE_TASK_CREATED && ev->other == 0 && ev->iter > 0) {
+        if (interp_trace_internal_task(ev)) {
             if (nhidden < (int)(sizeof hidden / sizeof hidden[0]))
                 hidden[nhidden++] = ev->task;
             continue;

@@ -123,11 +123,7 @@ static double secs(int64_t ns)
     return (double)ns / 1e9;
 }
 
-/* asyncio.run's own shutdown steps (shutdown_asyncgens and the default
- * executor) run as tasks too, in CPython as in the engine; they have no
- * parent and are created after the loop has started, whereas the main
- * task is created before its first iteration. They are not the student's
- * tasks, so they get no lane. */
+/* asyncio.run's own shutdown tasks get no lane (interp_trace_internal_task). */
 static bool hidden_task(const UiRun *r, uint64_t id)
 {
     for (int i = 0; i < r->nhidden; i++)
@@ -139,7 +135,7 @@ static void main_seen(UiRun *r, double now);
 
 static void adapt(UiRun *r, const Trace *tr, const TraceEvent *e)
 {
-    if (e->kind == TRACE_TASK_CREATED && e->other == 0 && e->iter > 0) {
+    if (interp_trace_internal_task(e)) {
         if (r->nhidden < (int)(sizeof r->hidden / sizeof r->hidden[0]))
             r->hidden[r->nhidden++] = e->task;
         return;

@@ -424,6 +424,11 @@ const char *interp_task_coro_name(const Interp *ip, uint64_t task_id)
     return NULL;
 }
 
+int interp_trace_internal_task(const TraceEvent *e)
+{
+    return e->kind == TRACE_TASK_CREATED && e->other == 0 && e->iter > 0;
+}
+
 static int frame_line(const Frame *f)
 {
     if (!f || !f->code || !f->code->locs)

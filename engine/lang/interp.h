@@ -155,6 +155,15 @@ struct Trace *interp_trace(const Interp *ip);
  * with ("main", "worker.<locals>.step"), or NULL (unknown, native). */
 const char *interp_task_coro_name(const Interp *ip, uint64_t task_id);
 
+/* Whether trace event e creates one of asyncio.run's own shutdown tasks
+ * (shutdown_asyncgens, the default executor): they take Task-N numbers as
+ * in CPython, but they are not the program's, so timelines give them no
+ * lane. They are the tasks created with no parent after the loop's first
+ * iteration (a program's tasks have the running task as parent; its main
+ * task is created before the first iteration). */
+struct TraceEvent;
+int interp_trace_internal_task(const struct TraceEvent *e);
+
 /* The source line (1-based) a pending task (by trace id) is paused at: the
  * current instruction of the innermost frame of its suspended coroutine
  * chain (the running instruction while the task runs, e.g. in a blocking

@@ -92,13 +92,15 @@ static void safe_name(const uint8_t *p, size_t n, char *out)
     out[k] = '\0';
 }
 
+/* memchr, then plain byte compares: libFuzzer intercepts memcmp and records
+ * every call, which per input byte cost a tenth of the fuzzer's time. */
 static const uint8_t *find_marker(const uint8_t *p, const uint8_t *end)
 {
-    static const char mark[] = "\n@@@ ";
-    size_t ml = sizeof mark - 1;
-    for (; p + ml <= end; p++)
-        if (memcmp(p, mark, ml) == 0)
+    while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        if (end - p >= 5 && p[1] == '@' && p[2] == '@' && p[3] == '@' && p[4] == ' ')
             return p;
+        p++;
+    }
     return NULL;
 }
 

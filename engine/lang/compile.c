@@ -1910,7 +1910,7 @@ static Code *c_scope_code(Compiler *c, Scope *s)
     code->nlocals = s->nlocals;
     code->ncells = s->ncells;
     code->nfree = s->nfree;
-    code->stacksize = unit->maxdepth + 2;
+    code->stacksize = unit->maxdepth; /* exact: a frame holds this many (no slack; frames are sized by it) */
     if (s->nlocals)
         code->localnames = cmalloc(c, (size_t)s->nlocals * sizeof(Str *));
     if (s->ncells + s->nfree)

@@ -458,7 +458,7 @@ int interp_task_line(const Interp *ip, uint64_t tid)
         if (c->state == CS_SUSPENDED)
             return frame_line(c->inner);
         if (c->state == CS_CREATED)
-            return c->frame && c->frame->code ? c->frame->code->firstline : -1;
+            return coro_frame(c) ? coro_code(c)->firstline : -1;
         return -1;
     }
     return -1;

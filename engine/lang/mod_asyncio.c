@@ -187,7 +187,7 @@ static void h_task_created(void *ctx, Task *t)
 {
     CoroObj *c = vm_coro_of_engine(task_coro(t));
     if (c)
-        vm_note_task_code(ctx, t, c->code);
+        vm_note_task_code(ctx, t, coro_code(c));
 }
 
 const HostOps vm_host_ops = {
@@ -259,7 +259,7 @@ void vm_task_repr(Vm *vm, Task *t, StrBuf *sb)
                       code->firstline);
     } else if (task_coro(t).vt == &ncotask_vt) {
         /* create_task(ev.wait()): the native coroutine's qualname */
-        sb_printf(sb, " coro=<%s()>", ((NcoObj *)task_coro(t).self)->name);
+        sb_printf(sb, " coro=<%s()>", nco_name((NcoObj *)task_coro(t).self));
     } else {
         sb_printf(sb, " coro=<%s()>", task_coro(t).vt ? task_coro(t).vt->name : "coroutine");
     }
@@ -563,24 +563,22 @@ const ObjType vm_gfuture_type = {
 
 /* ------------------------------------------------------------ native coroutines */
 
-/* asyncio.sleep() objects are allocated without the NK_CUSTOM tail (step,
- * state, obj, arg, fut), which only nco_custom_new's objects use: 88 bytes
- * instead of 144 for the most common awaitable of all. */
-#define NCO_SLEEP_SIZE offsetof(NcoObj, step)
-
+/* asyncio.sleep() objects are allocated without the tail (name, step,
+ * state, obj, arg, fut) that only wait_for and nco_custom_new's objects use:
+ * 64 bytes instead of 136 (vm.h). */
 static size_t nco_obj_size(const NcoObj *n)
 {
-    return n->kind == NK_SLEEP ? NCO_SLEEP_SIZE : sizeof(NcoObj);
+    return nco_kind(n) == NK_SLEEP ? NCO_SLEEP_SIZE : sizeof(NcoObj);
 }
 
 static void nco_free(Rt *rt, Obj *o)
 {
     NcoObj *n = (NcoObj *)o;
-    if (!n->started && !n->in_task && n->vm) {
+    if (!nco_started(n) && !nco_in_task(n) && n->vm) {
         /* asyncio.sleep(1) without await: CPython warns about 'sleep'. */
         Code fake;
         memset(&fake, 0, sizeof fake);
-        Str *q = rt_intern_cstr(rt, n->name);
+        Str *q = rt_intern_cstr(rt, nco_name(n));
         if (q) {
             fake.qualname = q;
             vm_warn_never_awaited(n->vm, &fake);
@@ -591,7 +589,7 @@ static void nco_free(Rt *rt, Obj *o)
     if (coro_ok(n->coro))
         coro_drop(n->coro);
     val_decref(rt, n->result);
-    if (n->kind != NK_SLEEP) {
+    if (nco_kind(n) != NK_SLEEP) {
         val_decref(rt, n->obj);
         val_decref(rt, n->arg);
         if (n->fut)
@@ -603,7 +601,7 @@ static void nco_free(Rt *rt, Obj *o)
 static RtStatus nco_repr(Rt *rt, Obj *o, StrBuf *sb)
 {
     (void)rt;
-    sb_printf(sb, "<coroutine object %s at %p>", ((NcoObj *)o)->name, (void *)o);
+    sb_printf(sb, "<coroutine object %s at %p>", nco_name((NcoObj *)o), (void *)o);
     return RT_OK;
 }
 
@@ -622,7 +620,7 @@ NcoObj *nco_custom_new(Vm *vm, const char *name, NcoStepFn step, Value obj, Valu
     if (!o)
         return NULL;
     o->vm = vm;
-    o->kind = NK_CUSTOM;
+    o->hdr.flags |= NK_CUSTOM;
     o->name = name;
     o->step = step;
     o->result = VAL_NONE_V;
@@ -641,7 +639,7 @@ Coro nco_make(Vm *vm, NcoObj *n)
         rt_raise_id(rt, CLS_RuntimeError, "no running event loop");
         return (Coro){NULL, NULL};
     }
-    switch (n->kind) {
+    switch (nco_kind(n)) {
     case NK_SLEEP: {
         void *r = vm_to_host(vm, n->result);
         Coro c = nco_sleep(vm->loop, n->delay_ns, r);
@@ -674,8 +672,8 @@ Coro nco_make(Vm *vm, NcoObj *n)
 static CoroStatus ncotask_resume(void *self, Task *task, CoroIn how, void *in, void **out)
 {
     NcoObj *n = self;
-    if (!n->started) {
-        n->started = true;
+    if (!nco_started(n)) {
+        n->hdr.flags |= NCOF_STARTED;
         n->coro = nco_make(n->vm, n);
         if (!coro_ok(n->coro)) {
             Value e = rt_fetch_exc(&n->vm->rt);
@@ -714,15 +712,15 @@ static bool as_engine_coro(Vm *vm, Value v, Coro *c, Code **code)
             return false;
         *c = vm_coro_as_engine(co);
         co->state = CS_CREATED; /* still not started: the task starts it */
-        *code = co->code;
+        *code = coro_code(co);
         return true;
     }
     if (val_is_type(v, &vm_nco_type)) {
         NcoObj *n = (NcoObj *)v.u.o;
-        if (n->started || n->in_task)
+        if (nco_started(n) || nco_in_task(n))
             return false;
         obj_incref(&n->hdr);
-        n->in_task = true;
+        n->hdr.flags |= NCOF_IN_TASK;
         *c = (Coro){&ncotask_vt, n};
         *code = NULL;
         return true;
@@ -807,8 +805,7 @@ static RtStatus f_sleep(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw,
     if (!o)
         return RT_ERR;
     o->vm = vm;
-    o->kind = NK_SLEEP;
-    o->name = "sleep";
+    o->hdr.flags |= NK_SLEEP;
     o->delay_ns = d <= 0 ? 0 : loop_ns_from_seconds(d);
     o->result = val_is_undef(v[1]) ? VAL_NONE_V : val_incref(v[1]);
     *out = val_obj(&o->hdr);
@@ -853,7 +850,7 @@ static RtStatus f_wait_for(Rt *rt, Value self, const Value *a, size_t n, Tuple *
     if (!o)
         return RT_ERR;
     o->vm = vm;
-    o->kind = NK_WAIT_FOR;
+    o->hdr.flags |= NK_WAIT_FOR;
     o->name = "wait_for";
     o->delay_ns = t;
     o->result = val_incref(v[0]);
@@ -1214,7 +1211,7 @@ static void detach_await(Vm *vm, CoroObj *c)
     Value aw = c->inner->awaiting;
     if (val_is_type(aw, &vm_nco_type)) {
         NcoObj *n = (NcoObj *)aw.u.o;
-        if (coro_ok(n->coro) && n->kind != NK_CUSTOM) {
+        if (coro_ok(n->coro) && nco_kind(n) != NK_CUSTOM) {
             Coro nc = n->coro;
             n->coro = (Coro){NULL, NULL};
             coro_drop(nc);
@@ -1279,15 +1276,15 @@ static void close_coro(Vm *vm, CoroObj *c)
     coro_drop(cc);
 }
 
-static int paused_line(const CoroObj *c)
+static int paused_line(CoroObj *c)
 {
-    const Frame *f = c->state == CS_SUSPENDED ? c->inner : c->frame;
+    const Frame *f = c->state == CS_SUSPENDED ? c->inner : coro_frame(c);
     if (!f || !f->code || !f->code->locs)
-        return c->code->firstline;
+        return coro_code(c)->firstline;
     if (c->state == CS_CREATED)
         return f->code->firstline;
     uint32_t pc = f->pc ? f->pc - 1 : 0;
-    return pc < f->code->nins ? f->code->locs[pc].line : c->code->firstline;
+    return pc < f->code->nins ? f->code->locs[pc].line : coro_code(c)->firstline;
 }
 
 /* The task's repr at its deallocation: coro=<f() running at FILE:LINE>
@@ -1304,10 +1301,10 @@ static RtStatus destroyed_repr(Vm *vm, Task *t, CoroObj *c, Value *out)
     if (!c)
         sb_printf(&sb, "%s()>", tc.vt == &ncotask_vt ? ((NcoObj *)tc.self)->name : "coroutine");
     else if (task_fut_waiter(t))
-        sb_printf(&sb, "%s() done, defined at %s:%d>", c->code->qualname->data, c->code->filename,
-                  c->code->firstline);
+        sb_printf(&sb, "%s() done, defined at %s:%d>", coro_code(c)->qualname->data, coro_code(c)->filename,
+                  coro_code(c)->firstline);
     else
-        sb_printf(&sb, "%s() running at %s:%d>", c->code->qualname->data, c->code->filename, paused_line(c));
+        sb_printf(&sb, "%s() running at %s:%d>", coro_code(c)->qualname->data, coro_code(c)->filename, paused_line(c));
     if (task_fut_waiter(t))
         sb_puts(&sb, " wait_for=<Future pending cb=[Task.task_wakeup()]>");
     sb_putc(&sb, '>');

@@ -106,38 +106,35 @@ static size_t frame_bytes(const Code *code)
     return sizeof(Frame) + nslots * sizeof(Value);
 }
 
-/* f: `size` zeroed bytes (a zeroed Value is VAL_UNDEF). */
-static void frame_setup(Frame *f, Code *code, Function *fn, Dict *globals, size_t size)
+/* f: zeroed bytes (a zeroed Value is VAL_UNDEF). */
+static void frame_setup(Frame *f, Code *code, Function *fn, Dict *globals)
 {
     f->code = code;
     f->fn = fn;
     if (fn)
         obj_incref(&fn->hdr);
     f->globals = globals;
-    f->size = size;
     f->stack = f->slots + code->nlocals + code->ncells + code->nfree;
-    f->exc = VAL_UNDEF_V;
     f->awaiting = VAL_UNDEF_V;
 }
 
 /* A coroutine object and its body's frame are one block (coro_for_call):
- * the frame follows the CoroObj, 16-aligned. */
-#define CORO_FRAME_OFFSET ((sizeof(CoroObj) + 15) & ~(size_t)15)
+ * the frame follows the CoroObj (coro_frame). */
+#define CORO_FRAME_OFFSET sizeof(CoroObj)
 
 static Frame *coro_embedded_frame(CoroObj *c)
 {
-    return (Frame *)((char *)c + CORO_FRAME_OFFSET);
+    return (Frame *)(c + 1);
 }
 
 Frame *vm_frame_new(Vm *vm, Code *code, Function *fn, Dict *globals)
 {
-    size_t size = frame_bytes(code);
-    Frame *f = mem_calloc(vm->mem, size);
+    Frame *f = mem_calloc(vm->mem, frame_bytes(code));
     if (!f) {
         rt_no_memory(&vm->rt);
         return NULL;
     }
-    frame_setup(f, code, fn, globals, size);
+    frame_setup(f, code, fn, globals);
     return f;
 }
 
@@ -160,16 +157,17 @@ void vm_frame_free(Vm *vm, Frame *f)
         f->slots[i] = VAL_UNDEF_V;
         val_decref(rt, v);
     }
-    val_decref(rt, f->exc);
-    f->exc = VAL_UNDEF_V;
+    if (f->exc)
+        obj_decref(rt, f->exc);
+    f->exc = NULL;
     val_decref(rt, f->awaiting);
     f->awaiting = VAL_UNDEF_V;
     if (f->fn)
         obj_decref(rt, &f->fn->hdr);
     f->fn = NULL;
     if (f->coro && coro_embedded_frame(f->coro) == f)
-        return;
-    mem_free(vm->mem, f, f->size);
+        return; /* f->code stays: coro_code reads it */
+    mem_free(vm->mem, f, frame_bytes(c));
 }
 
 /* ------------------------------------------------------------ arguments */
@@ -327,11 +325,10 @@ static CoroObj *coro_for_call(Vm *vm, Function *fn, const Value *args, size_t na
     if (!c)
         return NULL;
     Frame *f = coro_embedded_frame(c);
-    frame_setup(f, fn->code, fn, fn->globals, fsize);
+    frame_setup(f, fn->code, fn, fn->globals);
     c->vm = vm;
-    c->frame = f;
+    c->has_frame = true;
     c->inner = f;
-    c->code = f->code;
     c->state = CS_CREATED;
     f->coro = c;
     if (bind_args(vm, fn, f, args, nargs, kwnames) != RT_OK) {
@@ -347,20 +344,19 @@ static void coro_free(Rt *rt, Obj *o)
     CoroObj *c = (CoroObj *)o;
     Vm *vm = c->vm;
     if (c->state == CS_CREATED && !c->closed && !c->in_task)
-        vm_warn_never_awaited(vm, c->code);
-    if (c->frame) {
-        Frame *f = c->frame;
-        c->frame = NULL;
-        vm_frame_free(vm, f);
+        vm_warn_never_awaited(vm, coro_code(c));
+    if (c->has_frame) {
+        c->has_frame = false;
+        vm_frame_free(vm, coro_embedded_frame(c));
     }
-    obj_release(rt, o, CORO_FRAME_OFFSET + coro_embedded_frame(c)->size);
+    obj_release(rt, o, CORO_FRAME_OFFSET + frame_bytes(coro_code(c)));
 }
 
 static RtStatus coro_repr(Rt *rt, Obj *o, StrBuf *sb)
 {
     (void)rt;
     CoroObj *c = (CoroObj *)o;
-    sb_printf(sb, "<coroutine object %s at %p>", c->code->qualname->data, (void *)o);
+    sb_printf(sb, "<coroutine object %s at %p>", coro_code(c)->qualname->data, (void *)o);
     return RT_OK;
 }
 
@@ -368,11 +364,11 @@ static RtStatus coro_getattr(Rt *rt, Obj *o, Str *name, Value *out)
 {
     CoroObj *c = (CoroObj *)o;
     if (name == rt->names[NAME___name__]) {
-        *out = val_incref(val_obj(&c->code->name->hdr));
+        *out = val_incref(val_obj(&coro_code(c)->name->hdr));
         return RT_OK;
     }
     if (name == rt->names[NAME___qualname__]) {
-        *out = val_incref(val_obj(&c->code->qualname->hdr));
+        *out = val_incref(val_obj(&coro_code(c)->qualname->hdr));
         return RT_OK;
     }
     return RT_STOP;
@@ -385,10 +381,9 @@ static RtStatus coro_close(Rt *rt, Value self, const Value *args, size_t nargs, 
     if (c->state == CS_CREATED) {
         c->closed = true;
         c->state = CS_DONE;
-        if (c->frame) {
-            Frame *f = c->frame;
-            c->frame = NULL;
-            vm_frame_free(c->vm, f);
+        if (c->has_frame) {
+            c->has_frame = false;
+            vm_frame_free(c->vm, coro_embedded_frame(c));
         }
     }
     (void)rt;
@@ -466,8 +461,8 @@ static RtStatus add_traceback(Vm *vm, Frame *f, uint32_t pc)
 static Value handled_exc(Frame *f)
 {
     for (; f; f = f->back)
-        if (!val_is_undef(f->exc) && !val_is_none(f->exc))
-            return f->exc;
+        if (f->exc)
+            return val_obj(f->exc);
     return VAL_UNDEF_V;
 }
 
@@ -783,7 +778,7 @@ static int nco_outcome(Vm *vm, Frame *f, CoroStatus cs, void *o, Value *res, VmS
     default: {
         Value e = vm_from_host(vm, o);
         host_release(&vm->host, o);
-        if (val_is_type(f->awaiting, &vm_nco_type) && ((NcoObj *)f->awaiting.u.o)->kind == NK_SLEEP &&
+        if (val_is_type(f->awaiting, &vm_nco_type) && nco_kind((NcoObj *)f->awaiting.u.o) == NK_SLEEP &&
             obj_isinstance(rt, e, rt->cls[CLS_CancelledError]))
             vm_tb_prepend_stdlib(vm, e, VM_TB_SLEEP_649);
         val_decref(rt, f->awaiting);
@@ -822,7 +817,7 @@ static int await_start(Vm *vm, Frame *f, Frame **next, Value *res, VmStatus *st,
     Value aw = f->awaiting;
     if (val_is_type(aw, &vm_coro_type)) {
         CoroObj *c = (CoroObj *)aw.u.o;
-        Frame *nf = c->frame;
+        Frame *nf = coro_embedded_frame(c);
         c->state = CS_RUNNING;
         nf->back = f;
         nf->entry = false;
@@ -836,8 +831,14 @@ static int await_start(Vm *vm, Frame *f, Frame **next, Value *res, VmStatus *st,
     }
     if (val_is_type(aw, &vm_nco_type)) {
         NcoObj *n = (NcoObj *)aw.u.o;
-        if (!n->started) {
-            n->started = true;
+        if (!nco_started(n)) {
+            n->hdr.flags |= NCOF_STARTED;
+            if (nco_kind(n) == NK_SLEEP && n->delay_ns <= 0 && vm->loop) {
+                /* sleep(0): the task's bare yield, without an engine
+                 * coroutine; the resume gives n->result (coro_vt_resume) */
+                *st = VM_YIELD;
+                return 2;
+            }
             n->coro = nco_make(vm, n);
             if (!coro_ok(n->coro)) {
                 if (!rt_has_exc(rt))
@@ -1621,7 +1622,7 @@ load:
             if (f->coro) {
                 CoroObj *c = f->coro;
                 c->state = CS_DONE;
-                c->frame = NULL;
+                c->has_frame = false;
                 vm_frame_free(vm, f);
                 /* Drops the coroutine object the awaiter held. */
                 Value aw = back->awaiting;
@@ -1645,7 +1646,7 @@ load:
                      * others); or suspended in an await of its own. */
                     bool executing = false;
                     for (Frame *x = f; x && c->state != CS_DONE; x = x->back)
-                        if (x == c->frame) {
+                        if (x == coro_frame(c)) {
                             executing = true;
                             break;
                         }
@@ -1658,7 +1659,7 @@ load:
                     goto error;
                 }
             } else if (val_is_type(v, &vm_nco_type)) {
-                if (((NcoObj *)v.u.o)->started) {
+                if (nco_started((NcoObj *)v.u.o)) {
                     SAVE();
                     rt_raise_id(rt, CLS_RuntimeError, "cannot reuse already awaited coroutine");
                     goto error;
@@ -1753,28 +1754,30 @@ load:
             goto error;
         }
         case OP_PUSH_EXC_INFO: {
-            Value e = TOP();
-            Value prev = f->exc;
-            f->exc = val_incref(e);
+            Value e = TOP(); /* the handler's exception */
+            Value prev = f->exc ? val_obj(f->exc) : VAL_UNDEF_V;
+            f->exc = e.tag == VAL_OBJ ? val_incref(e).u.o : NULL;
             sp[-1] = prev;
             PUSH(e);
             break;
         }
         case OP_POP_EXCEPT: {
             Value prev = POP();
-            Value cur = f->exc;
-            f->exc = prev;
+            Obj *cur = f->exc;
+            f->exc = prev.tag == VAL_OBJ ? prev.u.o : NULL;
             SAVE();
-            val_decref(rt, cur);
+            if (cur)
+                obj_decref(rt, cur);
             break;
         }
         case OP_POP_EXCEPT_RERAISE: {
             Value e = POP();
             Value prev = POP();
-            Value cur = f->exc;
-            f->exc = prev;
+            Obj *cur = f->exc;
+            f->exc = prev.tag == VAL_OBJ ? prev.u.o : NULL;
             SAVE();
-            val_decref(rt, cur);
+            if (cur)
+                obj_decref(rt, cur);
             rt_raise_value(rt, e);
             val_decref(rt, e);
             reraise = true;
@@ -1913,7 +1916,7 @@ load:
             if (f->coro) {
                 CoroObj *c = f->coro;
                 c->state = CS_DONE;
-                c->frame = NULL;
+                c->has_frame = false;
                 /* Keep the exception pending while freeing. */
                 Value exc = rt_fetch_exc(rt);
                 vm_frame_free(vm, f);
@@ -1965,16 +1968,15 @@ static CoroStatus coro_vt_resume(void *self, Task *task, CoroIn how, void *in, v
         c->state = CS_RUNNING;
         if (how == CORO_THROW) {
             c->state = CS_DONE;
-            if (c->frame) {
-                Frame *fr = c->frame;
-                c->frame = NULL;
-                vm_frame_free(vm, fr);
+            if (c->has_frame) {
+                c->has_frame = false;
+                vm_frame_free(vm, coro_embedded_frame(c));
             }
             host_retain(&vm->host, in);
             *out = in;
             return CORO_RAISE;
         }
-        f = c->frame;
+        f = coro_embedded_frame(c);
         f->entry = true;
         f->depth = 1;
     } else {
@@ -1996,16 +1998,21 @@ static CoroStatus coro_vt_resume(void *self, Task *task, CoroIn how, void *in, v
             if (r < 0)
                 throw = true;
         } else {
-            val_decref(rt, f->awaiting);
-            f->awaiting = VAL_UNDEF_V;
+            /* A native coroutine object without an engine coroutine is a
+             * sleep(0) that yielded inline (await_start). */
+            NcoObj *n0 = val_is_type(aw, &vm_nco_type) ? (NcoObj *)aw.u.o : NULL;
             if (how == CORO_THROW) {
                 Value e = vm_from_host(vm, in);
+                if (n0 && obj_isinstance(rt, e, rt->cls[CLS_CancelledError]))
+                    vm_tb_prepend_stdlib(vm, e, VM_TB_SLEEP_649);
                 rt_raise_value(rt, e);
                 val_decref(rt, e);
                 throw = true;
             } else {
-                res = vm_from_host(vm, in);
+                res = n0 ? val_incref(n0->result) : vm_from_host(vm, in);
             }
+            f->awaiting = VAL_UNDEF_V;
+            val_decref(rt, aw);
         }
         if (!throw)
             f->stack[f->sp++] = res;
@@ -2018,10 +2025,9 @@ static CoroStatus coro_vt_resume(void *self, Task *task, CoroIn how, void *in, v
     switch (st) {
     case VM_RETURN:
         c->state = CS_DONE;
-        if (c->frame) {
-            Frame *fr = c->frame;
-            c->frame = NULL;
-            vm_frame_free(vm, fr);
+        if (c->has_frame) {
+            c->has_frame = false;
+            vm_frame_free(vm, coro_embedded_frame(c));
         }
         *out = vm_to_host(vm, rv);
         val_decref(rt, rv);
@@ -2029,10 +2035,9 @@ static CoroStatus coro_vt_resume(void *self, Task *task, CoroIn how, void *in, v
     case VM_ERROR: {
         c->state = CS_DONE;
         Value e = rt_fetch_exc(rt);
-        if (c->frame) {
-            Frame *fr = c->frame;
-            c->frame = NULL;
-            vm_frame_free(vm, fr);
+        if (c->has_frame) {
+            c->has_frame = false;
+            vm_frame_free(vm, coro_embedded_frame(c));
         }
         *out = vm_to_host(vm, e);
         val_decref(rt, e);

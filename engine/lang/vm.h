@@ -51,14 +51,16 @@ extern const ObjType vm_cell_type;
 
 typedef enum CoroState { CS_CREATED, CS_RUNNING, CS_SUSPENDED, CS_DONE } CoroState;
 
-/* A coroutine object: what calling an async def returns. */
+/* A coroutine object: what calling an async def returns. Its body's frame
+ * is in the same block, right after it (coro_frame): one allocation per
+ * coroutine, and no pointer to it. 100,000 suspended tasks hold 100,000 of
+ * these, so every field counts (see tests/bench/RESULTS.md). */
 typedef struct CoroObj {
     Obj hdr;
     Vm *vm;
-    Frame *frame;    /* the body's frame (owned) until done */
     Frame *inner;    /* innermost frame of the suspended chain */
-    Code *code;      /* for repr / warnings */
-    CoroState state;
+    uint8_t state;   /* CoroState */
+    bool has_frame;  /* the body's frame is live (until done or closed) */
     bool in_task;    /* driven by a Task (the Task owns one reference) */
     bool closed;     /* closed without running: no warning */
 } CoroObj;
@@ -72,21 +74,41 @@ typedef struct NcoObj NcoObj;
  * TaskGroup.__aexit__): step is called for every resume (coro.h rules);
  * `state`, `obj`, `arg` and `fut` are its own. */
 typedef CoroStatus (*NcoStepFn)(NcoObj *n, Task *task, CoroIn how, void *in, void **out);
+/* hdr.flags (which obj.c leaves to each kind) holds the NcoKind and two
+ * bits, so that an asyncio.sleep object, the most common awaitable of all,
+ * is 64 bytes. */
+enum { NCOF_KIND = 3, NCOF_STARTED = 4, NCOF_IN_TASK = 8 };
 struct NcoObj {
-    Obj hdr;
+    Obj hdr;          /* flags: NcoKind | NCOF_STARTED | NCOF_IN_TASK */
     Vm *vm;
-    NcoKind kind;
-    const char *name; /* "sleep" */
     int64_t delay_ns;
     Value result;     /* sleep's result / wait_for's awaitable */
-    Coro coro;        /* made on the first await (vt NULL before) */
-    bool started;
-    bool in_task;     /* a Task drives it (and owns one reference) */
+    Coro coro;        /* made on the first await (vt NULL before; stays NULL
+                         for a sleep(0) awaited inline: a bare yield) */
+    /* NK_WAIT_FOR and NK_CUSTOM only: asyncio.sleep objects end here */
+    const char *name; /* "wait_for" */
     NcoStepFn step;   /* NK_CUSTOM */
     int state;
     Value obj, arg;   /* owned */
     Future *fut;      /* owned, or NULL */
 };
+#define NCO_SLEEP_SIZE offsetof(NcoObj, name)
+static inline NcoKind nco_kind(const NcoObj *n)
+{
+    return (NcoKind)(n->hdr.flags & NCOF_KIND);
+}
+static inline bool nco_started(const NcoObj *n)
+{
+    return (n->hdr.flags & NCOF_STARTED) != 0;
+}
+static inline bool nco_in_task(const NcoObj *n)
+{
+    return (n->hdr.flags & NCOF_IN_TASK) != 0;
+}
+static inline const char *nco_name(const NcoObj *n)
+{
+    return nco_kind(n) == NK_SLEEP ? "sleep" : n->name;
+}
 /* asyncio.create_task's core: a task for a coroutine object (RT_ERR-style:
  * NULL with the exception set). The caller owns the returned reference. */
 Task *vm_new_task(Vm *vm, Value coro, const char *name);
@@ -132,18 +154,30 @@ struct Frame {
     Code *code;
     Function *fn;      /* owned; NULL for the module frame */
     Dict *globals;     /* borrowed from fn or the module */
-    uint32_t pc;       /* next instruction */
-    uint32_t sp;       /* stack entries in use */
-    Value exc;         /* the exception being handled (PUSH_EXC_INFO) */
     CoroObj *coro;     /* the coroutine whose body this is (not owned) */
+    Value *stack;      /* = slots + nlocals + ncells + nfree */
     Value awaiting;    /* owned: what the frame awaits (coroutine, future,
                           native coroutine), VAL_UNDEF when not awaiting */
-    bool entry;        /* returns to C (vm_exec's caller) when done */
+    Obj *exc;          /* owned or NULL: the exception being handled
+                          (PUSH_EXC_INFO); always an exception object */
+    uint32_t pc;       /* next instruction */
+    uint32_t sp;       /* stack entries in use */
     int depth;         /* call depth, for RecursionError */
-    size_t size;       /* bytes allocated */
-    Value *stack;      /* = slots + nlocals + ncells + nfree */
-    Value slots[];
+    bool entry;        /* returns to C (vm_exec's caller) when done */
+    Value slots[];     /* exactly code->nlocals + ncells + nfree + stacksize
+                          (the frame's size is frame_bytes(code)) */
 };
+
+/* The body frame of a coroutine (in its block), NULL once it was freed. */
+static inline Frame *coro_frame(CoroObj *c)
+{
+    return c->has_frame ? (Frame *)(c + 1) : NULL;
+}
+/* The coroutine's code (its body frame keeps it after being freed). */
+static inline Code *coro_code(const CoroObj *c)
+{
+    return ((const Frame *)(c + 1))->code;
+}
 
 /* ---- the VM */
 

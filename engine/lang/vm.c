@@ -2299,6 +2299,21 @@ void vm_print_exception(Vm *vm, Value exc)
     StrBuf sb;
     sb_init(&sb, &vm->rt);
     vm_format_exception(vm, exc, &sb);
+    if (sb_status(&sb) != RT_OK) {
+        /* Memory ran out while formatting (a MemoryError at the cap): keep
+         * the whole lines written so far and end with the exception's own
+         * line, which fits the inline buffer (a MemoryError allocates
+         * nothing), so the last line is still what CPython prints. */
+        size_t keep = sb.len;
+        while (keep > 0 && sb.buf[keep - 1] != '\n')
+            keep--;
+        if (keep)
+            vm_write_err(vm, sb.buf, keep);
+        sb_fini(&sb);
+        rt_clear_exc(&vm->rt);
+        sb_init(&sb, &vm->rt);
+        format_exc_only(vm, exc, &sb);
+    }
     write_sb_err(vm, &sb);
     sb_fini(&sb);
     rt_clear_exc(&vm->rt);

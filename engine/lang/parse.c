@@ -22,6 +22,7 @@
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,14 @@ typedef struct P {
                            p->fill - 1), for the unclosed-bracket rule */
     int fnest;
     int pow_chain; /* nested `**` operators of the expression being parsed */
+    /* > 0 while parsing speculatively: whatever fails there is caught and
+     * forgotten, so fail_pos() does not spend time wording the error. */
+    int spec;
+    /* The reach (furthest token + 1, 0: not yet known) of a comma hint
+     * tried at token i inside a speculation, [2 * i + in_lookahead]: see
+     * check_no_juxtaposed(). Lives in the tree's arena; made on first use,
+     * which is always on the way to a syntax error. */
+    uint32_t *juxt_reach;
 } P;
 
 /* CPython 3.11's parser runs out of its stack (6000 levels, two per `**`)
@@ -209,6 +218,8 @@ static _Noreturn void fail_pos(P *p, ParseErrorKind kind, const ErrPos *pos, con
     __attribute__((format(printf, 4, 5)));
 static _Noreturn void fail_pos(P *p, ParseErrorKind kind, const ErrPos *pos, const char *fmt, ...)
 {
+    if (p->spec) /* the catcher restores p->err: nothing to word */
+        longjmp(p->jb, 1);
     char msg[256];
     va_list ap;
     va_start(ap, fmt);
@@ -1464,26 +1475,19 @@ static void check_named_assign(P *p, AstExpr *a)
     }
 }
 
-/* Inside brackets, two expressions side by side: CPython suggests a comma
- * (except after print/exec, and NAME STRING which looks like a bad prefix). */
-static void check_no_juxtaposed(P *p, AstExpr *a)
+/* The two tries of check_no_juxtaposed() after `a`, at token save: they
+ * always end in an error (a longjmp). */
+static _Noreturn void juxt_try(P *p, AstExpr *a, size_t save)
 {
-    if (p->level > 0)
-        check_named_assign(p, a);
-    if (p->level <= 0 || !starts_expression(kind(p)))
-        return;
-    if (a->kind == AST_NAME && kind(p) == LEX_STRING)
-        return;
-    if (a->kind == AST_NAME && (strcmp(a->u.name, "print") == 0 || strcmp(a->u.name, "exec") == 0))
-        return;
-    size_t save = p->i;
     ParseError saved = *p->err;
     jmp_buf jb;
     memcpy(jb, p->jb, sizeof jb);
     int depth = p->depth, level = p->level, pow_chain = p->pow_chain;
+    p->spec++;
     if (setjmp(p->jb) == 0) {
         AstExpr *b = expression(p);
         memcpy(p->jb, jb, sizeof jb);
+        p->spec--;
         ErrPos ep = range_pos(&a->pos, &b->pos);
         fail_pos(p, PARSE_SYNTAX_ERROR, &ep, "invalid syntax. Perhaps you forgot a comma?");
     }
@@ -1498,17 +1502,69 @@ static void check_no_juxtaposed(P *p, AstExpr *a)
     if (setjmp(p->jb) == 0) {
         AstExpr *b = primary(p);
         memcpy(p->jb, jb, sizeof jb);
+        p->spec--;
         ErrPos ep = range_pos(&a->pos, &b->pos);
         fail_pos(p, PARSE_SYNTAX_ERROR, &ep, "invalid syntax. Perhaps you forgot a comma?");
     }
     /* b did not parse: plain invalid syntax where b starts */
     memcpy(p->jb, jb, sizeof jb);
+    p->spec--;
     *p->err = saved;
     p->depth = depth;
     p->pow_chain = pow_chain;
     p->level = level;
     p->i = save;
     fail_here(p);
+}
+
+/* Inside brackets, two expressions side by side: CPython suggests a comma
+ * (except after print/exec, and NAME STRING which looks like a bad prefix).
+ *
+ * Its tries read ahead, and inside them every nested bracket with two
+ * expressions side by side tries again: `{a {a {a ...` took 2^n parses.
+ * But a try nested in a speculation always fails, and all the enclosing
+ * speculation keeps of it is how far it read (p->far, for the
+ * unclosed-bracket rule); that depends only on where it starts and on
+ * whether lookahead_expression() is running (it decides what fail_here()
+ * does), so it is worked out once per token and remembered: linear. (Its
+ * reach could also depend on p->depth near PARSE_MAX_DEPTH; the first
+ * answer stands.) Inside an f-string's expression reach is not tracked,
+ * so a nested try just fails. */
+static void check_no_juxtaposed(P *p, AstExpr *a)
+{
+    if (p->level > 0)
+        check_named_assign(p, a);
+    if (p->level <= 0 || !starts_expression(kind(p)))
+        return;
+    if (a->kind == AST_NAME && kind(p) == LEX_STRING)
+        return;
+    if (a->kind == AST_NAME && (strcmp(a->u.name, "print") == 0 || strcmp(a->u.name, "exec") == 0))
+        return;
+    size_t save = p->i;
+    if (!p->spec)
+        juxt_try(p, a, save);
+    if (p->fexpr || p->ntoks >= UINT32_MAX / 2)
+        longjmp(p->jb, 1);
+    if (!p->juxt_reach) {
+        p->juxt_reach = ast_alloc(p->ast, 2 * p->ntoks * sizeof *p->juxt_reach);
+        if (!p->juxt_reach)
+            nomem(p);
+        memset(p->juxt_reach, 0, 2 * p->ntoks * sizeof *p->juxt_reach);
+    }
+    uint32_t *slot = &p->juxt_reach[2 * save + (p->in_lookahead ? 1 : 0)];
+    if (!*slot) {
+        size_t far = p->far;
+        jmp_buf jb;
+        memcpy(jb, p->jb, sizeof jb);
+        p->far = save;
+        if (setjmp(p->jb) == 0)
+            juxt_try(p, a, save);
+        memcpy(p->jb, jb, sizeof jb);
+        *slot = (uint32_t)p->far + 1;
+        p->far = far;
+    }
+    touch(p, *slot - 1);
+    longjmp(p->jb, 1);
 }
 
 /* CPython's second pass tries to read an expression after one that
@@ -1519,6 +1575,7 @@ static void lookahead_expression(P *p)
     if (p->in_lookahead || p->fexpr)
         return;
     p->in_lookahead = 1;
+    p->spec++;
     size_t save = p->i;
     ParseError saved = *p->err;
     ParseError sem = p->sem;
@@ -1542,6 +1599,7 @@ static void lookahead_expression(P *p)
     p->pow_chain = pow_chain;
     p->level = level;
     p->i = save;
+    p->spec--;
     p->in_lookahead = 0;
 }
 

@@ -1,0 +1,1 @@
+[a==a [a==a [a==a [a==a [a==a [a==a [a==a [a==a [a==a [a==a [a==a [a==a [a==a [a==a [a==a [a==a [a==a [a==a [a==a [a==a (a if a (a if a (a if a (a if a (a if a (a if a (a if a (a if a (a if a (a if a (a if a (a if a (a if a (a if a (a if a (a if a (a if a (a if a (a if a (a if a 

@@ -2078,6 +2078,8 @@ static AstExpr *parse_fexpr(P *p, size_t start, size_t end)
     memcpy(saved_jb, p->jb, sizeof saved_jb);
     if (le.kind != LEX_OK) {
         mem_free(p->m, toks, ntoks * sizeof *toks);
+        if (p->spec) /* as in fail_pos: the catcher restores p->err */
+            longjmp(p->jb, 1);
         ErrPos ep = {le.line + base_line - 1, le.col + (le.line == 1 ? base_col : 0), 0, LEX_END_SAME};
         ep.end_line = ep.line;
         p->fexpr = &fe;

@@ -6,9 +6,11 @@
 
 #include "engine/internal.h"
 
-static Host *fhost(const Future *f, Host *fallback)
+/* Detached futures (loop freed) keep their Host in cb0.data: see
+ * future_detach. */
+Host *future_host_of(const Future *f)
 {
-    return f->loop ? f->loop->host : fallback;
+    return f->loop ? f->loop->host : (Host *)f->cb0.data;
 }
 
 void future_init(Future *f, Loop *L, FutureKind kind)
@@ -17,28 +19,50 @@ void future_init(Future *f, Loop *L, FutureKind kind)
     f->kind = (uint8_t)kind;
     f->state = FUTURE_PENDING;
     f->loop = L;
-    f->label = "future";
+    f->label = FUTURE_LABEL_KIND;
+    f->prev = f->next = NULL;
+}
+
+void future_link(Future *f)
+{
+    Loop *L = f->loop;
     f->prev = NULL;
     f->next = L->futs;
     if (L->futs) L->futs->prev = f;
     L->futs = f;
 }
 
+void future_unlink(Future *f)
+{
+    Loop *L = f->loop;
+    if (f->prev)
+        f->prev->next = f->next;
+    else
+        L->futs = f->next;
+    if (f->next) f->next->prev = f->prev;
+    f->prev = f->next = NULL;
+}
+
 Future *future_new(Loop *L)
 {
     Future *f = mem_calloc(L->mem, sizeof *f);
-    if (f) future_init(f, L, FUTURE_PLAIN);
+    if (f) {
+        future_init(f, L, FUTURE_PLAIN);
+        future_link(f);
+    }
     return f;
+}
+
+FutureExt *future_ext(Future *f)
+{
+    if (!f->ext) f->ext = mem_calloc(future_host_of(f)->mem, sizeof *f->ext);
+    return f->ext;
 }
 
 void future_retain(Future *f)
 {
     f->refs++;
 }
-
-/* Detached futures (loop freed) still need their Host to free their
- * contents: see detached_host. */
-static Host *detached_host(const Future *f);
 
 static size_t future_size(const Future *f)
 {
@@ -50,15 +74,28 @@ static size_t future_size(const Future *f)
     }
 }
 
+static uint32_t ncallbacks(const Future *f)
+{
+    return f->cb0.fn ? 1 + (f->ext ? f->ext->ncbs : 0) : 0;
+}
+
 static FutureCb *cb_at(Future *f, uint32_t i)
 {
-    return i == 0 ? &f->cb0 : &f->cbs[i - 1];
+    return i == 0 ? &f->cb0 : &f->ext->cbs[i - 1];
+}
+
+/* Forget every callback (cb0.data is left alone: it holds a detached
+ * future's Host). */
+static void clear_callbacks(Future *f)
+{
+    f->cb0.fn = NULL;
+    if (f->ext) f->ext->ncbs = 0;
 }
 
 void future_release(Future *f)
 {
     if (!f || --f->refs > 0) return;
-    Host *h = fhost(f, detached_host(f));
+    Host *h = future_host_of(f);
     if (f->log_exc && h->ops->unretrieved) {
         f->refs = 1; /* the hook may look at it */
         h->ops->unretrieved(h->ctx, f);
@@ -68,21 +105,24 @@ void future_release(Future *f)
         task_fini((Task *)f, h);
     else if (f->kind == FUTURE_GATHER)
         nco_gather_fini((Gather *)f, h);
-    for (uint32_t i = 0; i < f->ncb; i++) { /* freed while still pending */
+    uint32_t n = ncallbacks(f);
+    for (uint32_t i = 0; i < n; i++) { /* freed while still pending */
         FutureCb *c = cb_at(f, i);
         loop_drop_callback(h, c->fn, c->data);
     }
-    f->ncb = 0;
+    clear_callbacks(f);
     host_release(h, f->value);
-    host_release(h, f->cancel_msg);
-    if (f->cbs) mem_free(h->mem, f->cbs, f->capcb * sizeof *f->cbs);
+    if (f->ext) {
+        FutureExt *x = f->ext;
+        host_release(h, x->cancel_msg);
+        if (x->cbs) mem_free(h->mem, x->cbs, x->capcb * sizeof *x->cbs);
+        mem_free(h->mem, x, sizeof *x);
+    }
     if (f->loop) {
-        Loop *L = f->loop;
-        if (f->prev)
-            f->prev->next = f->next;
+        if (f->on_tasks)
+            task_unlink_pending(f->loop, (Task *)f); /* only after loop_free's detach */
         else
-            L->futs = f->next;
-        if (f->next) f->next->prev = f->prev;
+            future_unlink(f);
     }
     mem_free(h->mem, f, future_size(f));
 }
@@ -116,11 +156,13 @@ bool future_cancelled(const Future *f)
 static void schedule_callbacks(Future *f)
 {
     Loop *L = f->loop;
-    uint32_t n = f->ncb;
-    f->ncb = 0;
-    if (!L) return;
+    if (!L) return; /* detached: it has none */
+    uint32_t n = ncallbacks(f);
+    FutureCb first = f->cb0;
+    clear_callbacks(f);
+    f->cb0.data = NULL;
     for (uint32_t i = 0; i < n; i++) {
-        FutureCb cb = *cb_at(f, i);
+        FutureCb cb = i == 0 ? first : f->ext->cbs[i - 1]; /* cbs is kept until freed */
         f->refs++;
         if (loop_enqueue(L, cb.fn, cb.data, f, f) < 0) {
             f->refs--;
@@ -134,7 +176,7 @@ static void schedule_callbacks(Future *f)
 int future_set_result(Future *f, void *v)
 {
     if (f->state != FUTURE_PENDING) return -1;
-    Host *h = fhost(f, detached_host(f));
+    Host *h = future_host_of(f);
     host_retain(h, v);
     f->value = v;
     f->state = FUTURE_RESULT;
@@ -145,7 +187,7 @@ int future_set_result(Future *f, void *v)
 int future_set_exception(Future *f, void *exc)
 {
     if (f->state != FUTURE_PENDING) return -1;
-    Host *h = fhost(f, detached_host(f));
+    Host *h = future_host_of(f);
     host_retain(h, exc);
     f->value = exc;
     f->state = FUTURE_EXCEPTION;
@@ -154,13 +196,27 @@ int future_set_exception(Future *f, void *exc)
     return 0;
 }
 
+/* Stores msg (retained) as the cancel message, dropping the previous one.
+ * A message that cannot be stored for want of memory is dropped (the
+ * cancel itself still happens; the loop reports LOOP_ENOMEM). */
+void future_set_cancel_msg(Future *f, void *msg)
+{
+    Host *h = future_host_of(f);
+    if (!msg && !f->ext) return;
+    FutureExt *x = future_ext(f);
+    if (!x) {
+        if (f->loop) f->loop->nomem = true;
+        return;
+    }
+    host_retain(h, msg);
+    host_release(h, x->cancel_msg);
+    x->cancel_msg = msg;
+}
+
 bool future_cancel_base(Future *f, void *msg)
 {
     if (f->state != FUTURE_PENDING) return false;
-    Host *h = fhost(f, detached_host(f));
-    host_retain(h, msg);
-    host_release(h, f->cancel_msg);
-    f->cancel_msg = msg;
+    future_set_cancel_msg(f, msg);
     f->state = FUTURE_CANCELLED;
     schedule_callbacks(f);
     return true;
@@ -189,21 +245,20 @@ void *future_exception(Future *f)
 
 void *future_make_cancelled_error(Future *f)
 {
-    Task *t = task_from_future(f);
-    if (t && t->cancelled_exc) {
-        void *e = t->cancelled_exc; /* ownership moves to the caller */
-        t->cancelled_exc = NULL;
+    if (f->kind == FUTURE_TASK && f->ext && f->ext->cancelled_exc) {
+        void *e = f->ext->cancelled_exc; /* ownership moves to the caller */
+        f->ext->cancelled_exc = NULL;
         return e;
     }
-    Host *h = fhost(f, detached_host(f));
-    return h->ops->cancelled_error(h->ctx, f->cancel_msg, false);
+    Host *h = future_host_of(f);
+    return h->ops->cancelled_error(h->ctx, future_cancel_message(f), false);
 }
 
 void *future_take_error(Future *f)
 {
     if (f->state == FUTURE_CANCELLED) return future_make_cancelled_error(f);
     if (f->state == FUTURE_EXCEPTION) {
-        Host *h = fhost(f, detached_host(f));
+        Host *h = future_host_of(f);
         f->log_exc = 0;
         host_retain(h, f->value);
         return f->value;
@@ -213,7 +268,7 @@ void *future_take_error(Future *f)
 
 void *future_cancel_message(const Future *f)
 {
-    return f->cancel_msg;
+    return f->ext ? f->ext->cancel_msg : NULL;
 }
 
 bool future_exception_unretrieved(const Future *f)
@@ -234,25 +289,30 @@ int future_add_callback(Future *f, LoopFn fn, void *data)
             LOOP_TRACE(f->loop, TRACE_READY, ((Task *)data)->id, 0, TRACE_WHY_NONE, 0, NULL, 0);
         return 0;
     }
-    if (f->ncb >= 1 && f->ncb - 1 == f->capcb) {
-        Host *h = fhost(f, detached_host(f));
-        uint32_t ncap = f->capcb ? f->capcb * 2 : 4;
-        FutureCb *n = mem_realloc(h->mem, f->cbs, f->capcb * sizeof *n, ncap * sizeof *n);
-        if (!n) return -1;
-        f->cbs = n;
-        f->capcb = ncap;
+    if (!f->cb0.fn) {
+        f->cb0.fn = fn;
+        f->cb0.data = data;
+        return 0;
     }
-    FutureCb *c = cb_at(f, f->ncb++);
-    c->fn = fn;
-    c->data = data;
+    FutureExt *x = future_ext(f);
+    if (!x) return -1;
+    if (x->ncbs == x->capcb) {
+        Mem *m = f->loop->mem;
+        uint32_t ncap = x->capcb ? x->capcb * 2 : 4;
+        FutureCb *n = mem_realloc(m, x->cbs, x->capcb * sizeof *n, ncap * sizeof *n);
+        if (!n) return -1;
+        x->cbs = n;
+        x->capcb = ncap;
+    }
+    x->cbs[x->ncbs++] = (FutureCb){fn, data};
     return 0;
 }
 
 size_t future_remove_callback(Future *f, LoopFn fn, void *data)
 {
-    uint32_t j = 0;
+    uint32_t n = ncallbacks(f), j = 0;
     size_t removed = 0;
-    for (uint32_t i = 0; i < f->ncb; i++) {
+    for (uint32_t i = 0; i < n; i++) {
         FutureCb c = *cb_at(f, i);
         if (c.fn == fn && c.data == data) {
             removed++;
@@ -260,41 +320,69 @@ size_t future_remove_callback(Future *f, LoopFn fn, void *data)
         }
         *cb_at(f, j++) = c;
     }
-    f->ncb = j;
+    if (j == 0) f->cb0.fn = NULL; /* not .data: a detached future's Host */
+    if (f->ext) f->ext->ncbs = j > 0 ? j - 1 : 0;
     return removed;
 }
 
 size_t future_callback_count(const Future *f)
 {
-    return f->ncb;
+    return ncallbacks(f);
 }
+
+/* Labels the engine and the interpreter use, kept as a byte; others go to
+ * the side block. Index 0 (FUTURE_LABEL_KIND) is the kind's own. */
+static const char *const label_names[] = {NULL,       "future",   "task",
+                                          "gather",   "sleep",    "wait_for",
+                                          "wait",     "as_completed", "shield"};
 
 void future_set_label(Future *f, const char *label)
 {
-    f->label = label ? label : "future";
+    if (!label) {
+        f->label = FUTURE_LABEL_KIND;
+        return;
+    }
+    for (uint8_t i = 1; i < sizeof label_names / sizeof *label_names; i++) {
+        if (strcmp(label, label_names[i]) == 0) {
+            f->label = i;
+            return;
+        }
+    }
+    FutureExt *x = future_ext(f);
+    if (!x) return; /* a display name only: keep the previous one */
+    x->label = label;
+    f->label = FUTURE_LABEL_EXT;
 }
 
 const char *future_label(const Future *f)
 {
-    return f->label;
+    if (f->label == FUTURE_LABEL_EXT) return f->ext->label;
+    if (f->label != FUTURE_LABEL_KIND) return label_names[f->label];
+    if (f->sleep_block) return "sleep";
+    switch ((FutureKind)f->kind) {
+    case FUTURE_TASK: return "task";
+    case FUTURE_GATHER: return "gather";
+    default: return "future";
+    }
 }
 
-void future_set_host(Future *f, void *host_obj)
+int future_set_host(Future *f, void *host_obj)
 {
-    f->host = host_obj;
+    if (f->kind == FUTURE_TASK) {
+        ((Task *)f)->host = host_obj;
+        return 0;
+    }
+    if (!host_obj && !f->ext) return 0;
+    FutureExt *x = future_ext(f);
+    if (!x) return -1;
+    x->host = host_obj;
+    return 0;
 }
 
 void *future_host(const Future *f)
 {
-    return f->host;
-}
-
-/* A detached future keeps its Host in cb0.data (its callbacks were cleared,
- * and no callback can be added to a future that has no loop: see
- * future_add_callback, which only queues on a loop). */
-static Host *detached_host(const Future *f)
-{
-    return (Host *)f->cb0.data;
+    if (f->kind == FUTURE_TASK) return ((const Task *)f)->host;
+    return f->ext ? f->ext->host : NULL;
 }
 
 void future_detach(Future *f)
@@ -304,17 +392,17 @@ void future_detach(Future *f)
         task_detach((Task *)f);
     else if (f->kind == FUTURE_GATHER)
         nco_gather_detach((Gather *)f);
-    for (uint32_t i = 0; i < f->ncb; i++) {
+    uint32_t n = ncallbacks(f);
+    for (uint32_t i = 0; i < n; i++) {
         FutureCb *c = cb_at(f, i);
         loop_drop_callback(L->host, c->fn, c->data);
     }
-    f->ncb = 0;
-    if (f->cbs) {
-        mem_free(L->mem, f->cbs, f->capcb * sizeof *f->cbs);
-        f->cbs = NULL;
-        f->capcb = 0;
+    clear_callbacks(f);
+    if (f->ext && f->ext->cbs) {
+        mem_free(L->mem, f->ext->cbs, f->ext->capcb * sizeof *f->ext->cbs);
+        f->ext->cbs = NULL;
+        f->ext->capcb = 0;
     }
-    f->cb0.fn = NULL;
     f->cb0.data = L->host;
 }
 

@@ -76,8 +76,10 @@ size_t future_callback_count(const Future *f);
 void future_set_label(Future *f, const char *label);
 const char *future_label(const Future *f);
 
-/* Back-pointer for the host (e.g. its Python Future object); not owned. */
-void future_set_host(Future *f, void *host_obj);
+/* Back-pointer for the host (e.g. its Python Future object); not owned.
+ * Tasks keep it inline; other futures in a side block allocated the first
+ * time: -1 on ENOMEM (nothing recorded), else 0. */
+int future_set_host(Future *f, void *host_obj);
 void *future_host(const Future *f);
 
 #endif

@@ -18,46 +18,65 @@ typedef struct FutureCb {
     void *data;
 } FutureCb;
 
-/* Invariants: refs > 0 while reachable; value is the result (RESULT) or the
- * exception (EXCEPTION), NULL otherwise; callbacks are only registered while
- * PENDING (completion moves them to the ready queue). loop is NULL once the
- * loop was freed (the future is then "detached": it can still be read and
- * released, completing it schedules nothing). Every live future of a loop is
- * on the loop's all-futures list (prev/next). */
+/* The rarely used part of a future, allocated the first time one of its
+ * fields is needed (future_ext) and freed with the future: most futures
+ * never get a cancel message, a second waiter, a host object or a label of
+ * their own, and most tasks never get a name string or end cancelled. */
+typedef struct FutureExt {
+    void *cancel_msg;    /* Future._cancel_message (tasks: also the pending one) */
+    const char *label;   /* when Future.label == FUTURE_LABEL_EXT */
+    void *host;          /* plain and gathering futures (a Task keeps its own) */
+    FutureCb *cbs;       /* done-callbacks 2.. (cb0 is the first) */
+    uint32_t ncbs, capcb; /* callbacks in cbs, and its size */
+    char *name;          /* Task: explicit name (NULL: "Task-<name_num>") */
+    void *cancelled_exc; /* Task: the CancelledError its coroutine raised, handed out once */
+} FutureExt;
+
+/* Future.label: 0 is the kind's own ("future", "task", "gather", "sleep"),
+ * small numbers index future.c's table of the usual labels, and anything
+ * else is kept in the side block. */
+enum { FUTURE_LABEL_KIND = 0, FUTURE_LABEL_WAIT_FOR = 5, FUTURE_LABEL_EXT = 255 };
+
+/* 64 bytes, one cache line. Invariants: refs > 0 while reachable; value is
+ * the result (RESULT) or the exception (EXCEPTION), NULL otherwise.
+ * Callbacks are only registered while PENDING (completion moves them to the
+ * ready queue); cb0.fn != NULL iff there is at least one, and ext->ncbs > 0
+ * only if cb0 is taken. loop is NULL once the loop was freed (the future is
+ * then "detached": it can still be read and released, completing it
+ * schedules nothing; cb0.data then holds its Host). Every live future of a
+ * loop is on one of the loop's lists through prev/next: a task that is not
+ * done on the pending-tasks list (on_tasks), every other on the all-futures
+ * list. */
 struct Future {
     uint32_t refs;
-    uint8_t state;            /* FutureState */
-    uint8_t kind;             /* FutureKind */
+    uint8_t state;                /* FutureState */
+    uint8_t kind : 2;             /* FutureKind */
     uint8_t log_exc : 1;          /* holds an exception nobody retrieved */
-    uint8_t cancel_requested : 1; /* gather: cancel() accepted by a child */
     uint8_t mark : 1;             /* nco_gather's "seen", clear outside it */
     uint8_t sleep_block : 1;      /* the future of an NcoSleep (freed as one) */
     uint8_t must_cancel : 1;      /* Task: a cancel waits for the next step */
     uint8_t started : 1;          /* Task: its first step has run */
+    uint8_t on_tasks : 1;         /* Task: on the loop's pending-tasks list */
+    uint8_t label;                /* FUTURE_LABEL_* or an index in future.c's table */
+    uint8_t spare;
     Loop *loop;
-    Future *prev, *next; /* the loop's all-futures list */
+    Future *prev, *next; /* on a list of the loop (above) */
     void *value;
-    void *cancel_msg; /* Future._cancel_message (tasks: also the pending one) */
-    const char *label;
-    void *host;
-    FutureCb cb0;        /* first callback inline: most futures have one waiter */
-    FutureCb *cbs;       /* callbacks 2.. */
-    uint32_t ncb, capcb; /* ncb counts cb0 too; capcb is the size of cbs */
+    FutureCb cb0;   /* first callback inline: most futures have one waiter */
+    FutureExt *ext; /* NULL until needed */
 };
 
 struct Task {
-    Future fut;
-    /* hot in every step: kept next to each other (one cache line);
-     * must_cancel and started are bits of fut */
+    Future fut; /* fut.prev/next: the loop's pending tasks, then all futures */
+    /* hot in every step: kept next to each other; must_cancel and started
+     * are bits of fut */
     Coro coro; /* vt NULL once finished and dropped */
     int32_t cancelling;
     uint32_t id;        /* 32 bits: 4 billion tasks per Host is beyond any lesson */
     Future *fut_waiter; /* referenced */
     /* cold */
-    Task *prev, *next; /* the loop's pending tasks, creation order */
+    void *host; /* task_set_host: every interpreter task has one, so inline */
     uint32_t name_num, parent;
-    char *name;          /* NULL: "Task-<name_num>" */
-    void *cancelled_exc; /* the CancelledError the coroutine raised, handed out once */
 };
 
 typedef struct Gather {
@@ -65,7 +84,8 @@ typedef struct Gather {
     Future **children; /* referenced, argument order, duplicates kept */
     size_t n, nfuts, nfinished;
     bool return_exceptions;
-    bool self_ref; /* holds a reference on itself until every child reported */
+    bool self_ref;         /* holds a reference on itself until every child reported */
+    bool cancel_requested; /* cancel() was accepted by a child */
 } Gather;
 
 typedef struct ReadyItem {
@@ -168,7 +188,16 @@ void loop_trace_event(Loop *loop, TraceKind kind, uint64_t task, uint64_t other,
     } while (0)
 
 /* future.c */
+/* A pending future with one reference, on no list yet (future_link). */
 void future_init(Future *f, Loop *loop, FutureKind kind);
+void future_link(Future *f);   /* onto the loop's all-futures list */
+void future_unlink(Future *f); /* off it */
+/* The side block, allocated when first needed; NULL on ENOMEM. */
+FutureExt *future_ext(Future *f);
+/* The Host of f's loop, or of the loop it was detached from. */
+Host *future_host_of(const Future *f);
+/* Store msg (retained) as f's cancel message, replacing the previous one. */
+void future_set_cancel_msg(Future *f, void *msg);
 /* Future.cancel without the Task/gather rules. */
 bool future_cancel_base(Future *f, void *msg);
 /* Future._make_cancelled_error(): new reference. */
@@ -182,6 +211,7 @@ void *future_nomem_error(Host *h);
 void task_wakeup_cb(Loop *loop, void *data, void *arg);
 void task_fini(Task *t, Host *h); /* kind-specific part of freeing */
 void task_detach(Task *t);        /* loop_free: drop the coroutine and the waiter */
+void task_unlink_pending(Loop *loop, Task *t); /* off the pending-tasks list */
 
 /* nco.c */
 bool nco_gather_cancel(Gather *g, void *msg);

@@ -372,38 +372,44 @@ static void drain_ready(Loop *L)
     L->batch_left = 0;
 }
 
+/* loop_free: pending tasks move from their list to the all-futures list,
+ * the loop's reference on each becoming the pin loop_free holds on every
+ * future it detaches. */
+static void move_tasks_to_futs(Loop *L)
+{
+    while (L->tasks_head) {
+        Task *t = L->tasks_head;
+        task_unlink_pending(L, t);
+        future_link(&t->fut);
+    }
+}
+
 void loop_free(Loop *L)
 {
     if (!L) return;
     L->host->now_ns = loop_time(L);
-    drain_ready(L);
     /* Break every tie from futures to the loop: pin them first so that
      * nothing is freed while the list is walked, detach them (tasks drop
      * their coroutines, gathers their children, callbacks are cleared), then
-     * drop the loop's references on pending tasks and the pins. Futures the
-     * host still references stay alive, detached (loop NULL). A coroutine
-     * drop should not create futures or schedule work, but if it does, the
-     * new futures (always inserted at the head of the list) get the same
-     * treatment in another round, and what they queued is drained. */
+     * drop the pins. Futures the host still references stay alive, detached
+     * (loop NULL). A coroutine drop should not create futures or schedule
+     * work, but if it does, the new futures (always inserted at the head of
+     * the list) get the same treatment in another round, and what they
+     * queued is drained. */
     Future *done = NULL; /* the list from `done` on is pinned and detached */
-    while (L->futs != done) {
-        Future *start = L->futs;
-        for (Future *f = start; f != done; f = f->next)
+    for (;;) {
+        drain_ready(L);
+        for (Future *f = L->futs; f != done; f = f->next)
             f->refs++;
+        move_tasks_to_futs(L); /* pinned by the loop's reference */
+        if (L->futs == done) break;
+        Future *start = L->futs;
         for (Future *f = start; f != done; f = f->next)
             future_detach(f);
         done = start;
-        drain_ready(L);
     }
     for (Future *f = L->futs; f; f = f->next)
         f->loop = NULL;
-    while (L->tasks_head) {
-        Task *t = L->tasks_head;
-        L->tasks_head = t->next;
-        t->prev = t->next = NULL;
-        future_release(&t->fut);
-    }
-    L->ntasks = 0;
     while (L->futs) {
         Future *f = L->futs;
         L->futs = f->next;

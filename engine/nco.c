@@ -74,8 +74,8 @@ static CoroStatus sleep_resume(void *self, Task *task, CoroIn how, void *in, voi
         Loop *L = (Loop *)s->fut.loop; /* set by nco_sleep until fut_live */
         s->fut.loop = NULL;
         future_init(&s->fut, L, FUTURE_PLAIN);
-        s->fut.sleep_block = 1;
-        s->fut.label = "sleep";
+        future_link(&s->fut);
+        s->fut.sleep_block = 1; /* labelled "sleep" */
         s->fut_live = 1;
         if (loop_timer_arm(L, &s->timer, loop_time(L) + s->delay, sleep_fire, &s->fut) < 0) {
             s->state = SL_DONE;
@@ -243,7 +243,7 @@ Future *nco_gather(Loop *L, Future *const *children, size_t n, bool return_excep
     Gather *g = mem_calloc(L->mem, sizeof *g);
     if (!g) return NULL;
     future_init(&g->fut, L, FUTURE_GATHER);
-    g->fut.label = "gather";
+    future_link(&g->fut);
     g->return_exceptions = return_exceptions;
     if (n == 0) {
         void *list = h->ops->list_new(h->ctx, NULL, 0);
@@ -310,7 +310,7 @@ static void gather_child_done(Loop *L, void *data, void *arg)
             for (size_t i = 0; i < g->n; i++) {
                 Future *c = g->children[i];
                 if (c->state == FUTURE_CANCELLED) {
-                    items[i] = h->ops->cancelled_error(h->ctx, c->cancel_msg, true);
+                    items[i] = h->ops->cancelled_error(h->ctx, future_cancel_message(c), true);
                     made[i] = 1;
                 } else {
                     if (c->state == FUTURE_EXCEPTION) c->log_exc = 0;
@@ -323,7 +323,7 @@ static void gather_child_done(Loop *L, void *data, void *arg)
         }
         mem_free(L->mem, items, g->n * sizeof *items);
         mem_free(L->mem, made, g->n);
-        if (g->fut.cancel_requested) {
+        if (g->cancel_requested) {
             /* CPython uses the last child of the loop above here. */
             void *exc = future_make_cancelled_error(g->children[g->n - 1]);
             future_set_exception(&g->fut, exc);
@@ -347,7 +347,7 @@ bool nco_gather_cancel(Gather *g, void *msg)
     bool ret = false;
     for (size_t i = 0; i < g->n; i++)
         if (future_cancel(g->children[i], msg)) ret = true;
-    if (ret) g->fut.cancel_requested = 1;
+    if (ret) g->cancel_requested = 1;
     return ret;
 }
 
@@ -362,7 +362,7 @@ static void gather_drop_children(Gather *g)
     if (c && g->fut.loop)
         mem_free(g->fut.loop->mem, c, n * sizeof *c);
     else if (c)
-        mem_free(((Host *)g->fut.cb0.data)->mem, c, n * sizeof *c);
+        mem_free(future_host_of(&g->fut)->mem, c, n * sizeof *c);
 }
 
 void nco_gather_fini(Gather *g, Host *h)
@@ -459,7 +459,7 @@ static CoroStatus wf_cancel_and_wait(NcoWaitFor *w, int after, void **out)
         wf_finish(w);
         return raise_nomem(L->host, out);
     }
-    w->w2->label = "wait_for";
+    w->w2->label = FUTURE_LABEL_WAIT_FOR;
     future_cancel(w->fut, NULL);
     w->state = WF_CAW;
     *out = w->w2;
@@ -507,7 +507,7 @@ static CoroStatus wf_resume(void *self, Task *task, CoroIn how, void *in, void *
             return wf_cancel_and_wait(w, AFTER_TIMEOUT, out);
         }
         if (!(w->waiter = future_new(L))) goto nomem;
-        w->waiter->label = "wait_for";
+        w->waiter->label = FUTURE_LABEL_WAIT_FOR;
         if (!(w->timer = loop_call_later(L, w->timeout, timeout_cb, w, NULL))) goto nomem;
         if (add_release(w->fut, w->waiter) < 0) goto nomem;
         w->state = WF_WAIT;

@@ -9,43 +9,71 @@
 
 static void task_step_cb(Loop *L, void *data, void *arg);
 
+/* Pending tasks are listed in creation order through fut.prev/next; a task
+ * that is done moves to the all-futures list (internal.h). */
 static void link_pending(Loop *L, Task *t)
 {
-    t->prev = L->tasks_tail;
-    t->next = NULL;
+    Future *f = &t->fut;
+    f->prev = L->tasks_tail ? &L->tasks_tail->fut : NULL;
+    f->next = NULL;
     if (L->tasks_tail)
-        L->tasks_tail->next = t;
+        L->tasks_tail->fut.next = f;
     else
         L->tasks_head = t;
     L->tasks_tail = t;
+    f->on_tasks = 1;
     L->ntasks++;
 }
 
-static void unlink_pending(Loop *L, Task *t)
+void task_unlink_pending(Loop *L, Task *t)
 {
-    if (t->prev)
-        t->prev->next = t->next;
+    Future *f = &t->fut;
+    if (f->prev)
+        f->prev->next = f->next;
     else
-        L->tasks_head = t->next;
-    if (t->next)
-        t->next->prev = t->prev;
+        L->tasks_head = (Task *)f->next;
+    if (f->next)
+        f->next->prev = f->prev;
     else
-        L->tasks_tail = t->prev;
-    t->prev = t->next = NULL;
+        L->tasks_tail = (Task *)f->prev;
+    f->prev = f->next = NULL;
+    f->on_tasks = 0;
     L->ntasks--;
+}
+
+static const char *explicit_name(const Task *t)
+{
+    return t->fut.ext ? t->fut.ext->name : NULL;
 }
 
 static void trace_created(Loop *L, Task *t)
 {
     char buf[64];
     size_t n = task_name(t, buf, sizeof buf);
-    const char *s = t->name ? t->name : buf;
-    if (t->name)
-        n = strlen(t->name);
+    const char *s = explicit_name(t) ? explicit_name(t) : buf;
+    if (explicit_name(t))
+        n = strlen(s);
     else if (n >= sizeof buf)
         n = sizeof buf - 1;
     loop_trace_event(L, TRACE_TASK_CREATED, t->id, t->parent, TRACE_WHY_NONE, 0, s, n);
     loop_trace_event(L, TRACE_READY, t->id, 0, TRACE_WHY_NONE, 0, NULL, 0);
+}
+
+/* A copy of name in the task's side block (replacing any previous one). */
+static int store_name(Task *t, Mem *m, const char *name)
+{
+    size_t n = strlen(name) + 1;
+    char *s = mem_alloc(m, n);
+    if (!s) return -1;
+    FutureExt *x = future_ext(&t->fut);
+    if (!x) {
+        mem_free(m, s, n);
+        return -1;
+    }
+    memcpy(s, name, n);
+    if (x->name) mem_free(m, x->name, strlen(x->name) + 1);
+    x->name = s;
+    return 0;
 }
 
 Task *task_new(Loop *L, Coro coro, const char *name)
@@ -56,24 +84,17 @@ Task *task_new(Loop *L, Coro coro, const char *name)
         coro_drop(coro);
         return NULL;
     }
-    if (name) {
-        size_t n = strlen(name) + 1;
-        if (!(t->name = mem_alloc(L->mem, n))) {
-            mem_free(L->mem, t, sizeof *t);
-            coro_drop(coro);
-            return NULL;
-        }
-        memcpy(t->name, name, n);
-    }
-    if (loop_enqueue(L, task_step_cb, t, NULL, NULL) < 0) {
-        if (t->name) mem_free(L->mem, t->name, strlen(t->name) + 1);
+    future_init(&t->fut, L, FUTURE_TASK);
+    if ((name && store_name(t, L->mem, name) < 0) ||
+        loop_enqueue(L, task_step_cb, t, NULL, NULL) < 0) {
+        if (t->fut.ext && t->fut.ext->name)
+            mem_free(L->mem, t->fut.ext->name, strlen(t->fut.ext->name) + 1);
+        if (t->fut.ext) mem_free(L->mem, t->fut.ext, sizeof *t->fut.ext);
         mem_free(L->mem, t, sizeof *t);
         coro_drop(coro);
         return NULL;
     }
-    future_init(&t->fut, L, FUTURE_TASK);
     t->fut.refs = 2; /* the caller's and the loop's (until done) */
-    t->fut.label = "task";
     t->coro = coro;
     Host *h = L->host;
     t->id = (uint32_t)++h->task_ids;
@@ -117,14 +138,16 @@ static void trace_value(Loop *L, TraceKind kind, Task *t, void *v, bool is_exc)
     loop_trace_event(L, kind, t->id, 0, TRACE_WHY_NONE, 0, buf, n);
 }
 
-/* The task is done: its loop reference goes, it leaves the pending list. */
+/* The task is done: its coroutine goes, it moves from the pending list to
+ * the all-futures list (the loop's reference goes after the step). */
 static void finish(Loop *L, Task *t)
 {
     Coro c = t->coro;
     t->coro.vt = NULL;
     t->coro.self = NULL;
     coro_drop(c);
-    unlink_pending(L, t);
+    task_unlink_pending(L, t);
+    future_link(&t->fut);
 }
 
 /* One step: resume the coroutine with (how, in), act on what it returns. */
@@ -158,8 +181,9 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
         t->fut_waiter = f;
         if (L->trace) {
             Task *w = task_from_future(f);
-            loop_trace_event(L, TRACE_STEP_END, t->id, w ? w->id : 0, TRACE_WHY_AWAIT, 0, f->label,
-                             strlen(f->label));
+            const char *label = future_label(f);
+            loop_trace_event(L, TRACE_STEP_END, t->id, w ? w->id : 0, TRACE_WHY_AWAIT, 0, label,
+                             strlen(label));
         }
         if (future_add_callback(f, task_wakeup_cb, t) < 0) {
             /* Cannot wait on it: raise MemoryError at the await instead. */
@@ -169,7 +193,8 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
             L->nomem = true;
             return;
         }
-        if (t->fut.must_cancel && future_cancel(f, t->fut.cancel_msg)) t->fut.must_cancel = 0;
+        if (t->fut.must_cancel && future_cancel(f, future_cancel_message(&t->fut)))
+            t->fut.must_cancel = 0;
         return;
     }
     case CORO_YIELD:
@@ -183,10 +208,7 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
         if (t->fut.must_cancel) {
             /* cancel() during the step that returned: the task ends cancelled */
             t->fut.must_cancel = 0;
-            void *msg = t->fut.cancel_msg;
-            t->fut.cancel_msg = NULL;
-            future_cancel_base(&t->fut, msg);
-            host_release(h, msg);
+            future_cancel_base(&t->fut, future_cancel_message(&t->fut));
             LOOP_TRACE(L, TRACE_CANCELLED, t->id, 0, TRACE_WHY_NONE, 0, NULL, 0);
         } else {
             future_set_result(&t->fut, out);
@@ -198,10 +220,16 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
         if (host_is_cancelled(h, out)) {
             LOOP_TRACE(L, TRACE_STEP_END, t->id, 0, TRACE_WHY_CANCELLED, 0, NULL, 0);
             finish(L, t);
-            host_release(h, t->cancelled_exc);
-            t->cancelled_exc = out; /* handed to the first awaiter */
-            host_release(h, t->fut.cancel_msg);
-            t->fut.cancel_msg = NULL;
+            /* handed to the first awaiter; without memory for the side
+             * block, awaiting makes a CancelledError(msg) instead */
+            FutureExt *x = future_ext(&t->fut);
+            if (x) {
+                host_release(h, x->cancelled_exc);
+                x->cancelled_exc = out;
+            } else {
+                host_release(h, out);
+            }
+            future_set_cancel_msg(&t->fut, NULL);
             future_cancel_base(&t->fut, NULL);
             LOOP_TRACE(L, TRACE_CANCELLED, t->id, 0, TRACE_WHY_NONE, 0, NULL, 0);
         } else {
@@ -256,11 +284,7 @@ bool task_cancel(Task *t, void *msg)
                    0);
     if (t->fut_waiter && future_cancel(t->fut_waiter, msg)) return true;
     t->fut.must_cancel = 1;
-    if (L) {
-        host_retain(L->host, msg);
-        host_release(L->host, t->fut.cancel_msg);
-        t->fut.cancel_msg = msg;
-    }
+    if (L) future_set_cancel_msg(&t->fut, msg);
     return true;
 }
 
@@ -282,27 +306,23 @@ bool task_must_cancel(const Task *t)
 
 size_t task_name(const Task *t, char *buf, size_t size)
 {
-    int n = t->name ? snprintf(buf, size, "%s", t->name)
-                    : snprintf(buf, size, "Task-%llu", (unsigned long long)t->name_num);
+    const char *name = explicit_name(t);
+    int n = name ? snprintf(buf, size, "%s", name)
+                 : snprintf(buf, size, "Task-%llu", (unsigned long long)t->name_num);
     return n < 0 ? 0 : (size_t)n;
 }
 
 uint64_t task_name_num(const Task *t)
 {
-    return t->name ? 0 : t->name_num;
+    return explicit_name(t) ? 0 : t->name_num;
 }
 
 int task_set_name(Task *t, const char *name)
 {
     Loop *L = t->fut.loop;
     if (!L) return -1;
-    size_t n = strlen(name) + 1;
-    char *s = mem_alloc(L->mem, n);
-    if (!s) return -1;
-    memcpy(s, name, n);
-    if (t->name) mem_free(L->mem, t->name, strlen(t->name) + 1);
-    t->name = s;
-    LOOP_TRACE(L, TRACE_TASK_RENAMED, t->id, 0, TRACE_WHY_NONE, 0, s, n - 1);
+    if (store_name(t, L->mem, name) < 0) return -1;
+    LOOP_TRACE(L, TRACE_TASK_RENAMED, t->id, 0, TRACE_WHY_NONE, 0, name, strlen(name));
     return 0;
 }
 
@@ -338,17 +358,17 @@ Coro task_coro(const Task *t)
 
 void task_set_host(Task *t, void *host_obj)
 {
-    t->fut.host = host_obj;
+    t->host = host_obj;
 }
 
 void *task_host(const Task *t)
 {
-    return t->fut.host;
+    return t->host;
 }
 
 Task *task_next_pending(const Task *t)
 {
-    return t->next;
+    return t->fut.on_tasks ? (Task *)t->fut.next : NULL;
 }
 
 void task_fini(Task *t, Host *h)
@@ -360,8 +380,13 @@ void task_fini(Task *t, Host *h)
         future_release(t->fut_waiter);
         t->fut_waiter = NULL;
     }
-    if (t->name) mem_free(h->mem, t->name, strlen(t->name) + 1);
-    host_release(h, t->cancelled_exc);
+    FutureExt *x = t->fut.ext;
+    if (x) {
+        if (x->name) mem_free(h->mem, x->name, strlen(x->name) + 1);
+        x->name = NULL;
+        host_release(h, x->cancelled_exc);
+        x->cancelled_exc = NULL;
+    }
 }
 
 void task_detach(Task *t)

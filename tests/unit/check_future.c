@@ -116,9 +116,75 @@ START_TEST(test_label_and_host_ptr)
     ck_assert_str_eq(future_label(f), "future");
     future_set_label(f, "Lock.acquire");
     ck_assert_str_eq(future_label(f), "Lock.acquire");
+    future_set_label(f, "wait_for"); /* a usual label: kept as a byte */
+    ck_assert_str_eq(future_label(f), "wait_for");
+    future_set_label(f, NULL);
+    ck_assert_str_eq(future_label(f), "future");
     int x;
-    future_set_host(f, &x);
+    ck_assert_ptr_null(future_host(f));
+    ck_assert_int_eq(future_set_host(f, &x), 0);
     ck_assert_ptr_eq(future_host(f), &x);
+    /* a task keeps its host pointer inline; future_host and task_host agree */
+    Task *t = task_new(w.loop, nco_sleep(w.loop, 0, NULL), NULL);
+    ck_assert_str_eq(future_label(task_future(t)), "task");
+    ck_assert_int_eq(future_set_host(task_future(t), &x), 0);
+    ck_assert_ptr_eq(task_host(t), &x);
+    task_set_host(t, NULL);
+    ck_assert_ptr_null(future_host(task_future(t)));
+    /* the side block (host, label) is allocated only when needed and freed
+     * with the future; with no memory for it, set_host fails and says so */
+    Future *g = future_new(w.loop);
+    w.mem.limit = w.mem.used + 8;
+    ck_assert_int_eq(future_set_host(g, &x), -1);
+    ck_assert_ptr_null(future_host(g));
+    w.mem.limit = 0;
+    future_release(g);
+    loop_run_forever(w.loop);
+    task_release(t);
+    future_release(f);
+    tw_fini(&w);
+}
+END_TEST
+
+/* A future with many done-callbacks: the first is inline, the others in the
+ * side block; removal keeps the order, completion queues them all in order. */
+static char cb_log[64];
+static void log_cb(Loop *L, void *data, void *arg)
+{
+    size_t n = strlen(cb_log);
+    cb_log[n] = (char)(intptr_t)data;
+    cb_log[n + 1] = 0;
+}
+
+START_TEST(test_many_callbacks)
+{
+    TWorld w;
+    tw_init(&w);
+    Future *f = future_new(w.loop);
+    const char *order = "abcdefghij";
+    for (const char *p = order; *p; p++)
+        ck_assert_int_eq(future_add_callback(f, log_cb, (void *)(intptr_t)*p), 0);
+    ck_assert_uint_eq(future_callback_count(f), 10);
+    ck_assert_uint_eq(future_remove_callback(f, log_cb, (void *)(intptr_t)'a'), 1);
+    ck_assert_uint_eq(future_remove_callback(f, log_cb, (void *)(intptr_t)'e'), 1);
+    ck_assert_uint_eq(future_callback_count(f), 8);
+    cb_log[0] = 0;
+    future_set_result(f, host_int(1));
+    ck_assert_uint_eq(future_callback_count(f), 0);
+    loop_run_once(w.loop);
+    ck_assert_str_eq(cb_log, "bcdfghij");
+    /* all removed: none left inline either */
+    Future *g = future_new(w.loop);
+    future_add_callback(g, log_cb, (void *)(intptr_t)'x');
+    future_add_callback(g, log_cb, (void *)(intptr_t)'x');
+    ck_assert_uint_eq(future_remove_callback(g, log_cb, (void *)(intptr_t)'x'), 2);
+    ck_assert_uint_eq(future_callback_count(g), 0);
+    future_add_callback(g, log_cb, (void *)(intptr_t)'y');
+    cb_log[0] = 0;
+    future_cancel(g, NULL);
+    loop_run_once(w.loop);
+    ck_assert_str_eq(cb_log, "y");
+    future_release(g);
     future_release(f);
     tw_fini(&w);
 }
@@ -161,7 +227,7 @@ START_TEST(test_out_of_memory)
 {
     TWorld w;
     tw_init(&w);
-    w.mem.limit = w.mem.used + 64;
+    w.mem.limit = w.mem.used + 32; /* less than any future */
     ck_assert_ptr_null(future_new(w.loop));
     w.mem.limit = 0;
     tw_fini(&w);
@@ -229,5 +295,5 @@ END_TEST
 
 ENGINE_SUITE_MAIN("future", test_callback_dropped_hook, test_result_and_callback_order,
                   test_exception_and_retrieval, test_cancel_and_message,
-                  test_refs_and_callbacks_hold, test_label_and_host_ptr, test_unretrieved_hook,
+                  test_refs_and_callbacks_hold, test_label_and_host_ptr, test_many_callbacks, test_unretrieved_hook,
                   test_out_of_memory, test_default_host_ops)

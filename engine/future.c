@@ -119,9 +119,11 @@ void future_release(Future *f)
         mem_free(h->mem, x, sizeof *x);
     }
     if (f->loop) {
+        /* The loop holds a reference on a pending task and on an armed
+         * sleep block, so both are on the all-futures list by now. */
         if (f->on_tasks)
-            task_unlink_pending(f->loop, (Task *)f); /* only after loop_free's detach */
-        else
+            task_unlink_pending(f->loop, (Task *)f);
+        else if (!(f->sleep_block && f->sl_timer != TIMER_IDLE))
             future_unlink(f);
     }
     mem_free(h->mem, f, future_size(f));
@@ -178,6 +180,7 @@ int future_set_result(Future *f, void *v)
     if (f->state != FUTURE_PENDING) return -1;
     Host *h = future_host_of(f);
     host_retain(h, v);
+    host_release(h, f->value); /* a sleep block's held result */
     f->value = v;
     f->state = FUTURE_RESULT;
     schedule_callbacks(f);
@@ -189,11 +192,19 @@ int future_set_exception(Future *f, void *exc)
     if (f->state != FUTURE_PENDING) return -1;
     Host *h = future_host_of(f);
     host_retain(h, exc);
+    host_release(h, f->value); /* a sleep block's held result */
     f->value = exc;
     f->state = FUTURE_EXCEPTION;
     f->log_exc = 1;
     schedule_callbacks(f);
     return 0;
+}
+
+void future_resolve_held(Future *f)
+{
+    if (f->state != FUTURE_PENDING) return;
+    f->state = FUTURE_RESULT;
+    schedule_callbacks(f);
 }
 
 /* Stores msg (retained) as the cancel message, dropping the previous one.

@@ -38,14 +38,17 @@ typedef struct FutureExt {
 enum { FUTURE_LABEL_KIND = 0, FUTURE_LABEL_WAIT_FOR = 5, FUTURE_LABEL_EXT = 255 };
 
 /* 64 bytes, one cache line. Invariants: refs > 0 while reachable; value is
- * the result (RESULT) or the exception (EXCEPTION), NULL otherwise.
+ * the result (RESULT) or the exception (EXCEPTION); a pending sleep block
+ * holds there the result it will take (NcoSleep), other pending futures NULL.
  * Callbacks are only registered while PENDING (completion moves them to the
  * ready queue); cb0.fn != NULL iff there is at least one, and ext->ncbs > 0
  * only if cb0 is taken. loop is NULL once the loop was freed (the future is
  * then "detached": it can still be read and released, completing it
  * schedules nothing; cb0.data then holds its Host). Every live future of a
  * loop is on one of the loop's lists through prev/next: a task that is not
- * done on the pending-tasks list (on_tasks), every other on the all-futures
+ * done on the pending-tasks list (on_tasks), an armed sleep block on none
+ * (the timer heap or the ready queue holds it, and the link slots hold its
+ * timer's deadline and sequence number), every other on the all-futures
  * list. */
 struct Future {
     uint32_t refs;
@@ -58,9 +61,19 @@ struct Future {
     uint8_t started : 1;          /* Task: its first step has run */
     uint8_t on_tasks : 1;         /* Task: on the loop's pending-tasks list */
     uint8_t label;                /* FUTURE_LABEL_* or an index in future.c's table */
-    uint8_t spare;
+    uint8_t sl_timer : 3;         /* sleep block: its timer's TIMER_* state */
+    uint8_t sl_state : 2;         /* sleep block: the coroutine's state (nco.c) */
+    uint8_t sl_live : 1;          /* sleep block: the future was made (first resume) */
     Loop *loop;
-    Future *prev, *next; /* on a list of the loop (above) */
+    union {
+        struct {
+            Future *prev, *next; /* on a list of the loop (above) */
+        };
+        struct {
+            int64_t t_when; /* armed sleep block: deadline (before: the delay) */
+            uint64_t t_seq; /* armed sleep block: its timer's sequence number */
+        };
+    };
     void *value;
     FutureCb cb0;   /* first callback inline: most futures have one waiter */
     FutureExt *ext; /* NULL until needed */
@@ -95,8 +108,8 @@ typedef struct ReadyItem {
     Future *hold; /* released after fn ran (done-callbacks hold their future) */
 } ReadyItem;
 
-/* TIMER_IDLE: not with the loop (an embedded timer before it is armed and
- * after the loop is done with it; 0 so that zeroed storage is idle). */
+/* TIMER_IDLE: not with the loop (a sleep block's timer before it is armed
+ * and after the loop is done with it; 0 so that zeroed storage is idle). */
 enum { TIMER_IDLE, TIMER_IN_HEAP, TIMER_CANCELLED_IN_HEAP, TIMER_IN_READY, TIMER_CANCELLED };
 
 struct LoopTimer {
@@ -106,12 +119,13 @@ struct LoopTimer {
     void *data;
     void *arg;
     uint8_t state;
-    uint8_t embedded; /* lives in the block of the future `data` (loop_timer_arm) */
 };
 
+/* ref: a LoopTimer *, or a sleep block's Future * with bit 0 set (its
+ * timer lives in the future itself, see NcoSleep). */
 typedef struct HeapEnt {
-    int64_t when; /* = t->when */
-    LoopTimer *t;
+    int64_t when; /* the timer's deadline, kept here for the sift loops */
+    uintptr_t ref;
 } HeapEnt;
 
 struct Loop {
@@ -142,26 +156,29 @@ struct Loop {
     Trace *trace;
 };
 
-/* A native sleep(delay > 0): one block holding the coroutine's state, the
- * future it suspends on and the timer that completes it, instead of three
- * allocations. The block lives as long as its future: the coroutine holds a
- * reference from its first resume until it is dropped, the loop one while
- * it has the timer (loop_timer_arm), a waiting task one on its waiter. */
+/* A native sleep(delay > 0) is one 64-byte block, its own Future: the
+ * coroutine's state, the future it suspends on and the timer that completes
+ * it, instead of three allocations. Before the first resume (sl_live 0) the
+ * block is only the coroutine: fut.loop is the loop, cb0.data the Host,
+ * t_when the delay and value the result (retained). The first resume makes
+ * the future (pending, labelled "sleep") and arms the timer in place
+ * (loop_sleep_arm): deadline and sequence number in the link slots, state in
+ * sl_timer; the heap or the ready queue then holds the block, with a
+ * reference, and it is on no list. When the loop is done with the timer
+ * (it ran or was cancelled and dropped; sl_timer back to TIMER_IDLE) the
+ * block goes on the all-futures list. The timer completes the future with
+ * the result held in value (futures._set_result_unless_cancelled). The
+ * block lives as long as its future: the coroutine holds a reference from
+ * its first resume until it is dropped, a waiting task one on its waiter. */
 typedef struct NcoSleep {
-    Future fut; /* first: (Future *) of the block; valid once fut_live */
-    LoopTimer timer;
-    Host *host;
-    void *result; /* retained until the coroutine is dropped */
-    int64_t delay;
-    uint8_t state, fut_live;
+    Future fut;
 } NcoSleep;
 
 /* loop.c */
-/* Arm t, embedded in the block of `owner`, to call fn(loop, owner, NULL) at
- * `when`. The loop holds a reference on owner until it is done with t (t ran,
- * or was cancelled and dropped; t->state is then TIMER_IDLE), so the block
- * outlives its stay in the heap and the ready queue. -1 on ENOMEM. */
-int loop_timer_arm(Loop *loop, LoopTimer *t, int64_t when, LoopFn fn, Future *owner);
+/* Arm the timer of sleep block f (pending, on no list) for `when`; the loop
+ * takes a reference on f until it is done with the timer. -1 on ENOMEM. */
+int loop_sleep_arm(Loop *loop, Future *f, int64_t when);
+void loop_sleep_cancel(Loop *loop, Future *f); /* as loop_timer_cancel */
 /* A callback is discarded without running: release what the engine's own
  * owning callbacks hold, tell the host about the rest. */
 void loop_drop_callback(Host *h, LoopFn fn, void *data);
@@ -196,6 +213,8 @@ void future_unlink(Future *f); /* off it */
 FutureExt *future_ext(Future *f);
 /* The Host of f's loop, or of the loop it was detached from. */
 Host *future_host_of(const Future *f);
+/* A pending sleep block's timer ran: complete f with the result it holds. */
+void future_resolve_held(Future *f);
 /* Store msg (retained) as f's cancel message, replacing the previous one. */
 void future_set_cancel_msg(Future *f, void *msg);
 /* Future.cancel without the Task/gather rules. */

@@ -144,6 +144,11 @@ static void run_one(Loop *L)
  * ~34 timers scattered over memory (a cache miss each). The sequence number
  * that breaks ties is read from the timer, only when deadlines are equal.
  *
+ * Two kinds of timer: a LoopTimer of its own (loop_call_at), and the timer
+ * a sleep block keeps in its future (NcoSleep in internal.h), which spares
+ * a sleeping task one allocation and 48 bytes. A heap entry tells them
+ * apart by bit 0 of its ref; the ref_* helpers read either.
+ *
  * A cancelled timer stays in the heap, marked (TIMER_CANCELLED_IN_HEAP), as
  * in CPython: then a timer needs no back-index into the heap, and sifting
  * never writes to a timer. Invariant: the top (heap[0]) is never a cancelled
@@ -151,9 +156,44 @@ static void run_one(Loop *L)
  * looks at the next deadline or at nheap == 0 sees only live timers. When
  * more than half of a large heap is cancelled it is rebuilt (CPython's
  * rule), so cancelled timers cannot pile up. */
+#define REF_SLEEP ((uintptr_t)1)
+
+static inline bool ref_is_sleep(uintptr_t r)
+{
+    return (r & REF_SLEEP) != 0;
+}
+
+static inline LoopTimer *ref_timer(uintptr_t r)
+{
+    return (LoopTimer *)r;
+}
+
+static inline Future *ref_block(uintptr_t r)
+{
+    return (Future *)(r & ~REF_SLEEP);
+}
+
+static inline uint64_t ref_seq(uintptr_t r)
+{
+    return ref_is_sleep(r) ? ref_block(r)->t_seq : ref_timer(r)->seq;
+}
+
+static inline unsigned ref_state(uintptr_t r)
+{
+    return ref_is_sleep(r) ? ref_block(r)->sl_timer : ref_timer(r)->state;
+}
+
+static inline void ref_set_state(uintptr_t r, unsigned st)
+{
+    if (ref_is_sleep(r))
+        ref_block(r)->sl_timer = st & 7;
+    else
+        ref_timer(r)->state = (uint8_t)st;
+}
+
 static bool ent_less(HeapEnt a, HeapEnt b)
 {
-    return a.when < b.when || (a.when == b.when && a.t->seq < b.t->seq);
+    return a.when < b.when || (a.when == b.when && ref_seq(a.ref) < ref_seq(b.ref));
 }
 
 /* A 4-ary heap: half the levels of a binary one, and the four children of
@@ -190,30 +230,30 @@ static void heap_down(Loop *L, size_t i)
     L->heap[i] = e;
 }
 
-static LoopTimer *heap_pop(Loop *L)
+static uintptr_t heap_pop(Loop *L)
 {
-    LoopTimer *t = L->heap[0].t;
+    uintptr_t r = L->heap[0].ref;
     L->nheap--;
     if (L->nheap) {
         L->heap[0] = L->heap[L->nheap];
         heap_down(L, 0);
     }
-    return t;
+    return r;
 }
 
-static void heap_push(Loop *L, LoopTimer *t)
+static void heap_push(Loop *L, int64_t when, uintptr_t r)
 {
-    L->heap[L->nheap] = (HeapEnt){t->when, t};
+    L->heap[L->nheap] = (HeapEnt){when, r};
     L->nheap++;
     heap_up(L, L->nheap - 1);
 }
 
-static void timer_free(Loop *L, LoopTimer *t);
+static void timer_done(Loop *L, uintptr_t r);
 
 static void clean_top(Loop *L)
 {
-    while (L->ncancelled && L->nheap && L->heap[0].t->state == TIMER_CANCELLED_IN_HEAP) {
-        timer_free(L, heap_pop(L));
+    while (L->ncancelled && L->nheap && ref_state(L->heap[0].ref) == TIMER_CANCELLED_IN_HEAP) {
+        timer_done(L, heap_pop(L));
         L->ncancelled--;
     }
 }
@@ -223,8 +263,8 @@ static void heap_compact(Loop *L)
 {
     size_t j = 0;
     for (size_t i = 0; i < L->nheap; i++) {
-        if (L->heap[i].t->state == TIMER_CANCELLED_IN_HEAP)
-            timer_free(L, L->heap[i].t);
+        if (ref_state(L->heap[i].ref) == TIMER_CANCELLED_IN_HEAP)
+            timer_done(L, L->heap[i].ref);
         else
             L->heap[j++] = L->heap[i];
     }
@@ -234,17 +274,26 @@ static void heap_compact(Loop *L)
         if (i < j) heap_down(L, i);
 }
 
-/* The loop is done with t. No pool of its own: mem's size classes recycle
- * timers as well. An embedded timer goes idle and its block's reference is
- * released (which may free the block, and t with it). */
-static void timer_free(Loop *L, LoopTimer *t)
+/* A sleep block's timer goes idle: its link slots are links again, and the
+ * block joins the all-futures list (its reference is still the loop's). */
+static void sleep_idle(Future *f)
 {
-    if (t->embedded) {
-        t->state = TIMER_IDLE;
-        future_release(t->data);
+    f->sl_timer = TIMER_IDLE;
+    future_link(f);
+}
+
+/* The loop is done with the timer r. No pool of its own: mem's size
+ * classes recycle timers as well. A sleep block's timer goes idle and the
+ * loop's reference on the block is released (which may free it). */
+static void timer_done(Loop *L, uintptr_t r)
+{
+    if (ref_is_sleep(r)) {
+        Future *f = ref_block(r);
+        sleep_idle(f);
+        future_release(f);
         return;
     }
-    mem_free(L->mem, t, sizeof *t);
+    mem_free(L->mem, ref_timer(r), sizeof(LoopTimer));
 }
 
 static int heap_reserve(Loop *L)
@@ -259,18 +308,14 @@ static int heap_reserve(Loop *L)
     return 0;
 }
 
-int loop_timer_arm(Loop *L, LoopTimer *t, int64_t when, LoopFn fn, Future *owner)
+int loop_sleep_arm(Loop *L, Future *f, int64_t when)
 {
     if (heap_reserve(L) < 0) return -1;
-    future_retain(owner);
-    t->when = when;
-    t->seq = L->timer_seq++;
-    t->fn = fn;
-    t->data = owner;
-    t->arg = NULL;
-    t->state = TIMER_IN_HEAP;
-    t->embedded = 1;
-    heap_push(L, t);
+    future_retain(f);
+    f->t_when = when;
+    f->t_seq = L->timer_seq++;
+    f->sl_timer = TIMER_IN_HEAP;
+    heap_push(L, when, (uintptr_t)f | REF_SLEEP);
     return 0;
 }
 
@@ -279,14 +324,13 @@ LoopTimer *loop_call_at(Loop *L, int64_t when, LoopFn fn, void *data, void *arg)
     if (heap_reserve(L) < 0) return NULL;
     LoopTimer *t = mem_alloc(L->mem, sizeof *t);
     if (!t) return NULL;
-    t->embedded = 0;
     t->when = when;
     t->seq = L->timer_seq++;
     t->fn = fn;
     t->data = data;
     t->arg = arg;
     t->state = TIMER_IN_HEAP;
-    heap_push(L, t);
+    heap_push(L, when, (uintptr_t)t);
     return t;
 }
 
@@ -300,19 +344,29 @@ int64_t loop_timer_when(const LoopTimer *t)
     return t->when;
 }
 
-void loop_timer_cancel(Loop *L, LoopTimer *t)
+static void cancel_ref(Loop *L, uintptr_t r)
 {
-    if (!t) return;
-    if (t->state == TIMER_IN_HEAP) {
-        t->state = TIMER_CANCELLED_IN_HEAP;
+    unsigned st = ref_state(r);
+    if (st == TIMER_IN_HEAP) {
+        ref_set_state(r, TIMER_CANCELLED_IN_HEAP);
         L->ncancelled++;
         if (L->ncancelled > 100 && 2 * L->ncancelled > L->nheap)
             heap_compact(L);
         else
             clean_top(L);
-    } else if (t->state == TIMER_IN_READY) {
-        t->state = TIMER_CANCELLED; /* skipped, still counted (§2) */
+    } else if (st == TIMER_IN_READY) {
+        ref_set_state(r, TIMER_CANCELLED); /* skipped, still counted (§2) */
     }
+}
+
+void loop_timer_cancel(Loop *L, LoopTimer *t)
+{
+    if (t) cancel_ref(L, (uintptr_t)t);
+}
+
+void loop_sleep_cancel(Loop *L, Future *f)
+{
+    cancel_ref(L, (uintptr_t)f | REF_SLEEP);
 }
 
 /* Ready-queue trampoline of a due timer. The handle dies before fn runs. */
@@ -322,15 +376,19 @@ static void timer_run(Loop *L, void *data, void *arg)
     bool live = t->state == TIMER_IN_READY;
     LoopFn fn = t->fn;
     void *d = t->data, *a = t->arg;
-    if (t->embedded) { /* its block must outlive fn: released after */
-        Future *owner = d;
-        t->state = TIMER_IDLE;
-        if (live) fn(L, owner, a);
-        future_release(owner);
-        return;
-    }
-    timer_free(L, t);
+    timer_done(L, (uintptr_t)t);
     if (live) fn(L, d, a);
+}
+
+/* ... of a due sleep block: the block outlives the completion (the loop's
+ * reference goes after it). */
+static void sleep_run(Loop *L, void *data, void *arg)
+{
+    Future *f = data;
+    bool live = f->sl_timer == TIMER_IN_READY;
+    sleep_idle(f);
+    if (live) future_resolve_held(f);
+    future_release(f);
 }
 
 /* ---------------------------------------------------------------- lifetime */
@@ -363,7 +421,9 @@ static void drain_ready(Loop *L)
         if (it.fn == timer_run) {
             LoopTimer *t = it.data;
             if (t->state == TIMER_IN_READY) loop_drop_callback(L->host, t->fn, t->data);
-            timer_free(L, t);
+            timer_done(L, (uintptr_t)t);
+        } else if (it.fn == sleep_run) {
+            timer_done(L, (uintptr_t)it.data | REF_SLEEP); /* the engine's own */
         } else {
             loop_drop_callback(L->host, it.fn, it.data);
         }
@@ -384,6 +444,23 @@ static void move_tasks_to_futs(Loop *L)
     }
 }
 
+/* ... and so do the sleep blocks armed in the heap (the others are freed
+ * with the heap itself). */
+static void move_sleeps_to_futs(Loop *L)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < L->nheap; i++) {
+        uintptr_t r = L->heap[i].ref;
+        if (ref_is_sleep(r)) {
+            if (ref_state(r) == TIMER_CANCELLED_IN_HEAP) L->ncancelled--;
+            sleep_idle(ref_block(r));
+        } else {
+            L->heap[j++] = L->heap[i];
+        }
+    }
+    L->nheap = j; /* no longer a heap: only freed from here on */
+}
+
 void loop_free(Loop *L)
 {
     if (!L) return;
@@ -402,6 +479,7 @@ void loop_free(Loop *L)
         for (Future *f = L->futs; f != done; f = f->next)
             f->refs++;
         move_tasks_to_futs(L); /* pinned by the loop's reference */
+        move_sleeps_to_futs(L);
         if (L->futs == done) break;
         Future *start = L->futs;
         for (Future *f = start; f != done; f = f->next)
@@ -417,9 +495,9 @@ void loop_free(Loop *L)
         future_release(f);
     }
     for (size_t i = 0; i < L->nheap; i++) {
-        LoopTimer *t = L->heap[i].t;
+        LoopTimer *t = ref_timer(L->heap[i].ref);
         if (t->state == TIMER_IN_HEAP) loop_drop_callback(L->host, t->fn, t->data);
-        timer_free(L, t);
+        timer_done(L, (uintptr_t)t);
     }
     mem_free(L->mem, L->heap, L->capheap * sizeof *L->heap);
     mem_free(L->mem, L->ring, L->cap * sizeof *L->ring);
@@ -506,13 +584,16 @@ static void start_iteration(Loop *L)
     if (L->nheap) {
         int64_t now = loop_time(L);
         while (L->nheap && L->heap[0].when <= now) {
-            LoopTimer *t = heap_pop(L);
+            int64_t when = L->heap[0].when;
+            uintptr_t r = heap_pop(L);
             clean_top(L);
-            t->state = TIMER_IN_READY;
-            if (loop_enqueue(L, timer_run, t, NULL, NULL) < 0) {
+            ref_set_state(r, TIMER_IN_READY);
+            int err = ref_is_sleep(r) ? loop_enqueue(L, sleep_run, ref_block(r), NULL, NULL)
+                                      : loop_enqueue(L, timer_run, ref_timer(r), NULL, NULL);
+            if (err < 0) {
                 /* Keep it: back into the heap, fires next time. */
-                t->state = TIMER_IN_HEAP;
-                heap_push(L, t);
+                ref_set_state(r, TIMER_IN_HEAP);
+                heap_push(L, when, r);
                 break;
             }
         }

@@ -41,59 +41,60 @@ static CoroStatus raise_nomem(Host *h, void **out)
 enum { SL_START, SL_YIELDED, SL_WAITING, SL_DONE };
 
 /* Every native coroutine keeps its Host for dropping: a host may drop a
- * coroutine object after its loop was freed. A timer is only cancelled
- * while the future is still attached to the loop (loop_free drops the
- * timers itself and detaches the futures). NcoSleep is in internal.h (its
- * future is freed by future_release); sleep(delay <= 0), a bare yield, is a
- * smaller struct of its own. */
+ * coroutine object after its loop was freed. A sleep block finds it in
+ * cb0.data until its future is made, then as its future's (future_host_of,
+ * which survives the loop). A timer is only cancelled while the future is
+ * still attached to the loop (loop_free takes the timers back itself and
+ * detaches the futures). NcoSleep is in internal.h (its future is freed by
+ * future_release); sleep(delay <= 0), a bare yield, is a smaller struct of
+ * its own. */
 
-/* futures._set_result_unless_cancelled */
-static void sleep_fire(Loop *L, void *data, void *arg)
+static Host *sleep_host(const NcoSleep *s)
 {
-    NcoSleep *s = data;
-    if (s->fut.state == FUTURE_PENDING) future_set_result(&s->fut, s->result);
+    return s->fut.sl_live ? future_host_of(&s->fut) : (Host *)s->fut.cb0.data;
 }
 
 static void sleep_leave(NcoSleep *s)
 {
-    uint8_t ts = s->timer.state;
+    uint8_t ts = s->fut.sl_timer;
     if ((ts == TIMER_IN_HEAP || ts == TIMER_IN_READY) && s->fut.loop)
-        loop_timer_cancel(s->fut.loop, &s->timer);
+        loop_sleep_cancel(s->fut.loop, &s->fut);
 }
 
 static CoroStatus sleep_resume(void *self, Task *task, CoroIn how, void *in, void **out)
 {
     NcoSleep *s = self;
-    Host *h = s->host;
-    switch (s->state) {
+    Future *f = &s->fut;
+    Host *h = sleep_host(s);
+    switch (f->sl_state) {
     case SL_START: {
         if (how == CORO_THROW) {
-            s->state = SL_DONE;
+            f->sl_state = SL_DONE;
             return raise_in(h, in, out);
         }
-        Loop *L = (Loop *)s->fut.loop; /* set by nco_sleep until fut_live */
-        s->fut.loop = NULL;
-        future_init(&s->fut, L, FUTURE_PLAIN);
-        future_link(&s->fut);
-        s->fut.sleep_block = 1; /* labelled "sleep" */
-        s->fut_live = 1;
-        if (loop_timer_arm(L, &s->timer, loop_time(L) + s->delay, sleep_fire, &s->fut) < 0) {
-            s->state = SL_DONE;
+        Loop *L = f->loop;
+        int64_t delay = f->t_when; /* the link slots become the timer's */
+        f->cb0.data = NULL;
+        future_init(f, L, FUTURE_PLAIN); /* labelled "sleep" by sleep_block */
+        f->sl_live = 1;
+        if (loop_sleep_arm(L, f, loop_time(L) + delay) < 0) {
+            future_link(f);
+            f->sl_state = SL_DONE;
             return raise_nomem(h, out);
         }
         if (L->trace)
-            loop_trace_event(L, TRACE_SLEEP, task ? task->id : 0, 0, TRACE_WHY_NONE, s->timer.when,
+            loop_trace_event(L, TRACE_SLEEP, task ? task->id : 0, 0, TRACE_WHY_NONE, f->t_when,
                              NULL, 0);
-        s->state = SL_WAITING;
-        *out = &s->fut;
+        f->sl_state = SL_WAITING;
+        *out = f;
         return CORO_SUSPEND;
     }
     case SL_WAITING:
         sleep_leave(s);
-        s->state = SL_DONE;
+        f->sl_state = SL_DONE;
         if (how == CORO_THROW) return raise_in(h, in, out);
-        host_retain(h, s->result);
-        *out = s->result;
+        host_retain(h, f->value); /* the result, held since nco_sleep */
+        *out = f->value;
         return CORO_RETURN;
     }
     return raise_in(h, in, out); /* resumed after it finished: a host bug */
@@ -102,14 +103,14 @@ static CoroStatus sleep_resume(void *self, Task *task, CoroIn how, void *in, voi
 static void sleep_drop(void *self)
 {
     NcoSleep *s = self;
-    Host *h = s->host;
-    sleep_leave(s);
-    host_release(h, s->result);
-    s->result = NULL;
-    if (s->fut_live)
-        future_release(&s->fut); /* the block goes with the last reference */
-    else
+    if (!s->fut.sl_live) {
+        Host *h = sleep_host(s);
+        host_release(h, s->fut.value);
         mem_free(h->mem, s, sizeof *s);
+        return;
+    }
+    sleep_leave(s);
+    future_release(&s->fut); /* the block goes with the last reference */
 }
 
 static const CoroVt sleep_vt = {"sleep", sleep_resume, sleep_drop};
@@ -164,9 +165,10 @@ Coro nco_sleep(Loop *L, int64_t delay_ns, void *result)
     NcoSleep *s = mem_calloc(L->mem, sizeof *s);
     if (!s) return (Coro){NULL, NULL};
     s->fut.loop = L; /* parked here until the first resume makes the future */
-    s->host = L->host;
-    s->delay = delay_ns;
-    s->result = result;
+    s->fut.cb0.data = L->host;
+    s->fut.sleep_block = 1;
+    s->fut.t_when = delay_ns;
+    s->fut.value = result;
     host_retain(L->host, result);
     return (Coro){&sleep_vt, s};
 }

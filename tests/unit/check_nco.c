@@ -424,9 +424,11 @@ START_TEST(test_drop_after_loop_free)
     void *out = NULL;
     Coro sl = nco_sleep(w.loop, LOOP_NS_PER_SEC, host_int(1));
     ck_assert_int_eq(coro_resume(sl, NULL, CORO_SEND, NULL, &out), CORO_SUSPEND);
+    ck_assert_str_eq(future_label(out), "sleep");
     Future *f = future_new(w.loop);
     Coro wf = nco_wait_for(w.loop, (NcoAwaitable){.fut = f}, LOOP_NS_PER_SEC);
     ck_assert_int_eq(coro_resume(wf, NULL, CORO_SEND, NULL, &out), CORO_SUSPEND);
+    ck_assert_str_eq(future_label(out), "wait_for");
     ck_assert_uint_eq(loop_timer_count(w.loop), 2);
     loop_free(w.loop);
     coro_drop(sl);
@@ -437,7 +439,113 @@ START_TEST(test_drop_after_loop_free)
 }
 END_TEST
 
-ENGINE_SUITE_MAIN("nco", test_drop_after_loop_free, test_loop_free_with_pending_gather,
+/* A sleep keeps its timer inside its future (NcoSleep). Timers of both
+ * kinds share one sequence: equal deadlines fire in the order they were
+ * armed, a sleep's among call_at's. */
+static char order_log[16];
+static void order_cb(Loop *L, void *data, void *arg)
+{
+    size_t n = strlen(order_log);
+    order_log[n] = (char)(intptr_t)data;
+    order_log[n + 1] = 0;
+}
+
+START_TEST(test_sleep_timer_order)
+{
+    TWorld w;
+    tw_init(&w);
+    void *out = NULL;
+    order_log[0] = 0;
+    int64_t when = loop_time(w.loop) + 1000;
+    loop_call_at(w.loop, when, order_cb, (void *)(intptr_t)'a', NULL);
+    Coro sl = nco_sleep(w.loop, 1000, host_int(7));
+    ck_assert_int_eq(coro_resume(sl, NULL, CORO_SEND, NULL, &out), CORO_SUSPEND);
+    Future *f = out;
+    future_add_callback(f, order_cb, (void *)(intptr_t)'s'); /* runs one iteration later */
+    loop_call_at(w.loop, when, order_cb, (void *)(intptr_t)'b', NULL);
+    loop_call_at(w.loop, when - 1, order_cb, (void *)(intptr_t)'0', NULL);
+    ck_assert_uint_eq(loop_timer_count(w.loop), 4);
+    loop_run_forever(w.loop);
+    ck_assert_str_eq(order_log, "0abs");
+    ck_assert_int_eq(future_state(f), FUTURE_RESULT);
+    ck_assert_int_eq(host_to_int(future_result(f)), 7);
+    ck_assert_int_eq(coro_resume(sl, NULL, CORO_SEND, NULL, &out), CORO_RETURN);
+    ck_assert_int_eq(host_to_int(out), 7);
+    coro_drop(sl);
+    tw_fini(&w);
+}
+END_TEST
+
+/* A sleep whose timer is due (in the ready queue, not yet run) when it is
+ * left, and one when the loop is freed. */
+static const TStep just_return[] = {S_RET(1)};
+
+START_TEST(test_sleep_left_while_due)
+{
+    for (int free_loop = 0; free_loop < 2; free_loop++) {
+        TWorld w;
+        tw_init(&w);
+        void *out = NULL;
+        Coro sl = nco_sleep(w.loop, 1, host_int(3));
+        ck_assert_int_eq(coro_resume(sl, NULL, CORO_SEND, NULL, &out), CORO_SUSPEND);
+        Future *f = out;
+        future_retain(f);
+        Task *t = task_new(w.loop, tco(&w, just_return), NULL);
+        loop_advance(w.loop, 1);
+        /* one task step: the iteration's batch is [t's step, the sleep's
+         * timer]; the timer stays queued */
+        ck_assert_int_eq(loop_run_step(w.loop), LOOP_RAN);
+        ck_assert_uint_eq(loop_ready_count(w.loop), 1);
+        if (free_loop) {
+            loop_free(w.loop);
+            ck_assert_ptr_null(future_loop(f));
+            ck_assert_int_eq(future_state(f), FUTURE_PENDING);
+            coro_drop(sl);
+            future_release(f);
+            task_release(t);
+            host_fini(&w.host);
+            ck_assert_uint_eq(w.mem.used, 0);
+            continue;
+        }
+        coro_drop(sl); /* cancels the queued timer: it must not complete f */
+        loop_run_forever(w.loop);
+        ck_assert_int_eq(future_state(f), FUTURE_PENDING);
+        ck_assert_uint_eq(loop_timer_count(w.loop), 0);
+        future_release(f);
+        task_release(t);
+        tw_fini(&w);
+    }
+}
+END_TEST
+
+/* Many sleeps cancelled while in the heap: the heap is rebuilt (more than
+ * half cancelled) and every block is freed. */
+START_TEST(test_sleep_cancel_many)
+{
+    enum { N = 400 };
+    TWorld w;
+    tw_init(&w);
+    static Coro sl[N];
+    void *out = NULL;
+    for (int i = 0; i < N; i++) {
+        sl[i] = nco_sleep(w.loop, 1000 + (i * 7919) % 5000, NULL);
+        ck_assert_int_eq(coro_resume(sl[i], NULL, CORO_SEND, NULL, &out), CORO_SUSPEND);
+    }
+    for (int i = 0; i < N; i++)
+        if (i % 4) coro_drop(sl[i]);
+    ck_assert_uint_eq(loop_timer_count(w.loop), N / 4);
+    loop_run_forever(w.loop);
+    ck_assert_uint_eq(loop_timer_count(w.loop), 0);
+    for (int i = 0; i < N; i += 4) {
+        ck_assert_int_eq(coro_resume(sl[i], NULL, CORO_SEND, NULL, &out), CORO_RETURN);
+        coro_drop(sl[i]);
+    }
+    tw_fini(&w);
+}
+END_TEST
+
+ENGINE_SUITE_MAIN("nco", test_sleep_timer_order, test_sleep_left_while_due, test_sleep_cancel_many,
+                  test_drop_after_loop_free, test_loop_free_with_pending_gather,
                   test_out_of_memory_sweep, test_round_robin_sleep0,
                   test_gather_order_and_duplicates, test_gather_errors, test_gather_cancel,
                   test_gather_empty_and_state, test_wait_for, test_wait_for_caller_cancelled,

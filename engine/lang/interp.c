@@ -41,6 +41,11 @@ struct Interp {
     uint64_t spin_mark;
     int64_t spin_time;
     size_t spin_timers;
+    /* The busy watch (busy_watch): the loop it watches, loop_steps() when
+     * it last looked, and the task steps counted since the last wait. */
+    Loop *busy_loop;
+    uint64_t busy_seen;
+    uint64_t busy_steps;
 };
 
 void interp_config_init(InterpConfig *cfg)
@@ -90,6 +95,8 @@ Interp *interp_new(const InterpConfig *cfg)
         c->max_virtual_time = 1e7;
     if (!c->spin_limit)
         c->spin_limit = 3000000; /* the switch bench runs 1M steps at one instant */
+    if (!c->busy_limit)
+        c->busy_limit = 3000000; /* the benchmarks take up to 1.1M, lessons far less */
     if (c->speed <= 0)
         c->speed = 1.0;
     mem_init(&ip->mem, c->mem_limit);
@@ -327,6 +334,39 @@ static void spin_watch(Interp *ip)
     }
 }
 
+/* Programs that never end but let time pass: `while True: await
+ * asyncio.sleep(1)` under the virtual clock makes the clock jump at every
+ * step, so the spin watch sees progress, and it would take 10^7 steps (and
+ * with sleep(0.001) 10^10) to reach max_virtual_time. What such a program
+ * costs is CPU work, counted in task steps. Under the virtual clock waiting
+ * is free, so every step of the run counts. Under the real and stepped
+ * clocks, a step that finds nothing ready and the next timer in the future
+ * means time must really pass (the loop sleeps, or the host has to move its
+ * clock): the count starts again there, so a program that sleeps between
+ * its steps may run for hours, as it would under python3. It depends on the
+ * program only, not on how fast the host is, so a replay of a stepped run
+ * (the UI's step back) stops exactly where the live run did. Past
+ * busy_limit steps the budget is cut, as by the spin watch. */
+static void busy_watch(Interp *ip)
+{
+    Vm *vm = &ip->vm;
+    Loop *l = vm->loop;
+    if (!l || vm->budget_hit || vm->interrupted)
+        return;
+    uint64_t steps = loop_steps(l);
+    if (l != ip->busy_loop || steps < ip->busy_seen)
+        ip->busy_seen = 0; /* a new loop (asyncio.run again) starts at 0 */
+    ip->busy_loop = l;
+    ip->busy_steps += steps - ip->busy_seen;
+    ip->busy_seen = steps;
+    if (ip->cfg.clock != INTERP_CLOCK_VIRTUAL && loop_ready_count(l) == 0 && loop_wait_hint(l) > 0)
+        ip->busy_steps = 0;
+    if (ip->busy_steps > ip->cfg.busy_limit) {
+        vm->busy_steps = ip->cfg.busy_limit;
+        vm->budget = 0;
+    }
+}
+
 InterpState interp_step(Interp *ip, InterpStepMode mode)
 {
     Vm *vm = &ip->vm;
@@ -337,6 +377,7 @@ InterpState interp_step(Interp *ip, InterpStepMode mode)
         Value out = VAL_UNDEF_V;
         RtStatus st = RT_OK;
         spin_watch(ip);
+        busy_watch(ip);
         int r = aiorun_step(vm, &ip->run, mode == INTERP_STEP_TASK ? AIO_STEP_TASK : AIO_STEP_ITERATION,
                             &out, &st);
         if (r == 0)

@@ -74,6 +74,14 @@ typedef struct InterpConfig {
                               no timer fires, the loop never has to wait
                               (`while True: await asyncio.sleep(0)`) [3M,
                               a third of a second] -> RuntimeError */
+    uint64_t busy_limit;   /* task steps the program may run without the event
+                              loop ever having to wait for time to pass: a
+                              whole run under the virtual clock, where sleeps
+                              take no time (`while True: await
+                              asyncio.sleep(1)`); under the real and stepped
+                              clocks only the steps since the last real wait,
+                              so a program that sleeps may live as long as it
+                              likes [3M, under a second] -> RuntimeError */
     int trace;             /* record the engine trace (interp_trace) [0] */
     /* The simulated network of `requests` and `aiohttp` (engine/lang/net.h):
      * net(net_host, url, &reply) fills in what the host knows about url;

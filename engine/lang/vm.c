@@ -734,12 +734,27 @@ static RtStatus call_ex_args(Vm *vm, Value argt, Value kwd, Value **args, size_t
 static RtStatus budget_error(Vm *vm)
 {
     vm->budget_hit = true;
+    double speed;
+    /* The spin watch's words first: when both watches fire at once (a
+     * sleep(0) loop from the start), it says more precisely what is wrong. */
     if (vm->spin_steps)
         rt_raise_id(&vm->rt, CLS_RuntimeError,
                     "endless loop: %llu task steps in a row ran without the clock advancing "
                     "(the program keeps yielding with await, e.g. asyncio.sleep(0), but never "
                     "waits for time to pass, so it never finishes)",
                     (unsigned long long)vm->spin_steps);
+    else if (vm->busy_steps && vm_clock(vm, &speed) == INTERP_CLOCK_VIRTUAL)
+        rt_raise_id(&vm->rt, CLS_RuntimeError,
+                    "endless loop: %llu task steps ran and the program is still not done (it keeps "
+                    "awaiting in a loop, e.g. asyncio.sleep(1), and the virtual clock skips every "
+                    "wait at once, so it would never finish)",
+                    (unsigned long long)vm->busy_steps);
+    else if (vm->busy_steps)
+        rt_raise_id(&vm->rt, CLS_RuntimeError,
+                    "endless loop: %llu task steps ran without the event loop ever waiting for time "
+                    "to pass (each sleep is over before the next step, so the program keeps the "
+                    "processor busy without end)",
+                    (unsigned long long)vm->busy_steps);
     else
         rt_raise_id(&vm->rt, CLS_RuntimeError,
                     "endless loop: %llu loop passes and calls ran without giving control back "

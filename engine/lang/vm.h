@@ -204,6 +204,8 @@ struct Vm {
     uint64_t ticks;           /* backward jumps + calls since the last reset */
     uint64_t budget;
     bool budget_hit;          /* set when the budget ran out: unwinds everything */
+    uint64_t busy_steps;      /* > 0: the budget was cut to 0 because this many task
+                                 steps ran without waiting for time (interp.c) */
     uint64_t spin_steps;      /* > 0: the budget was cut to 0 because this many task
                                  steps ran without the clock advancing (interp.c) */
     bool interrupted;

@@ -188,6 +188,47 @@ START_TEST(test_limits)
 }
 END_TEST
 
+/* The busy watch (interp.c): under the virtual clock a program that keeps
+ * sleeping in a loop ends after busy_limit task steps; under a clock where
+ * sleeps take time (stepped here, as in the tutor) it may live on. */
+START_TEST(test_busy_limit)
+{
+    const char *src = "import asyncio\nasync def main():\n    while True:\n        await asyncio.sleep(1)\n"
+                      "asyncio.run(main())\n";
+    Cap c;
+    InterpConfig cfg;
+    interp_config_init(&cfg);
+    cfg.busy_limit = 1000;
+    ck_assert_int_eq(run_cfg(src, &c, &cfg), 1);
+    ck_assert_str_eq(last_err_line(&c), "RuntimeError: endless loop: 1000 task steps ran and the program is still "
+                                        "not done (it keeps awaiting in a loop, e.g. asyncio.sleep(1), and the "
+                                        "virtual clock skips every wait at once, so it would never finish)");
+    /* Only the work counts: the clock stood at about 1000 s. */
+    ck_assert_ptr_null(strstr(c.err, "clock passed"));
+
+    memset(&c, 0, sizeof c);
+    interp_config_init(&cfg);
+    cfg.busy_limit = 1000;
+    cfg.clock = INTERP_CLOCK_STEPPED;
+    cfg.err = cap_err;
+    cfg.host = &c;
+    Interp *ip = interp_new(&cfg);
+    ck_assert_int_eq(interp_load(ip, src, strlen(src), "t.py"), 0);
+    int waits = 0;
+    for (int n = 0; n < 20000; n++) {
+        InterpState s = interp_step(ip, INTERP_STEP_TASK);
+        ck_assert_msg(s != INTERP_FINISHED, "stopped after %d waits: %s", waits, c.err);
+        if (s == INTERP_WAITING) {
+            waits++;
+            interp_advance_to(ip, interp_next_deadline(ip));
+        }
+    }
+    ck_assert_int_gt(waits, 5000); /* five times the limit, asleep in between */
+    ck_assert_int_eq(interp_exit_status(ip), -1);
+    interp_free(ip);
+}
+END_TEST
+
 START_TEST(test_async)
 {
     EXPECT("import asyncio\nasync def w(n):\n    await asyncio.sleep(n)\n    print('w', n)\n    return n * 2\n"
@@ -264,6 +305,7 @@ static Suite *vm_suite(void)
     tcase_add_test(tc, test_try_finally);
     tcase_add_test(tc, test_tracebacks);
     tcase_add_test(tc, test_limits);
+    tcase_add_test(tc, test_busy_limit);
     tcase_add_test(tc, test_async);
     tcase_add_test(tc, test_stepping);
     tcase_add_test(tc, test_syntax_diag);

@@ -239,6 +239,8 @@ static void exc_repr_sb(Vm *vm, void *e, StrBuf *sb)
 
 static const CoroVt ncotask_vt;
 
+static int paused_line(CoroObj *c);
+
 void vm_task_repr(Vm *vm, Task *t, StrBuf *sb)
 {
     Future *f = task_future(t);
@@ -251,9 +253,10 @@ void vm_task_repr(Vm *vm, Task *t, StrBuf *sb)
     sb_printf(sb, "<Task %s name='%s'", state, name);
     Code *code = vm_task_code(vm, t);
     if (code) {
-        if (st == FUTURE_PENDING)
+        CoroObj *c = vm_coro_of_engine(task_coro(t));
+        if (st == FUTURE_PENDING) /* the line its coroutine is paused at, as CPython */
             sb_printf(sb, " coro=<%s() running at %s:%d>", code->qualname->data, code->filename,
-                      code->firstline);
+                      c ? paused_line(c) : code->firstline);
         else
             sb_printf(sb, " coro=<%s() done, defined at %s:%d>", code->qualname->data, code->filename,
                       code->firstline);

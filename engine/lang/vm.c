@@ -850,7 +850,14 @@ static int await_start(Vm *vm, Frame *f, Frame **next, Value *res, VmStatus *st,
             n->hdr.flags |= NCOF_STARTED;
             if (nco_kind(n) == NK_SLEEP && n->delay_ns <= 0 && vm->loop) {
                 /* sleep(0): the task's bare yield, without an engine
-                 * coroutine; the resume gives n->result (coro_vt_resume) */
+                 * coroutine; the resume gives n->result (coro_vt_resume).
+                 * With the usual result None the frame awaits None instead
+                 * of the object, which goes now: 100,000 tasks in sleep(0)
+                 * hold 100,000 fewer objects. */
+                if (val_is_none(n->result)) {
+                    f->awaiting = VAL_NONE_V;
+                    obj_decref(rt, &n->hdr);
+                }
                 *st = VM_YIELD;
                 return 2;
             }
@@ -2013,18 +2020,20 @@ static CoroStatus coro_vt_resume(void *self, Task *task, CoroIn how, void *in, v
             if (r < 0)
                 throw = true;
         } else {
-            /* A native coroutine object without an engine coroutine is a
-             * sleep(0) that yielded inline (await_start). */
+            /* A native coroutine object without an engine coroutine, or
+             * None, is a sleep(0) that yielded inline (await_start). */
             NcoObj *n0 = val_is_type(aw, &vm_nco_type) ? (NcoObj *)aw.u.o : NULL;
             if (how == CORO_THROW) {
                 Value e = vm_from_host(vm, in);
-                if (n0 && obj_isinstance(rt, e, rt->cls[CLS_CancelledError]))
+                if ((n0 || val_is_none(aw)) && obj_isinstance(rt, e, rt->cls[CLS_CancelledError]))
                     vm_tb_prepend_stdlib(vm, e, VM_TB_SLEEP_649);
                 rt_raise_value(rt, e);
                 val_decref(rt, e);
                 throw = true;
+            } else if (n0) {
+                res = val_incref(n0->result);
             } else {
-                res = n0 ? val_incref(n0->result) : vm_from_host(vm, in);
+                res = val_is_none(aw) ? VAL_NONE_V : vm_from_host(vm, in);
             }
             f->awaiting = VAL_UNDEF_V;
             val_decref(rt, aw);

@@ -388,8 +388,8 @@ InterpState interp_step(Interp *ip, InterpStepMode mode)
         Frame *f = ip->resume;
         if (st == RT_OK) {
             /* Replace asyncio.run's placeholder with its result. */
-            val_decref(&vm->rt, f->stack[f->sp - 1]);
-            f->stack[f->sp - 1] = out;
+            val_decref(&vm->rt, frame_stack(f)[f->sp - 1]);
+            frame_stack(f)[f->sp - 1] = out;
         } else {
             ip->throw_next = true;
         }

@@ -1220,8 +1220,7 @@ static void detach_await(Vm *vm, CoroObj *c)
             coro_drop(nc);
         }
     }
-    c->inner->awaiting = VAL_UNDEF_V;
-    val_decref(&vm->rt, aw);
+    vm_frame_drop_await(vm, c->inner);
 }
 
 /* coroutine.close() on a suspended coroutine: GeneratorExit at its await,

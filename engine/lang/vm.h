@@ -56,13 +56,19 @@ typedef enum CoroState { CS_CREATED, CS_RUNNING, CS_SUSPENDED, CS_DONE } CoroSta
  * coroutine, and no pointer to it. 100,000 suspended tasks hold 100,000 of
  * these, so every field counts (see tests/bench/RESULTS.md). */
 typedef struct CoroObj {
-    Obj hdr;
+    union {
+        Obj hdr;
+        struct {
+            uint32_t hdr_rc_; /* hdr.rc */
+            /* in hdr.flags, which obj.c leaves to each kind: */
+            uint8_t state;    /* CoroState */
+            bool has_frame;   /* the body's frame is live (until done or closed) */
+            bool in_task;     /* driven by a Task (the Task owns one reference) */
+            bool closed;      /* closed without running: no warning */
+        };
+    };
     Vm *vm;
-    Frame *inner;    /* innermost frame of the suspended chain */
-    uint8_t state;   /* CoroState */
-    bool has_frame;  /* the body's frame is live (until done or closed) */
-    bool in_task;    /* driven by a Task (the Task owns one reference) */
-    bool closed;     /* closed without running: no warning */
+    Frame *inner; /* innermost frame of the suspended chain */
 } CoroObj;
 extern const ObjType vm_coro_type;
 
@@ -149,25 +155,40 @@ extern const ObjType vm_box_type;
 
 /* ---- frames */
 
+/* 64 bytes before its slots: every suspended task holds one. What a frame
+ * can find elsewhere is not stored: its size and stack base follow from its
+ * code, its coroutine is the block around it (body), and the function it
+ * runs is not needed once the arguments are bound (the code lives as long
+ * as the program; the frame owns a reference to the globals instead). */
 struct Frame {
     Frame *back;       /* inline caller / awaiter in the same run, or NULL */
-    Code *code;
-    Function *fn;      /* owned; NULL for the module frame */
-    Dict *globals;     /* borrowed from fn or the module */
-    CoroObj *coro;     /* the coroutine whose body this is (not owned) */
-    Value *stack;      /* = slots + nlocals + ncells + nfree */
+    Code *code;        /* borrowed: the program's Code outlives frames */
+    Dict *globals;     /* owned */
     Value awaiting;    /* owned: what the frame awaits (coroutine, future,
-                          native coroutine), VAL_UNDEF when not awaiting */
+                          native coroutine; None: a bare yield of sleep(0)),
+                          VAL_UNDEF when not awaiting */
     Obj *exc;          /* owned or NULL: the exception being handled
                           (PUSH_EXC_INFO); always an exception object */
     uint32_t pc;       /* next instruction */
     uint32_t sp;       /* stack entries in use */
     int depth;         /* call depth, for RecursionError */
     bool entry;        /* returns to C (vm_exec's caller) when done */
+    bool body;         /* a coroutine's body frame, in its block (frame_coro) */
     Value slots[];     /* exactly code->nlocals + ncells + nfree + stacksize
                           (the frame's size is frame_bytes(code)) */
 };
 
+/* The value stack: after the locals, cells and free variables. */
+static inline Value *frame_stack(Frame *f)
+{
+    const Code *c = f->code;
+    return f->slots + c->nlocals + c->ncells + c->nfree;
+}
+/* The coroutine whose body f is, or NULL. */
+static inline CoroObj *frame_coro(Frame *f)
+{
+    return f->body ? (CoroObj *)f - 1 : NULL;
+}
 /* The body frame of a coroutine (in its block), NULL once it was freed. */
 static inline Frame *coro_frame(CoroObj *c)
 {
@@ -239,9 +260,13 @@ typedef enum VmStatus {
 RtStatus vm_init(Vm *vm, Mem *mem, Interp *ip);
 void vm_fini(Vm *vm);
 
-/* A new frame for code (fn may be NULL: the module). */
+/* A new frame for code (fn may be NULL: the module; globals are taken from
+ * fn otherwise). */
 Frame *vm_frame_new(Vm *vm, Code *code, Function *fn, Dict *globals);
 void vm_frame_free(Vm *vm, Frame *f);
+/* Drops what a suspended frame awaits (f->awaiting becomes VAL_UNDEF); an
+ * engine coroutine it delegates to is dropped too (its timer cancelled). */
+void vm_frame_drop_await(Vm *vm, Frame *f);
 
 /* Runs from `f` (innermost of a chain whose entry frame has entry=true) until
  * the entry frame returns, an exception escapes it, or a coroutine chain

@@ -106,6 +106,8 @@ typedef struct Compiler {
     Scope *module;
     Unit *u;
     int depth; /* nesting of the statement or expression being visited */
+    CompileWarnFn warn;
+    void *warn_host;
 } Compiler;
 
 /* CPython 3.11's symtable allows 3 x the recursion limit (1000) of nested
@@ -820,6 +822,238 @@ static void op_span(Compiler *c, const AstExpr *left, const AstExpr *right, int 
     l->op_end = i + oplen;
 }
 
+/* ------------------------------------------------------ "is" with a literal */
+
+/* What CPython 3.11's AST optimizer (ast_opt.c) folds an operand into,
+ * as far as its compiler's check_compare() cares: not a constant, one of
+ * the named singletons (None, True, False), or another constant. Its
+ * folding is followed for the operators the subset has: unary - + not ~,
+ * binary operators on numbers where CPython folds them (no division by
+ * zero, no power or product or shift past 128 bits), str + str, str * int
+ * up to 4096 characters, tuple + tuple, tuple * int up to 256 items, str[i]
+ * and (1, 2)[i] in range, and tuples of constants. Anything else (an item
+ * of a tuple made by folding, say) counts as not constant: no warning. */
+typedef enum { CV_NO, CV_NONE, CV_BOOL, CV_INT, CV_FLOAT, CV_STR, CV_TUPLE } CvType;
+typedef struct CVal {
+    CvType t;
+    double num;  /* CV_BOOL, CV_INT, CV_FLOAT: the value (ints roughly) */
+    double len;  /* CV_STR: characters; CV_TUPLE: items */
+} CVal;
+
+static const CVal cv_no = {CV_NO, 0, 0};
+
+static int cv_bits(double v) /* bit length of an int's magnitude */
+{
+    int b = 0;
+    for (v = v < 0 ? -v : v; v >= 1 && b < 4096; v /= 2)
+        b++;
+    return b;
+}
+
+static bool cv_num(CVal v)
+{
+    return v.t == CV_BOOL || v.t == CV_INT || v.t == CV_FLOAT;
+}
+
+static bool cv_intish(CVal v)
+{
+    return v.t == CV_BOOL || v.t == CV_INT;
+}
+
+static CVal cv_fold(const AstExpr *e, int depth);
+
+static CVal cv_binop(AstBinop op, CVal l, CVal r)
+{
+    CVal out = {CV_NO, 0, 0};
+    if (cv_num(l) && cv_num(r)) {
+        bool ints = cv_intish(l) && cv_intish(r);
+        out.t = ints ? CV_INT : CV_FLOAT;
+        switch (op) {
+        case AST_ADD: out.num = l.num + r.num; return out;
+        case AST_SUB: out.num = l.num - r.num; return out;
+        case AST_MUL:
+            if (ints && l.num != 0 && r.num != 0 && cv_bits(l.num) + cv_bits(r.num) > 128)
+                return cv_no;
+            out.num = l.num * r.num;
+            return out;
+        case AST_DIV:
+            if (r.num == 0)
+                return cv_no;
+            out.t = CV_FLOAT;
+            out.num = l.num / r.num;
+            return out;
+        case AST_FLOORDIV: case AST_MOD:
+            if (r.num == 0)
+                return cv_no;
+            out.num = op == AST_MOD ? 0 : l.num / r.num;
+            return out;
+        case AST_POW:
+            if (ints && r.num > 0 && l.num != 0 && (double)cv_bits(l.num) * r.num > 128)
+                return cv_no;
+            if (l.num == 0 && r.num < 0)
+                return cv_no;
+            if (ints && r.num < 0)
+                out.t = CV_FLOAT;
+            out.num = 1;
+            return out;
+        case AST_LSHIFT: case AST_RSHIFT:
+            if (!ints || r.num < 0)
+                return cv_no;
+            if (op == AST_LSHIFT && l.num != 0 && (r.num > 128 || cv_bits(l.num) > 128 - r.num))
+                return cv_no;
+            out.num = 1;
+            return out;
+        case AST_BITAND: case AST_BITOR: case AST_BITXOR:
+            if (!ints)
+                return cv_no;
+            if (l.t == CV_BOOL && r.t == CV_BOOL)
+                out.t = CV_BOOL; /* True | False is False's kind: a singleton */
+            out.num = 1;
+            return out;
+        default: return cv_no;
+        }
+    }
+    if (op == AST_ADD && l.t == r.t && (l.t == CV_STR || l.t == CV_TUPLE)) {
+        out.t = l.t;
+        out.len = l.len + r.len;
+        return out;
+    }
+    if (op == AST_MUL && (cv_intish(l) || cv_intish(r))) {
+        CVal seq = cv_intish(l) ? r : l, n = cv_intish(l) ? l : r;
+        double limit = seq.t == CV_STR ? 4096 : seq.t == CV_TUPLE ? 256 : -1;
+        if (limit < 0 || !cv_intish(n))
+            return cv_no;
+        out.t = seq.t;
+        out.len = n.num > 0 ? seq.len * n.num : 0;
+        if (out.len > limit)
+            return cv_no;
+        return out;
+    }
+    return cv_no;
+}
+
+static CVal cv_fold(const AstExpr *e, int depth)
+{
+    CVal v = {CV_NO, 0, 0};
+    if (!e || depth > 64)
+        return cv_no;
+    switch (e->kind) {
+    case AST_NONE: v.t = CV_NONE; return v;
+    case AST_TRUE: case AST_FALSE:
+        v.t = CV_BOOL;
+        v.num = e->kind == AST_TRUE;
+        return v;
+    case AST_INT: v.t = CV_INT; v.num = (double)e->u.ival; return v;
+    case AST_FLOAT: v.t = CV_FLOAT; v.num = e->u.fval; return v;
+    case AST_STR:
+        v.t = CV_STR;
+        for (size_t i = 0; i < e->u.str.len; i++)
+            if (((unsigned char)e->u.str.s[i] & 0xC0) != 0x80)
+                v.len++;
+        return v;
+    case AST_TUPLE:
+        for (int i = 0; i < e->u.seq.len; i++)
+            if (cv_fold(e->u.seq.items[i], depth + 1).t == CV_NO)
+                return cv_no;
+        v.t = CV_TUPLE;
+        v.len = e->u.seq.len;
+        return v;
+    case AST_UNARYOP: {
+        CVal x = cv_fold(e->u.unary.operand, depth + 1);
+        if (x.t == CV_NO)
+            return cv_no;
+        if (e->u.unary.op == AST_UNOT) {
+            v.t = CV_BOOL;
+            return v;
+        }
+        if (!cv_num(x) || (e->u.unary.op == AST_UINVERT && x.t == CV_FLOAT))
+            return cv_no;
+        v.t = x.t == CV_FLOAT ? CV_FLOAT : CV_INT;
+        v.num = e->u.unary.op == AST_UNEG ? -x.num : e->u.unary.op == AST_UINVERT ? -x.num - 1 : x.num;
+        return v;
+    }
+    case AST_BINOP: {
+        CVal l = cv_fold(e->u.binop.left, depth + 1);
+        if (l.t == CV_NO)
+            return cv_no;
+        CVal r = cv_fold(e->u.binop.right, depth + 1);
+        if (r.t == CV_NO)
+            return cv_no;
+        return cv_binop(e->u.binop.op, l, r);
+    }
+    case AST_SUBSCRIPT: {
+        CVal s = cv_fold(e->u.subscript.value, depth + 1);
+        CVal i = cv_fold(e->u.subscript.index, depth + 1);
+        const AstExpr *tv = e->u.subscript.value;
+        if (s.t == CV_TUPLE && tv->kind == AST_TUPLE && cv_intish(i) && i.num < s.len && i.num >= -s.len)
+            return cv_fold(tv->u.seq.items[(int)(i.num < 0 ? i.num + s.len : i.num)], depth + 1);
+        if (s.t != CV_STR || !cv_intish(i) || i.num >= s.len || i.num < -s.len)
+            return cv_no;
+        v.t = CV_STR;
+        v.len = 1;
+        return v;
+    }
+    default: return cv_no;
+    }
+}
+
+/* CPython's check_is_arg: false for a constant other than a singleton. */
+static bool is_arg_ok(const AstExpr *e)
+{
+    CvType t = cv_fold(e, 0).t;
+    return t == CV_NO || t == CV_NONE || t == CV_BOOL;
+}
+
+/* CPython's check_compare: one SyntaxWarning per comparison at most, for
+ * the first `is` / `is not` with a literal on either side. */
+static void check_compare(Compiler *c, const AstExpr *e)
+{
+    if (!c->warn)
+        return;
+    bool left = is_arg_ok(e->u.compare.left);
+    for (int i = 0; i < e->u.compare.comparators.len; i++) {
+        AstCmpop op = e->u.compare.ops[i];
+        bool right = is_arg_ok(e->u.compare.comparators.items[i]);
+        if ((op == AST_IS || op == AST_ISNOT) && (!left || !right)) {
+            const char *msg = op == AST_IS ? "\"is\" with a literal. Did you mean \"==\"?"
+                                           : "\"is not\" with a literal. Did you mean \"!=\"?";
+            int line = e->pos.line;
+            const char *fn = c->ast->filename;
+            size_t need = strlen(fn) + strlen(msg) + 64, len = 0;
+            const char *src = NULL;
+            /* linecache has no text for "<stdin>" and the like */
+            if (fn[0] != '<')
+                src = code_source_line(c->ast->source, c->ast->source_len, line, &len);
+            while (src && len && (*src == ' ' || *src == '\t' || *src == '\f'))
+                src++, len--;
+            while (src && len && (src[len - 1] == ' ' || src[len - 1] == '\t' || src[len - 1] == '\r'))
+                len--;
+            char *buf = cmalloc(c, need + len);
+            int n = snprintf(buf, need, "%s:%d: SyntaxWarning: %s\n", fn, line, msg);
+            if (src) {
+                memcpy(buf + n, "  ", 2);
+                memcpy(buf + n + 2, src, len);
+                buf[n + 2 + len] = '\n';
+                n += (int)len + 3;
+            }
+            c->warn(c->warn_host, buf, (size_t)n);
+            mem_free(c->mem, buf, need + len);
+            return;
+        }
+        left = right;
+    }
+}
+
+/* CPython 3.11 compiles a while loop's test twice (before the body and
+ * again at its end), so each of its comparisons warns twice: the second
+ * time comes from this walk, after the body. */
+static int warn_walk_expr(AstWalk *w, const AstExpr *e)
+{
+    if (e->kind == AST_COMPARE)
+        check_compare(w->data, e);
+    return 0;
+}
+
 static void c_call(Compiler *c, const AstExpr *e);
 
 static void c_fstring_part(Compiler *c, const AstExpr *p, int *nparts)
@@ -1000,6 +1234,7 @@ static void c_expr(Compiler *c, const AstExpr *e)
         }
         break;
     case AST_COMPARE: {
+        check_compare(c, e);
         int n = e->u.compare.comparators.len;
         c_expr(c, e->u.compare.left);
         if (n == 1) {
@@ -1424,6 +1659,10 @@ static void c_stmt(Compiler *c, const AstStmt *s)
         fb_push(c, (FBlock){.kind = FB_WHILE, .lbl_continue = top, .lbl_break = brk, .range = -1}, s->pos);
         c_stmts(c, &s->u.cond.body);
         u->nfb--;
+        if (!is_const_true(s->u.cond.test)) {
+            AstWalk w = {.expr = warn_walk_expr, .data = c};
+            ast_walk_expr(s->u.cond.test, &w);
+        }
         set_loc(c, s->pos);
         emit_jump(c, OP_JUMP, top);
         place(c, lelse);
@@ -2009,10 +2248,12 @@ const char *code_source_line(const char *source, size_t src_len, int line, size_
     return p;
 }
 
-Code *compile_module(Rt *rt, const Ast *ast, ParseError *err)
+Code *compile_module(Rt *rt, const Ast *ast, ParseError *err, CompileWarnFn warn, void *host)
 {
     Compiler cc;
     memset(&cc, 0, sizeof cc);
+    cc.warn = warn;
+    cc.warn_host = host;
     cc.rt = rt;
     cc.mem = rt->mem;
     cc.ast = ast;

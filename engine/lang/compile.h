@@ -17,9 +17,17 @@
 #include "engine/lang/code.h"
 #include "engine/lang/parse.h"
 
+/* A compile-time warning as python3 prints it on stderr, whole:
+ * `FILE:LINE: SyntaxWarning: "is" with a literal. Did you mean "=="?`, a
+ * newline, and the source line indented by two spaces (none for a
+ * "<stdin>"-like name). Called in compile order, as CPython warns. */
+typedef void (*CompileWarnFn)(void *host, const char *text, size_t len);
+
 /* Compiles the module `ast`. Returns its Code (free with code_free) or NULL
  * with *err filled (PARSE_NO_MEMORY when the Mem refused). The Code borrows
- * ast->source for tracebacks: keep the Ast alive as long as the Code. */
-Code *compile_module(Rt *rt, const Ast *ast, ParseError *err);
+ * ast->source for tracebacks: keep the Ast alive as long as the Code.
+ * Warnings go to warn(host, ...) as they are found (warn may be NULL);
+ * those found before a compile error are given too, as in CPython. */
+Code *compile_module(Rt *rt, const Ast *ast, ParseError *err, CompileWarnFn warn, void *host);
 
 #endif

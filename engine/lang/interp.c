@@ -181,6 +181,12 @@ static void fill_diag(InterpDiag *d, const ParseError *pe, const char *filename)
     parse_error_format(pe, filename, d->text, sizeof d->text);
 }
 
+/* The compiler's SyntaxWarnings, printed as the program is compiled. */
+static void compile_warn(void *host, const char *text, size_t len)
+{
+    interp_emit_err(host, text, len);
+}
+
 int interp_load(Interp *ip, const char *src, size_t len, const char *filename)
 {
     Vm *vm = &ip->vm;
@@ -189,7 +195,7 @@ int interp_load(Interp *ip, const char *src, size_t len, const char *filename)
     ParseError pe;
     ip->ast = parse_module(&ip->mem, src, len, filename, &pe);
     if (ip->ast)
-        ip->code = compile_module(&vm->rt, ip->ast, &pe);
+        ip->code = compile_module(&vm->rt, ip->ast, &pe, compile_warn, ip);
     if (!ip->ast || !ip->code) {
         if (pe.kind == PARSE_NO_MEMORY) {
             snprintf(ip->diag.kind, sizeof ip->diag.kind, "MemoryError");

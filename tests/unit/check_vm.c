@@ -3,6 +3,7 @@
 #include "engine/lang/interp.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -250,6 +251,30 @@ START_TEST(test_async)
 }
 END_TEST
 
+/* CPython's compiler warns about `is` with a literal, on stderr before the
+ * program runs: once per comparison, twice for a while loop's test (3.11
+ * compiles it twice), never for None/True/False. Text from python3. */
+START_TEST(test_syntax_warning)
+{
+    Cap c;
+    ck_assert_int_eq(run("x = 1\nwhile x is not 1:\n    pass\nprint(x is (1, 2), x == 1 is 1, x is None)\n", &c), 0);
+    ck_assert_str_eq(c.out, "False True False\n");
+    const char *w2 = "t.py:2: SyntaxWarning: \"is not\" with a literal. Did you mean \"!=\"?\n"
+                     "  while x is not 1:\n";
+    const char *w4 = "t.py:4: SyntaxWarning: \"is\" with a literal. Did you mean \"==\"?\n"
+                     "  print(x is (1, 2), x == 1 is 1, x is None)\n";
+    char want[1024];
+    snprintf(want, sizeof want, "%s%s%s%s", w2, w2, w4, w4);
+    ck_assert_str_eq(c.err, want);
+    /* Folded operands count; singletons, names and f-strings do not. */
+    ck_assert_int_eq(run("x = 2\nprint(x is -1, x is not 2 * 3)\n", &c), 0);
+    ck_assert_ptr_nonnull(strstr(c.err, "t.py:2: SyntaxWarning: \"is\" with a literal."));
+    ck_assert_ptr_nonnull(strstr(c.err, "t.py:2: SyntaxWarning: \"is not\" with a literal."));
+    ck_assert_int_eq(run("x = 2\nprint(x is True, x is not None, x is f'{x}', x is [1], not x is x)\n", &c), 0);
+    ck_assert_str_eq(c.err, "");
+}
+END_TEST
+
 START_TEST(test_stepping)
 {
     const char *src = "import asyncio\nasync def w(i):\n    for _ in range(3):\n        await asyncio.sleep(0)\n"
@@ -306,6 +331,7 @@ static Suite *vm_suite(void)
     tcase_add_test(tc, test_tracebacks);
     tcase_add_test(tc, test_limits);
     tcase_add_test(tc, test_busy_limit);
+    tcase_add_test(tc, test_syntax_warning);
     tcase_add_test(tc, test_async);
     tcase_add_test(tc, test_stepping);
     tcase_add_test(tc, test_syntax_diag);

@@ -2396,40 +2396,52 @@ void vm_print_exception(Vm *vm, Value exc)
 
 /* ------------------------------------------------------------ warnings */
 
+/* CPython's warnings filter shows a warning once per (text, location): a
+ * registry per module keyed by text, category and line. Returns whether
+ * (text, code, line) is new, and records it; code NULL stands for a place
+ * outside the program (line 0: "sys:1" at exit, 80: asyncio's events.py). */
+static bool warn_once(Vm *vm, const char *text, Code *code, int line)
+{
+    for (size_t i = 0; i < vm->nwarned; i++)
+        if (vm->warned[i].code == code && vm->warned[i].line == line && strcmp(vm->warned[i].text, text) == 0)
+            return false;
+    if (vm->nwarned == vm->warned_cap) {
+        size_t ncap = vm->warned_cap ? vm->warned_cap * 2 : 8;
+        WarnKey *w = mem_realloc(vm->mem, vm->warned, vm->warned_cap * sizeof *w, ncap * sizeof *w);
+        if (w) {
+            vm->warned = w;
+            vm->warned_cap = ncap;
+        }
+    }
+    if (vm->nwarned < vm->warned_cap)
+        vm->warned[vm->nwarned++] = (WarnKey){text, code, line};
+    return true;
+}
+
 void vm_warn_never_awaited(Vm *vm, Code *code)
 {
+    const char *name = code->qualname->data;
     StrBuf sb;
     sb_init(&sb, &vm->rt);
     if (vm->at_exit) {
-        sb_printf(&sb, "sys:1: RuntimeWarning: coroutine '%s' was never awaited\n", code->qualname->data);
+        if (warn_once(vm, name, NULL, 0))
+            sb_printf(&sb, "sys:1: RuntimeWarning: coroutine '%s' was never awaited\n", name);
     } else if (!vm->frame) {
-        sb_printf(&sb,
-                  "<stdlib>/asyncio/events.py:80: RuntimeWarning: coroutine '%s' was never awaited\n"
-                  "  self._context.run(self._callback, *self._args)\n"
-                  "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n",
-                  code->qualname->data);
+        if (warn_once(vm, name, NULL, 80))
+            sb_printf(&sb,
+                      "<stdlib>/asyncio/events.py:80: RuntimeWarning: coroutine '%s' was never awaited\n"
+                      "  self._context.run(self._callback, *self._args)\n"
+                      "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n",
+                      name);
     } else {
         Frame *f = vm->frame;
         uint32_t pc = f->pc ? f->pc - 1 : 0;
         int line = f->code->locs[pc].line;
-        for (size_t i = 0; i < vm->nwarned; i++)
-            if (vm->warned[i].code == f->code && vm->warned[i].line == line &&
-                strcmp(vm->warned[i].text, code->qualname->data) == 0) {
-                sb_fini(&sb);
-                return;
-            }
-        if (vm->nwarned == vm->warned_cap) {
-            size_t ncap = vm->warned_cap ? vm->warned_cap * 2 : 8;
-            WarnKey *w = mem_realloc(vm->mem, vm->warned, vm->warned_cap * sizeof *w, ncap * sizeof *w);
-            if (w) {
-                vm->warned = w;
-                vm->warned_cap = ncap;
-            }
+        if (!warn_once(vm, name, f->code, line)) {
+            sb_fini(&sb);
+            return;
         }
-        if (vm->nwarned < vm->warned_cap)
-            vm->warned[vm->nwarned++] = (WarnKey){code->qualname->data, f->code, line};
-        sb_printf(&sb, "%s:%d: RuntimeWarning: coroutine '%s' was never awaited\n", f->code->filename,
-                  line, code->qualname->data);
+        sb_printf(&sb, "%s:%d: RuntimeWarning: coroutine '%s' was never awaited\n", f->code->filename, line, name);
         size_t len;
         const char *src = code_source_line(f->code->source, f->code->src_len, line, &len);
         if (src) {

@@ -466,8 +466,8 @@ struct Trace *interp_trace(const Interp *ip)
 const char *interp_task_coro_name(const Interp *ip, uint64_t task_id)
 {
     const Vm *vm = &ip->vm;
-    if (task_id < vm->ntask_codes && vm->task_codes[task_id])
-        return vm->task_codes[task_id]->qualname->data;
+    if (vm_task_id_code(vm, task_id))
+        return vm_task_id_code(vm, task_id)->qualname->data;
     return NULL;
 }
 

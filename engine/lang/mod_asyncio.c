@@ -204,6 +204,26 @@ const HostOps vm_host_ops = {
 
 /* ------------------------------------------------------------ task codes */
 
+/* The index (+1) of code in the table of coroutine codes tasks were made
+ * with; 0 when the table cannot grow (the task's repr then has no name).
+ * A program has a handful of them, and tasks come in runs of one code. */
+static uint16_t task_code_index(Vm *vm, Code *code)
+{
+    for (size_t i = vm->ntask_code_tab; i > 0; i--)
+        if (vm->task_code_tab[i - 1] == code)
+            return (uint16_t)i;
+    size_t n = vm->ntask_code_tab;
+    if (n >= UINT16_MAX)
+        return 0;
+    Code **a = mem_realloc(vm->mem, vm->task_code_tab, n * sizeof *a, (n + 1) * sizeof *a);
+    if (!a)
+        return 0;
+    a[n] = code;
+    vm->task_code_tab = a;
+    vm->ntask_code_tab = n + 1;
+    return (uint16_t)(n + 1);
+}
+
 void vm_note_task_code(Vm *vm, Task *t, Code *code)
 {
     uint64_t id = task_id(t);
@@ -211,20 +231,28 @@ void vm_note_task_code(Vm *vm, Task *t, Code *code)
         size_t n = vm->ntask_codes ? vm->ntask_codes : 64;
         while (n <= id)
             n *= 2;
-        Code **a = mem_realloc(vm->mem, vm->task_codes, vm->ntask_codes * sizeof *a, n * sizeof *a);
+        uint16_t *a = mem_realloc(vm->mem, vm->task_codes, vm->ntask_codes * sizeof *a, n * sizeof *a);
         if (!a)
             return;
         memset(a + vm->ntask_codes, 0, (n - vm->ntask_codes) * sizeof *a);
         vm->task_codes = a;
         vm->ntask_codes = n;
     }
-    vm->task_codes[id] = code;
+    uint16_t k = vm->ntask_code_tab && vm->task_code_tab[vm->ntask_code_tab - 1] == code
+                     ? (uint16_t)vm->ntask_code_tab
+                     : task_code_index(vm, code);
+    vm->task_codes[id] = k;
+}
+
+Code *vm_task_id_code(const Vm *vm, uint64_t id)
+{
+    uint16_t k = id < vm->ntask_codes ? vm->task_codes[id] : 0;
+    return k ? vm->task_code_tab[k - 1] : NULL;
 }
 
 Code *vm_task_code(Vm *vm, Task *t)
 {
-    uint64_t id = task_id(t);
-    return id < vm->ntask_codes ? vm->task_codes[id] : NULL;
+    return vm_task_id_code(vm, task_id(t));
 }
 
 /* ------------------------------------------------------------ reprs */
@@ -892,7 +920,7 @@ static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw
     size_t tsize = 4;
     while (tsize < 2 * cap)
         tsize *= 2;
-    Future **fs = mem_calloc(vm->mem, cap * sizeof *fs);
+    Future **fs = mem_alloc(vm->mem, cap * sizeof *fs); /* fs[0..nfs) are set */
     uint32_t *tab = mem_calloc(vm->mem, tsize * sizeof *tab);
     if (!fs || !tab || n >= UINT32_MAX) {
         mem_free(vm->mem, fs, cap * sizeof *fs);
@@ -900,7 +928,9 @@ static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw
         return rt_no_memory(rt);
     }
     RtStatus st = RT_OK;
-    for (size_t i = 0; i < n && st == RT_OK; i++) {
+    size_t nfs = 0;
+    for (size_t i = 0; i < n && st == RT_OK; i++, nfs++) {
+        fs[i] = NULL;
         size_t k = arg_slot(a, tab, tsize - 1, i);
         if (tab[k]) { /* a duplicate: shares the first one's child */
             fs[i] = fs[tab[k] - 1];
@@ -926,7 +956,7 @@ static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw
         if (!g)
             st = rt_no_memory(rt);
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < nfs; i++)
         if (fs[i])
             future_release(fs[i]);
     mem_free(vm->mem, fs, cap * sizeof *fs);

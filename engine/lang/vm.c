@@ -703,6 +703,13 @@ static RtStatus call_ex_args(Vm *vm, Value argt, Value kwd, Value **args, size_t
     size_t nkw = 0;
     if (!val_is_undef(kwd))
         nkw = val_dict(kwd)->len;
+    if (!nkw) { /* the tuple's own items, borrowed: it stays on the stack */
+        *args = t->items;
+        *nargs = t->len;
+        *kwnames = NULL;
+        *asize = 0;
+        return RT_OK;
+    }
     Value *a = mem_alloc(vm->mem, (t->len + nkw + 1) * sizeof(Value));
     if (!a)
         return rt_no_memory(rt);
@@ -1470,6 +1477,19 @@ load:
         case OP_LIST_EXTEND: {
             Value v = POP();
             SAVE();
+            List *into = val_list(sp[-(int)arg]);
+            if (val_is_list(v) && v.u.o->rc == 1 && into->len == 0) {
+                /* f(*[x for ...]): the list only the stack holds gives its
+                 * items to the empty one (spawn.py: 100,000 coroutines not
+                 * copied twice) */
+                List *src = val_list(v);
+                size_t len = into->len, cap = into->cap;
+                Value *items = into->items;
+                into->len = src->len, into->cap = src->cap, into->items = src->items;
+                src->len = len, src->cap = cap, src->items = items;
+                val_decref(rt, v);
+                break;
+            }
             Value tmp;
             RtStatus st = obj_to_list(rt, v, &tmp);
             if (st == RT_OK) {
@@ -1489,7 +1509,17 @@ load:
         case OP_LIST_TO_TUPLE: {
             List *l = val_list(TOP());
             SAVE();
-            Tuple *t = tuple_from(rt, l->items, l->len);
+            Tuple *t;
+            if (l->hdr.rc == 1) {
+                /* only the stack holds the list: its references move */
+                t = tuple_new(rt, l->len);
+                if (!t)
+                    goto error;
+                memcpy(t->items, l->items, l->len * sizeof(Value));
+                l->len = 0;
+            } else {
+                t = tuple_from(rt, l->items, l->len);
+            }
             if (!t)
                 goto error;
             val_decref(rt, TOP());
@@ -1584,8 +1614,9 @@ load:
                 callee = top[-2];
                 base = top - 2;
                 SAVE();
-                CHECK(call_ex_args(vm, argt, kwd, &exargs, &nargs, &kwnames, &exsize));
-                args = exargs;
+                CHECK(call_ex_args(vm, argt, kwd, &args, &nargs, &kwnames, &exsize));
+                if (exsize) /* allocated (keywords); else the tuple's items */
+                    exargs = args;
             } else {
                 size_t total = arg;
                 if (op == OP_CALL_KW) {
@@ -2520,6 +2551,7 @@ void vm_fini(Vm *vm)
     mod_random_fini(vm);
     mem_free(vm->mem, vm->warned, vm->warned_cap * sizeof *vm->warned);
     mem_free(vm->mem, vm->task_codes, vm->ntask_codes * sizeof *vm->task_codes);
+    mem_free(vm->mem, vm->task_code_tab, vm->ntask_code_tab * sizeof *vm->task_code_tab);
     rt_fini(rt);
     host_fini(&vm->host);
 }

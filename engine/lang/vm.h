@@ -240,8 +240,12 @@ struct Vm {
     WarnKey *warned;
     size_t nwarned, warned_cap;
     struct MtState *mt;       /* random's generator (mod_random.c) */
-    Code **task_codes;        /* task id -> coroutine code (for reprs), grows */
+    /* task id -> coroutine code (reprs, timelines), for every task ever made:
+     * 2 bytes per task, an index (+1, 0 = none) into the codes seen */
+    uint16_t *task_codes;
     size_t ntask_codes;
+    Code **task_code_tab;
+    size_t ntask_code_tab;
     int64_t real_start_ns;
     List *destroyed;          /* tasks left pending by asyncio.run, reported at exit (mod_asyncio.c) */
     Exc *shutdown_exc;        /* main's exception while asyncio.run shuts down (CPython does it in
@@ -320,6 +324,7 @@ extern const HostOps vm_host_ops;
 /* Records the code of the coroutine a task runs (for the task's repr). */
 void vm_note_task_code(Vm *vm, Task *t, Code *code);
 Code *vm_task_code(Vm *vm, Task *t);
+Code *vm_task_id_code(const Vm *vm, uint64_t task_id); /* NULL: unknown */
 /* Repr of a Task as asyncio prints it. */
 void vm_task_repr(Vm *vm, Task *t, StrBuf *sb);
 

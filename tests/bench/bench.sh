@@ -13,6 +13,9 @@
 # system time for its fresh pages), and the minimum is the figure that
 # repeats. Both interpreters get the same treatment.
 #
+# After the table, tests/bench/pertask.sh prints the bytes per sleeping task
+# (peak RSS of 100k/200k tasks in asyncio.sleep against a one-line program).
+#
 # Usage: tests/bench/bench.sh [AIOTUTOR] [ORACLE]
 #   AIOTUTOR defaults to app/aiotutor (run from a build directory),
 #   ORACLE to ../shared/tools/oracle.py next to the source tree.
@@ -68,3 +71,5 @@ for b in spawn switch timers fib tree; do
     ratio=$(awk -v a="$at" -v p="$pt" 'BEGIN { if (a > 0) printf "%.1fx", p / a; else print "inf" }')
     printf '%-7s %8ss %8ss %7s %9dkB %9dkB %6s/%-6s\n' "$b" "$at" "$pt" "$ratio" "$am" "$pm" "$aw" "$pw"
 done
+
+REPEAT=$repeat sh "$here/pertask.sh" "$aio"

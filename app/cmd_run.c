@@ -17,15 +17,33 @@
 #include "engine/lang/interp.h"
 #include "engine/trace.h"
 
+/* With --timeline: the main program's lane follows the module code's
+ * output (textline.h). */
+typedef struct RunOut {
+    Interp *ip;       /* set once made */
+    TextlineMain *tm; /* NULL without --timeline */
+    bool bol;         /* stdout is at the start of a line */
+} RunOut;
+
+static void main_wrote(RunOut *o, bool print)
+{
+    if (o->tm && o->ip && !interp_in_loop(o->ip))
+        textline_main_seen(o->tm, interp_trace(o->ip), interp_now(o->ip), print);
+}
+
 static void write_out(void *host, const char *s, size_t n)
 {
-    (void)host;
+    RunOut *o = host;
+    if (n)
+        main_wrote(o, o->bol);
+    if (n)
+        o->bol = s[n - 1] == '\n';
     fwrite(s, 1, n, stdout);
 }
 
 static void write_err(void *host, const char *s, size_t n)
 {
-    (void)host;
+    main_wrote(host, false);
     fflush(stdout);
     fwrite(s, 1, n, stderr);
 }
@@ -191,8 +209,10 @@ int cli_run(int argc, char **argv)
     InterpConfig cfg;
     interp_config_init(&cfg);
     cfg.clock = INTERP_CLOCK_REAL;
+    RunOut ro = {.bol = true};
     cfg.out = write_out;
     cfg.err = write_err;
+    cfg.host = &ro;
     bool timeline = false, disasm = false;
     const char *trace_path = NULL, *file = NULL, *net_path = NULL;
     for (int i = 1; i < argc; i++) {
@@ -263,6 +283,14 @@ int cli_run(int argc, char **argv)
         fprintf(stderr, "aiotutor: out of memory\n");
         return 1;
     }
+    ro.ip = ip;
+    if (timeline && !(ro.tm = textline_main_new())) {
+        interp_free(ip);
+        netcfg_free(net);
+        free(src);
+        fprintf(stderr, "aiotutor: out of memory\n");
+        return 1;
+    }
     const char *name = strcmp(file, "-") == 0 ? "<stdin>" : file;
     int status = 1;
     if (interp_load(ip, src, len, name) == 0) {
@@ -274,14 +302,18 @@ int cli_run(int argc, char **argv)
         }
     }
     fflush(stdout);
+    if (ro.tm)
+        textline_main_end(ro.tm, interp_now(ip));
     if (timeline && interp_trace(ip))
-        textline_print(interp_trace(ip), stdout, 80, coro_name, ip);
+        textline_print_main(interp_trace(ip), ro.tm, stdout, 80, coro_name, ip);
     if (trace_path && interp_trace(ip) && write_chrome_trace(interp_trace(ip), trace_path) != 0) {
         fprintf(stderr, "aiotutor: can't write trace file '%s'\n", trace_path);
         if (status == 0)
             status = 1;
     }
+    ro.ip = NULL;
     interp_free(ip);
+    textline_main_free(ro.tm);
     netcfg_free(net);
     free(src);
     return status;

@@ -5,7 +5,9 @@
  * in during that slice (running beats blocked beats ready beats waiting), so
  * the zero-duration steps of a virtual-clock run still show up. When the
  * whole run happens at one instant (only sleep(0)), the axis counts loop
- * iterations instead of seconds.
+ * iterations instead of seconds. The main program's lane (see textline.h)
+ * is replayed from the moments `aiotutor run` saw it, merged with the
+ * trace by the number of trace events at each.
  */
 #include "app/textline.h"
 
@@ -36,6 +38,51 @@ typedef struct Tl {
     int64_t a0, a1;  /* axis range */
     bool by_iter;
 } Tl;
+
+/* One moment the module code was seen (textline_main_seen). */
+typedef struct MainEv {
+    size_t pos; /* trace events recorded before it */
+    int64_t t;  /* ns */
+    bool print;
+} MainEv;
+
+struct TextlineMain {
+    MainEv *ev;
+    size_t n, cap;
+    bool ended;
+    int64_t end; /* ns */
+};
+
+TextlineMain *textline_main_new(void)
+{
+    return calloc(1, sizeof(TextlineMain));
+}
+
+void textline_main_free(TextlineMain *m)
+{
+    if (m)
+        free(m->ev);
+    free(m);
+}
+
+void textline_main_seen(TextlineMain *m, const Trace *tr, int64_t t_ns, bool print)
+{
+    if (m->n == m->cap) {
+        size_t nc = m->cap ? m->cap * 2 : 32;
+        MainEv *e = realloc(m->ev, nc * sizeof *e);
+        if (!e)
+            return; /* the lane misses a mark; the run goes on */
+        m->ev = e;
+        m->cap = nc;
+    }
+    m->ev[m->n++] = (MainEv){tr ? trace_count(tr) : 0, t_ns, print};
+}
+
+void textline_main_end(TextlineMain *m, int64_t t_ns)
+{
+    m->ended = true;
+    m->end = t_ns;
+}
 
 static const char *const glyph_utf8[ST__N] = {" ", " ", "\xc2\xb7", "\xe2\x96\x91", "\xe2\x96\x92",
                                                "\xe2\x96\x88", "\xe2\x96\x93"};
@@ -109,26 +156,86 @@ static void put_time(char *buf, size_t n, const Tl *t, int64_t x)
         snprintf(buf, n, "%.3gs", s);
 }
 
+/* The main program's replay state (textline.h). */
+typedef struct MainRun {
+    Lane *lane;      /* NULL until it first prints or blocks */
+    bool in_loop;    /* an event loop it started is running */
+    int64_t t, x;    /* when it was last seen running: ns, axis */
+    int64_t tl, xl;  /* the latest trace event: ns, axis */
+} MainRun;
+
+static Lane *main_lane(Tl *t, MainRun *mr, int64_t x)
+{
+    if (!mr->lane && (mr->lane = lane_of(t, 0))) {
+        snprintf(mr->lane->name, sizeof mr->lane->name, "main");
+        set_state(t, mr->lane, x, ST_RUN);
+    }
+    return mr->lane;
+}
+
+/* ui_run.c's main_seen: a loop it had started is over, and time that went
+ * by since it was last seen went by in time.sleep. */
+static void main_seen(Tl *t, MainRun *mr, int64_t now, int64_t x)
+{
+    if (mr->in_loop) {
+        mr->in_loop = false;
+        if (mr->lane)
+            set_state(t, mr->lane, mr->xl, ST_RUN);
+        mr->t = mr->tl;
+        mr->x = mr->xl;
+    }
+    if (now > mr->t) {
+        Lane *l = main_lane(t, mr, mr->x);
+        if (l) {
+            set_state(t, l, mr->x, ST_BLOCK);
+            set_state(t, l, x, ST_RUN);
+        }
+        mr->t = now;
+        mr->x = x;
+    }
+}
+
 void textline_print(const Trace *tr, FILE *out, int width, TextlineNameFn coro_name, void *ctx)
+{
+    textline_print_main(tr, NULL, out, width, coro_name, ctx);
+}
+
+void textline_print_main(const Trace *tr, const TextlineMain *main, FILE *out, int width,
+                         TextlineNameFn coro_name, void *ctx)
 {
     setlocale(LC_CTYPE, "");
     const char *cs = nl_langinfo(CODESET);
     bool utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
     const char *const *g = utf8 ? glyph_utf8 : glyph_ascii;
-    size_t n = trace_count(tr);
+    size_t n = tr ? trace_count(tr) : 0;
+    size_t nm = main ? main->n : 0;
     if (width < 40)
         width = 40;
     int label = 16;
     Tl t = {0};
     t.w = width - label - 2;
-    if (n == 0) {
-        fprintf(out, "timeline: no task ran (the program never started an event loop)\n");
+    /* Does the main program get a lane? Only by printing or blocking. */
+    int64_t main_end = main && main->ended ? main->end : 0;
+    bool main_shows = main_end > 0;
+    for (size_t k = 0; k < nm; k++)
+        main_shows = main_shows || main->ev[k].print || main->ev[k].t > 0;
+    if (n == 0 && !main_shows) {
+        fprintf(out, "timeline: no task ran (the program never started an event loop), and the main "
+                     "program neither printed nor slept\n");
         return;
     }
-    const TraceEvent *first = trace_at(tr, 0), *last = trace_at(tr, n - 1);
-    t.a0 = first->t_ns;
-    t.a1 = last->t_ns;
-    if (t.a1 == t.a0) {
+    const TraceEvent *first = n ? trace_at(tr, 0) : NULL, *last = n ? trace_at(tr, n - 1) : NULL;
+    t.a0 = first ? first->t_ns : 0;
+    t.a1 = last ? last->t_ns : 0;
+    if (main) {
+        t.a0 = 0; /* the program starts with its main code */
+        if (main_end > t.a1)
+            t.a1 = main_end;
+        for (size_t k = 0; k < nm; k++)
+            if (main->ev[k].t > t.a1)
+                t.a1 = main->ev[k].t;
+    }
+    if (t.a1 == t.a0 && n) {
         t.by_iter = true;
         t.a0 = (int64_t)first->iter;
         t.a1 = (int64_t)last->iter;
@@ -138,7 +245,21 @@ void textline_print(const Trace *tr, FILE *out, int width, TextlineNameFn coro_n
     /* asyncio.run's own shutdown tasks get no lane (see interp.h). */
     uint64_t hidden[16];
     int nhidden = 0;
-    for (size_t i = 0; i < n; i++) {
+    MainRun mr = {0};
+    size_t k = 0; /* the next main event */
+    for (size_t i = 0; i <= n; i++) {
+        /* The main program's moments before trace event i. */
+        for (; k < nm && (main->ev[k].pos <= i || i == n); k++) {
+            const MainEv *m = &main->ev[k];
+            int64_t x = t.by_iter ? (m->pos < n ? (int64_t)trace_at(tr, m->pos)->iter : t.a1) : m->t;
+            main_seen(&t, &mr, m->t, x);
+            if (m->print && main_lane(&t, &mr, x)) {
+                outputs++;
+                mr.lane->printed[col_of(&t, x)] = true;
+            }
+        }
+        if (i == n)
+            break;
         const TraceEvent *ev = trace_at(tr, i);
         if (!ev->task)
             continue;
@@ -152,10 +273,19 @@ void textline_print(const Trace *tr, FILE *out, int width, TextlineNameFn coro_n
             skip = hidden[h] == ev->task;
         if (skip)
             continue;
+        int64_t x = axis(&t, ev);
+        if (main && ev->kind == TRACE_TASK_CREATED && ev->other == 0 && !mr.in_loop) {
+            /* asyncio.run's main task: the module code started a loop */
+            main_seen(&t, &mr, ev->t_ns, x);
+            mr.in_loop = true;
+            if (mr.lane)
+                set_state(&t, mr.lane, x, ST_WAIT);
+        }
+        mr.tl = ev->t_ns;
+        mr.xl = x;
         Lane *l = lane_of(&t, ev->task);
         if (!l)
             break;
-        int64_t x = axis(&t, ev);
         const char *text = trace_text(tr, ev);
         switch ((TraceKind)ev->kind) {
         case TRACE_TASK_CREATED:
@@ -204,16 +334,22 @@ void textline_print(const Trace *tr, FILE *out, int width, TextlineNameFn coro_n
         default: break;
         }
     }
+    if (main && main->ended) {
+        main_seen(&t, &mr, main->end, t.by_iter ? t.a1 : main->end);
+        if (mr.lane)
+            set_state(&t, mr.lane, t.by_iter ? t.a1 : main->end, ST_DONE);
+    }
     for (size_t i = 0; i < t.n; i++)
         if (t.lanes[i].state != ST_DONE && t.lanes[i].state != ST_NONE)
-            paint(&t, &t.lanes[i], t.lanes[i].since, t.by_iter ? (int64_t)last->iter : last->t_ns,
-                  t.lanes[i].state);
+            paint(&t, &t.lanes[i], t.lanes[i].since, t.a1, t.lanes[i].state);
 
     char a[32], b[32];
     put_time(a, sizeof a, &t, t.a0);
     put_time(b, sizeof b, &t, t.a1);
-    fprintf(out, "\nTimeline: %zu task%s, %zu steps, %zu switches, %zu print%s, %s to %s\n", t.n,
-            t.n == 1 ? "" : "s", steps, switches, outputs, outputs == 1 ? "" : "s", a, b);
+    size_t ntasks = t.n - (mr.lane ? 1 : 0);
+    fprintf(out, "\nTimeline: %zu task%s%s, %zu steps, %zu switches, %zu print%s, %s to %s\n", ntasks,
+            ntasks == 1 ? "" : "s", mr.lane ? " and the main program" : "", steps, switches, outputs,
+            outputs == 1 ? "" : "s", a, b);
     /* Axis: labels at the start, the middle and the end. */
     char axisl[256];
     memset(axisl, ' ', sizeof axisl);
@@ -222,7 +358,7 @@ void textline_print(const Trace *tr, FILE *out, int width, TextlineNameFn coro_n
     memcpy(axisl, a, strlen(a));
     put_time(b, sizeof b, &t, t.a1);
     int bl = (int)strlen(b);
-    if (alen - bl > (int)strlen(a) + 1)
+    if (alen - bl > (int)strlen(a) + 1 && t.a1 > t.a0)
         memcpy(axisl + alen - bl, b, (size_t)bl);
     if (t.a1 > t.a0 && alen > 30) {
         char m[32];

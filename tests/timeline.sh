@@ -3,7 +3,8 @@
 # seed's gather of two one-second sleeps: one lane per task of the program,
 # named as asyncio names it with its coroutine, asyncio.run's own shutdown
 # tasks left out, print marks on the lanes that printed, Unicode blocks in a
-# UTF-8 locale and ASCII otherwise.
+# UTF-8 locale and ASCII otherwise; and the main program's own lane, as the
+# tutor draws it, for module code that prints or sleeps.
 bin=./app/aiotutor
 work=$(mktemp -d "${TMPDIR:-/tmp}/timeline.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -51,4 +52,55 @@ LC_ALL=C $bin run --clock=virtual --timeline "$work/seed.py" >"$work/ascii" 2>&1
 expect "$work/ascii" "ASCII glyphs when the locale is not UTF-8" "^Task-2 function1 +[|]#[.]+[*]$"
 if LC_ALL=C grep -q '[^ -~]' "$work/ascii"; then echo "FAIL: non-ASCII bytes under LC_ALL=C"; fail=1
 else echo "ok: only ASCII under LC_ALL=C"; fi
+
+# A program with no event loop: its main code gets the lane the tutor draws
+# ("main": running, blocked in time.sleep, its prints), not "no task ran".
+cat >"$work/sync.py" <<'PY'
+import time
+print("start")
+time.sleep(1)
+print("after one second")
+time.sleep(2)
+print("done")
+PY
+LC_ALL=C $bin run --clock=virtual --timeline "$work/sync.py" >"$work/sync" 2>&1 || {
+    echo "FAIL: run --timeline of a synchronous program exited $?"; cat "$work/sync"; exit 1; }
+cat "$work/sync"
+reject "$work/sync" "a synchronous program is not 'no task ran'" "no task ran"
+expect "$work/sync" "summary: the main program alone, three prints, 0s to 3s" \
+    "^Timeline: 0 tasks and the main program, 0 steps, 0 switches, 3 prints, 0s to 3s$"
+# 62 cells for 3 s: a print at 0, blocked to 1 s (cell 20), a print, blocked to the end, a print
+expect "$work/sync" "main prints, blocks 1 s in time.sleep, prints, blocks 2 s, prints" \
+    "^main +[|][*]={19}[*]={40}[*]$"
+
+# Module code around asyncio.run: main blocks, waits in asyncio.run while
+# the loop runs, then runs again; the loop's tasks keep their lanes.
+cat >"$work/mixed.py" <<'PY'
+import asyncio, time
+
+async def worker(n):
+    await asyncio.sleep(n)
+    print("worker", n)
+
+async def main():
+    await asyncio.gather(worker(1), worker(2))
+
+print("before")
+time.sleep(1)
+asyncio.run(main())
+print("after")
+time.sleep(1)
+PY
+LC_ALL=C $bin run --clock=virtual --timeline "$work/mixed.py" >"$work/mixed" 2>&1 || {
+    echo "FAIL: run --timeline of the mixed program exited $?"; cat "$work/mixed"; exit 1; }
+cat "$work/mixed"
+expect "$work/mixed" "summary: three tasks and the main program, four prints, 0s to 4s" \
+    "^Timeline: 3 tasks and the main program, .* 4 prints, 0s to 4s$"
+expect "$work/mixed" "main: print, blocked, awaiting asyncio.run, print, blocked" "^main +[|][*]=+:+[*]=+$"
+expect "$work/mixed" "the loop's main task still has its lane" "^Task-1 main +[|] +#:+# *$"
+
+# Nothing to draw: no loop, no print, no sleep.
+printf 'x = 1\n' >"$work/quiet.py"
+LC_ALL=C $bin run --clock=virtual --timeline "$work/quiet.py" >"$work/quiet" 2>&1
+expect "$work/quiet" "a program that does nothing visible says so" "^timeline: no task ran .*neither printed nor slept"
 exit $fail

@@ -447,6 +447,11 @@ int64_t interp_now(const Interp *ip)
     return vm_now_ns((Vm *)&ip->vm);
 }
 
+int interp_in_loop(const Interp *ip)
+{
+    return ip->state == IS_LOOP;
+}
+
 void interp_interrupt(Interp *ip)
 {
     ip->vm.interrupted = true;

@@ -145,6 +145,9 @@ int64_t interp_next_deadline(const Interp *ip);
 void interp_advance_to(Interp *ip, int64_t t_ns);
 /* Loop time now, in ns. */
 int64_t interp_now(const Interp *ip);
+/* Whether an event loop (asyncio.run) is running: output written now comes
+ * from a task or a callback, not from the module code. */
+int interp_in_loop(const Interp *ip);
 
 /* Stop the program from the outside (the UI's Ctrl-C): the next step raises
  * KeyboardInterrupt-like termination; exit status 1. */

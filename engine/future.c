@@ -209,7 +209,7 @@ void future_resolve_held(Future *f)
 
 /* Stores msg (retained) as the cancel message, dropping the previous one.
  * A message that cannot be stored for want of memory is dropped (the
- * cancel itself still happens; the loop reports LOOP_ENOMEM). */
+ * cancel itself still happens; the loop reports LOOP_ENOMEM, future.h). */
 void future_set_cancel_msg(Future *f, void *msg)
 {
     Host *h = future_host_of(f);

@@ -48,7 +48,10 @@ bool future_cancelled(const Future *f);
 int future_set_result(Future *f, void *v);
 int future_set_exception(Future *f, void *exc);
 /* Future.cancel(msg) (msg retained, may be NULL). Returns false if already
- * done. Tasks: task_cancel's rules; gathering futures: cancel the children. */
+ * done. Tasks: task_cancel's rules; gathering futures: cancel the children.
+ * A message is kept in a side block allocated on first use: when memory
+ * runs out for it the cancel still happens without the message, and the
+ * loop reports LOOP_ENOMEM at the end of its current (or next) iteration. */
 bool future_cancel(Future *f, void *msg);
 
 /* Borrowed result (state FUTURE_RESULT only, else NULL). */

@@ -174,6 +174,12 @@ typedef struct NcoSleep {
     Future fut;
 } NcoSleep;
 
+/* The sizes bench_engine's bytes per suspended task are made of (64-bit
+ * builds; see tests/bench/RESULTS.md): a field added here costs every task. */
+_Static_assert(sizeof(void *) != 8 || sizeof(Future) == 64, "Future: 64 bytes");
+_Static_assert(sizeof(void *) != 8 || sizeof(Task) == 112, "Task: 112 bytes");
+_Static_assert(sizeof(NcoSleep) == sizeof(Future), "a sleep block is its Future");
+
 /* loop.c */
 /* Arm the timer of sleep block f (pending, on no list) for `when`; the loop
  * takes a reference on f until it is done with the timer. -1 on ENOMEM. */

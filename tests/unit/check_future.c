@@ -72,6 +72,10 @@ START_TEST(test_exception_and_retrieval)
 }
 END_TEST
 
+static void noop_cb(Loop *L, void *data, void *arg)
+{
+}
+
 START_TEST(test_cancel_and_message)
 {
     TWorld w;
@@ -86,6 +90,22 @@ START_TEST(test_cancel_and_message)
     ck_assert_int_eq(e->kind, HOST_EXC_CANCELLED);
     ck_assert_str_eq(e->msg, "stop");
     ck_assert_int_eq(future_set_result(f, NULL), -1);
+    /* cancel() without a message needs no side block; with one, when there
+     * is no memory left for it, the future is still cancelled, without
+     * the message, and the loop reports ENOMEM (at the end of the
+     * iteration: here the one that runs h's callback) */
+    Future *g = future_new(w.loop), *h = future_new(w.loop);
+    ck_assert_int_eq(future_add_callback(h, noop_cb, NULL), 0);
+    w.mem.limit = w.mem.used + 8;
+    ck_assert(future_cancel(g, NULL));
+    ck_assert(future_cancel(h, (void *)"lost"));
+    w.mem.limit = 0;
+    ck_assert(future_cancelled(g) && future_cancelled(h));
+    ck_assert_ptr_null(future_cancel_message(g));
+    ck_assert_ptr_null(future_cancel_message(h));
+    ck_assert_int_eq(loop_run_once(w.loop), LOOP_ENOMEM);
+    future_release(g);
+    future_release(h);
     future_release(f);
     tw_fini(&w);
 }

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,7 +91,79 @@ static void print_help(void)
            "  --trace=FILE          write the run as Chrome trace events (JSON) to FILE\n"
            "  --disassemble         print the bytecode instead of running\n"
            "  --net=FILE            the simulated network's URLs (JSON, as a lesson's \"network\")\n"
-           "  -h, --help            display this help and exit\n");
+           "  -h, --help            display this help and exit\n"
+           "\n"
+           "Limits (a program past one ends with an error, exit status 1):\n"
+           "  --step-budget=N       loop passes and calls one task step may run before\n"
+           "                        it counts as an endless loop (default 30000000)\n"
+           "  --max-steps=N         task steps the program may run at one instant, or\n"
+           "                        without the loop ever waiting for time to pass\n"
+           "                        (default 3000000)\n"
+           "  --recursion-limit=N   nested calls before RecursionError (default 1000)\n"
+           "  --memory-limit=MIB    memory the program may hold before MemoryError\n"
+           "                        (default 1024)\n"
+           "  --max-time=SECONDS    seconds of event-loop time, virtual or real\n"
+           "                        (default 10000000)\n");
+}
+
+/* A limit's value: a whole number in [lo, hi] (or any positive number for
+ * a double), the whole argument. Returns false when it is not one. */
+static bool limit_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (*s < '0' || *s > '9')
+        return false;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* --name=VALUE for the limits; 1 when a handled, 0 when a is not a limit,
+ * 2 (the usage error's status, already printed) when VALUE is invalid. */
+static int parse_limit(const char *a, InterpConfig *cfg)
+{
+    uint64_t v;
+    const char *val;
+    if (strncmp(a, "--step-budget=", 14) == 0) {
+        val = a + 14;
+        if (!limit_u64(val, 1000, UINT64_C(1) << 40, &v))
+            goto bad;
+        cfg->step_budget = v;
+    } else if (strncmp(a, "--max-steps=", 12) == 0) {
+        val = a + 12;
+        if (!limit_u64(val, 100, UINT64_C(1) << 40, &v))
+            goto bad;
+        cfg->spin_limit = cfg->busy_limit = v;
+    } else if (strncmp(a, "--recursion-limit=", 18) == 0) {
+        val = a + 18;
+        /* Python calls nest on the heap, but a call made from C (a sort
+         * key, __repr__) uses C stack: 20000 is safe on an 8 MiB stack. */
+        if (!limit_u64(val, 10, 20000, &v))
+            goto bad;
+        cfg->recursion_limit = (int)v;
+    } else if (strncmp(a, "--memory-limit=", 15) == 0) {
+        val = a + 15;
+        if (!limit_u64(val, 1, (uint64_t)(SIZE_MAX >> 21), &v))
+            goto bad;
+        cfg->mem_limit = (size_t)v << 20;
+    } else if (strncmp(a, "--max-time=", 11) == 0) {
+        val = a + 11;
+        char *end;
+        errno = 0;
+        double d = strtod(val, &end);
+        if (errno || *end || end == val || !(d > 0) || d > 1e12)
+            goto bad;
+        cfg->max_virtual_time = d;
+    } else {
+        return 0;
+    }
+    return 1;
+bad:;
+    int n = (int)(strchr(a, '=') - a);
+    return cli_usage_error("run: invalid %.*s '%s'", n, a, val);
 }
 
 /* The trace file's JSON is flat and written as it goes: strings escaped as
@@ -214,6 +287,7 @@ int cli_run(int argc, char **argv)
     cfg.err = write_err;
     cfg.host = &ro;
     bool timeline = false, disasm = false;
+    int lr;
     const char *trace_path = NULL, *file = NULL, *net_path = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -239,6 +313,9 @@ int cli_run(int argc, char **argv)
             trace_path = a + 8;
         } else if (strncmp(a, "--net=", 6) == 0 && a[6]) {
             net_path = a + 6;
+        } else if (strncmp(a, "--", 2) == 0 && strchr(a, '=') && (lr = parse_limit(a, &cfg)) != 0) {
+            if (lr == 2)
+                return 2;
         } else if (strcmp(a, "--disassemble") == 0) {
             disasm = true;
         } else if (strcmp(a, "-") == 0 || a[0] != '-') {

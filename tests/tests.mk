@@ -13,6 +13,9 @@ TESTS += tests/unit/check_mem
 # `aiotutor run --timeline`: lanes, names and glyphs as a student reads them.
 TESTS += tests/timeline.sh
 EXTRA_DIST += tests/timeline.sh
+# `aiotutor run`'s limit options: each ends its program only when set tighter.
+TESTS += tests/run-limits.sh
+EXTRA_DIST += tests/run-limits.sh
 
 # Whole test folders are distributed (tests/check, tests/corpus, ...); a
 # tree that ran `make check` in place holds the harness's .log and .trs

@@ -220,6 +220,7 @@ struct Vm {
     Frame *frame;             /* the innermost frame running now */
     Frame *suspended;         /* innermost frame of the last suspension */
     int c_depth;              /* nested vm_exec calls */
+    uintptr_t c_stack_top;    /* frame address of the outermost vm_exec */
     int depth;                /* Python call depth */
     int recursion_limit;
     uint64_t ticks;           /* backward jumps + calls since the last reset */

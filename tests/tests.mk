@@ -23,3 +23,9 @@ EXTRA_DIST += tests/run-limits.sh
 # take them for up-to-date results and never run those tests.
 dist-hook:
 	find $(distdir)/tests \( -name '*.log' -o -name '*.trs' \) -type f -exec rm -f {} +
+
+# The language benchmarks against python3 (not run by make check; see
+# tests/bench/RESULTS.md for how to run them), shipped in the tarball.
+EXTRA_DIST += tests/bench/bench.sh tests/bench/pertask.sh tests/bench/RESULTS.md \
+	tests/bench/spawn.py tests/bench/switch.py tests/bench/timers.py tests/bench/fib.py \
+	tests/bench/tree.py

@@ -383,6 +383,10 @@ int future_set_host(Future *f, void *host_obj)
         ((Task *)f)->host = host_obj;
         return 0;
     }
+    if (f->kind == FUTURE_GATHER) {
+        ((Gather *)f)->host = host_obj;
+        return 0;
+    }
     if (!host_obj && !f->ext) return 0;
     FutureExt *x = future_ext(f);
     if (!x) return -1;
@@ -393,6 +397,7 @@ int future_set_host(Future *f, void *host_obj)
 void *future_host(const Future *f)
 {
     if (f->kind == FUTURE_TASK) return ((const Task *)f)->host;
+    if (f->kind == FUTURE_GATHER) return ((const Gather *)f)->host;
     return f->ext ? f->ext->host : NULL;
 }
 

@@ -80,8 +80,9 @@ void future_set_label(Future *f, const char *label);
 const char *future_label(const Future *f);
 
 /* Back-pointer for the host (e.g. its Python Future object); not owned.
- * Tasks keep it inline; other futures in a side block allocated the first
- * time: -1 on ENOMEM (nothing recorded), else 0. */
+ * Tasks and gathering futures keep it inline (never fail); plain futures
+ * in a side block allocated the first time: -1 on ENOMEM (nothing
+ * recorded), else 0. */
 int future_set_host(Future *f, void *host_obj);
 void *future_host(const Future *f);
 

@@ -25,7 +25,7 @@ typedef struct FutureCb {
 typedef struct FutureExt {
     void *cancel_msg;    /* Future._cancel_message (tasks: also the pending one) */
     const char *label;   /* when Future.label == FUTURE_LABEL_EXT */
-    void *host;          /* plain and gathering futures (a Task keeps its own) */
+    void *host;          /* plain futures (a Task and a Gather keep their own) */
     FutureCb *cbs;       /* done-callbacks 2.. (cb0 is the first) */
     uint32_t ncbs, capcb; /* callbacks in cbs, and its size */
     char *name;          /* Task: explicit name (NULL: "Task-<name_num>") */
@@ -96,6 +96,7 @@ typedef struct Gather {
     Future fut;
     Future **children; /* referenced, argument order, duplicates kept */
     size_t n, nfuts, nfinished;
+    void *host; /* future_set_host: the interpreter wraps every gather (free in the 112-byte class) */
     bool return_exceptions;
     bool self_ref;         /* holds a reference on itself until every child reported */
     bool cancel_requested; /* cancel() was accepted by a child */
@@ -179,6 +180,7 @@ typedef struct NcoSleep {
 _Static_assert(sizeof(void *) != 8 || sizeof(Future) == 64, "Future: 64 bytes");
 _Static_assert(sizeof(void *) != 8 || sizeof(Task) == 112, "Task: 112 bytes");
 _Static_assert(sizeof(NcoSleep) == sizeof(Future), "a sleep block is its Future");
+_Static_assert(sizeof(void *) != 8 || sizeof(Gather) == 112, "Gather: 112 bytes");
 
 /* loop.c */
 /* Arm the timer of sleep block f (pending, on no list) for `when`; the loop

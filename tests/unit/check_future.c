@@ -151,6 +151,16 @@ START_TEST(test_label_and_host_ptr)
     ck_assert_ptr_eq(task_host(t), &x);
     task_set_host(t, NULL);
     ck_assert_ptr_null(future_host(task_future(t)));
+    /* ... and so does a gathering future: no side block, even with no
+     * memory left */
+    Future *ch = task_future(t);
+    Future *gf = nco_gather(w.loop, &ch, 1, false);
+    size_t limit_used = w.mem.used;
+    w.mem.limit = limit_used + 1;
+    ck_assert_int_eq(future_set_host(gf, &x), 0);
+    w.mem.limit = 0;
+    ck_assert_ptr_eq(future_host(gf), &x);
+    ck_assert_uint_eq(w.mem.used, limit_used);
     /* the side block (host, label) is allocated only when needed and freed
      * with the future; with no memory for it, set_host fails and says so */
     Future *g = future_new(w.loop);
@@ -160,6 +170,8 @@ START_TEST(test_label_and_host_ptr)
     w.mem.limit = 0;
     future_release(g);
     loop_run_forever(w.loop);
+    ck_assert(future_done(gf));
+    future_release(gf);
     task_release(t);
     future_release(f);
     tw_fini(&w);

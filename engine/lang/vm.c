@@ -422,7 +422,10 @@ RtStatus vm_call(Vm *vm, Value callee, const Value *args, size_t nargs, Tuple *k
     if (!f)
         return RT_ERR;
     f->entry = true;
-    f->depth = (vm->frame ? vm->frame->depth : 0) + 1;
+    /* Called from C inside a running frame (a sort key, a max key), the
+     * builtin's call is a level too, as CPython 3.11 counts it: a recursion
+     * through sorted(key=...) takes three levels a step, not two. */
+    f->depth = (vm->frame ? vm->frame->depth + 1 : 0) + 1;
     /* A call made from C (a sort key, a callback) nests vm_exec on the C
      * stack, ~5 KiB a level at -O2 and several times that under ASan, where
      * Python-to-Python calls take none: past VM_C_STACK_MAX bytes of it a

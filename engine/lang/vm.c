@@ -1530,7 +1530,8 @@ load:
                 t = tuple_new(rt, l->len);
                 if (!t)
                     goto error;
-                memcpy(t->items, l->items, l->len * sizeof(Value));
+                if (l->len) /* an empty list may have no items array */
+                    memcpy(t->items, l->items, l->len * sizeof(Value));
                 l->len = 0;
             } else {
                 t = tuple_from(rt, l->items, l->len);

@@ -35,10 +35,10 @@ static void main_wrote(RunOut *o, bool print)
 static void write_out(void *host, const char *s, size_t n)
 {
     RunOut *o = host;
-    if (n)
+    if (n) {
         main_wrote(o, o->bol);
-    if (n)
         o->bol = s[n - 1] == '\n';
+    }
     fwrite(s, 1, n, stdout);
 }
 
@@ -106,8 +106,7 @@ static void print_help(void)
            "                        (default 10000000)\n");
 }
 
-/* A limit's value: a whole number in [lo, hi] (or any positive number for
- * a double), the whole argument. Returns false when it is not one. */
+/* A limit's value: the whole argument is a whole number in [lo, hi]. */
 static bool limit_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 {
     char *end;
@@ -139,8 +138,8 @@ static int parse_limit(const char *a, InterpConfig *cfg)
         cfg->spin_limit = cfg->busy_limit = v;
     } else if (strncmp(a, "--recursion-limit=", 18) == 0) {
         val = a + 18;
-        /* Python calls nest on the heap, but a call made from C (a sort
-         * key, __repr__) uses C stack: 20000 is safe on an 8 MiB stack. */
+        /* Python calls nest on the heap; calls made from C (a sort key)
+         * are cut by the VM's C-stack guard (vm_call), whatever this says. */
         if (!limit_u64(val, 10, 20000, &v))
             goto bad;
         cfg->recursion_limit = (int)v;

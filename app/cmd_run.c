@@ -2,7 +2,7 @@
  * `python3 FILE` runs it: stdout is the program's output, stderr its
  * warnings and tracebacks, exit status 0 / 1 (uncaught exception or syntax
  * error) / 2 (usage, unreadable file). Options add a text timeline of the
- * run (app/textline.c) and a Chrome trace event file (Perfetto). */
+ * run (app/textline.c) and a Chrome trace event file (app/chrometrace.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/chrometrace.h"
 #include "app/cli.h"
 #include "app/netcfg.h"
 #include "app/textline.h"
@@ -165,112 +166,6 @@ bad:;
     return cli_usage_error("run: invalid %.*s '%s'", n, a, val);
 }
 
-/* The trace file's JSON is flat and written as it goes: strings escaped as
- * JSON requires, numbers as the shortest %g that reads back (as cJSON
- * prints them). Reading JSON is lesson.c's job; writing needs no more. */
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", f);
-        else if (c == '\t')
-            fputs("\\t", f);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
-static void json_num(FILE *f, double v)
-{
-    char buf[32];
-    snprintf(buf, sizeof buf, "%.15g", v);
-    if (strtod(buf, NULL) != v)
-        snprintf(buf, sizeof buf, "%.17g", v);
-    fputs(buf, f);
-}
-
-/* Chrome trace event format: a track (tid) per task, a slice per step
- * (B/E), sleeps and awaits as slices between steps, prints as instants. */
-static int write_chrome_trace(const Trace *tr, const char *path)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fputs("{\"traceEvents\":[", f);
-    size_t n = trace_count(tr);
-    char name[256];
-    bool first = true;
-    for (size_t i = 0; i < n; i++) {
-        const TraceEvent *ev = trace_at(tr, i);
-        const char *text = trace_text(tr, ev);
-        int tl = (int)(ev->text_len < 200 ? ev->text_len : 200);
-        double ts = (double)ev->t_ns / 1000.0; /* microseconds */
-        const char *ph = NULL;
-        switch ((TraceKind)ev->kind) {
-        case TRACE_TASK_CREATED:
-        case TRACE_TASK_RENAMED: ph = "M"; break;
-        case TRACE_STEP_BEGIN: ph = "B"; break;
-        case TRACE_STEP_END: ph = "E"; break;
-        case TRACE_SLEEP:
-        case TRACE_BLOCK: ph = "X"; break;
-        case TRACE_OUTPUT:
-        case TRACE_CANCEL:
-        case TRACE_RESULT:
-        case TRACE_EXCEPTION:
-        case TRACE_CANCELLED: ph = "i"; break;
-        default: break;
-        }
-        if (!ph)
-            continue;
-        fprintf(f, "%s{\"ph\":\"%s\"", first ? "" : ",", ph);
-        first = false;
-        switch (*ph) {
-        case 'M':
-            snprintf(name, sizeof name, "%.*s", tl, text);
-            fputs(",\"name\":\"thread_name\",\"args\":{\"name\":", f);
-            json_str(f, name);
-            fputc('}', f);
-            break;
-        case 'B': fputs(",\"name\":\"step\"", f); break;
-        case 'E':
-            snprintf(name, sizeof name, "%s%s%.*s", trace_why_name((TraceWhy)ev->why), tl ? " " : "", tl, text);
-            fputs(",\"args\":{\"why\":", f);
-            json_str(f, name);
-            fputc('}', f);
-            break;
-        case 'X':
-            fputs(",\"name\":", f);
-            json_str(f, ev->kind == TRACE_SLEEP ? "sleeping" : "blocked (time.sleep)");
-            fputs(",\"dur\":", f);
-            json_num(f, (double)(ev->t2_ns - ev->t_ns) / 1000.0);
-            break;
-        default: /* 'i' */
-            snprintf(name, sizeof name, "%s%s%.*s", trace_kind_name((TraceKind)ev->kind), tl ? ": " : "", tl,
-                     text);
-            fputs(",\"s\":\"t\",\"name\":", f);
-            json_str(f, name);
-            break;
-        }
-        fprintf(f, ",\"pid\":1,\"tid\":");
-        json_num(f, (double)ev->task);
-        fputs(",\"ts\":", f);
-        json_num(f, ts);
-        fputc('}', f);
-    }
-    fputs("],\"displayTimeUnit\":\"ms\"}", f);
-    int r = ferror(f) ? -1 : 0;
-    if (fclose(f) != 0)
-        r = -1;
-    return r;
-}
-
 static const char *coro_name(void *ctx, uint64_t task_id)
 {
     return interp_task_coro_name(ctx, task_id);
@@ -352,8 +247,19 @@ int cli_run(int argc, char **argv)
         cfg.net = netcfg_reply;
         cfg.net_host = net;
     }
+    /* Opened before the run, so a path that can't be written is said before
+     * a long run, not after it. */
+    FILE *trace_file = NULL;
+    if (trace_path && !(trace_file = fopen(trace_path, "w"))) {
+        fprintf(stderr, "aiotutor: can't write trace file '%s': %s\n", trace_path, strerror(errno));
+        netcfg_free(net);
+        free(src);
+        return 2;
+    }
     Interp *ip = interp_new(&cfg);
     if (!ip) {
+        if (trace_file)
+            fclose(trace_file);
         netcfg_free(net);
         free(src);
         fprintf(stderr, "aiotutor: out of memory\n");
@@ -361,6 +267,8 @@ int cli_run(int argc, char **argv)
     }
     ro.ip = ip;
     if (timeline && !(ro.tm = textline_main_new())) {
+        if (trace_file)
+            fclose(trace_file);
         interp_free(ip);
         netcfg_free(net);
         free(src);
@@ -382,10 +290,21 @@ int cli_run(int argc, char **argv)
         textline_main_end(ro.tm, interp_now(ip));
     if (timeline && interp_trace(ip))
         textline_print_main(interp_trace(ip), ro.tm, stdout, 80, coro_name, ip);
-    if (trace_path && interp_trace(ip) && write_chrome_trace(interp_trace(ip), trace_path) != 0) {
-        fprintf(stderr, "aiotutor: can't write trace file '%s'\n", trace_path);
-        if (status == 0)
-            status = 1;
+    if (trace_file) {
+        int r = interp_trace(ip) ? chrometrace_write(interp_trace(ip), trace_file, coro_name, ip) : 0;
+        int e = errno;
+        if (fclose(trace_file) != 0 && r == 0) {
+            r = -1;
+            e = errno;
+        }
+        if (r != 0) {
+            fprintf(stderr, "aiotutor: can't write trace file '%s': %s\n", trace_path, strerror(e));
+            if (status == 0)
+                status = 1;
+        } else if (interp_trace(ip) && trace_truncated(interp_trace(ip))) {
+            fprintf(stderr, "aiotutor: trace file '%s' holds only the start of the run (out of memory)\n",
+                    trace_path);
+        }
     }
     ro.ip = NULL;
     interp_free(ip);

@@ -16,6 +16,9 @@ EXTRA_DIST += tests/timeline.sh
 # `aiotutor run`'s limit options: each ends its program only when set tighter.
 TESTS += tests/run-limits.sh
 EXTRA_DIST += tests/run-limits.sh
+# `aiotutor run --trace=FILE`: the Chrome trace file as Perfetto reads it.
+TESTS += tests/trace.sh
+EXTRA_DIST += tests/trace.sh
 
 # Whole test folders are distributed (tests/check, tests/corpus, ...); a
 # tree that ran `make check` in place holds the harness's .log and .trs

@@ -91,15 +91,19 @@ static void csv_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* The first failed check's message: what to tell the student first. */
+/* What to tell the student first: how the run ended if it did not end
+ * well, else the first failed check's message. An uncaught exception can be
+ * what the exercise asks for, so it comes first only when a check failed
+ * (`import os` on line 1 fails every check; the exception says why). */
 static const char *first_problem(const CheckResult *r)
 {
-    if (r->end != CHECK_END_OK && r->end != CHECK_END_EXCEPTION && r->end_message)
-        return r->end_message;
-    for (size_t i = 0; i < r->nitems; i++)
+    const char *failed = NULL;
+    for (size_t i = 0; i < r->nitems && !failed; i++)
         if (!r->items[i].passed)
-            return r->items[i].message ? r->items[i].message : r->items[i].name;
-    return "";
+            failed = r->items[i].message ? r->items[i].message : r->items[i].name;
+    if (r->end != CHECK_END_OK && r->end_message && (r->end != CHECK_END_EXCEPTION || failed))
+        return r->end_message;
+    return failed ? failed : "";
 }
 
 int cli_grade(int argc, char **argv)

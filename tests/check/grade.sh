@@ -1,7 +1,8 @@
 #!/bin/sh
 # grade.sh: `aiotutor grade` over a folder of submissions -- correct, wrong,
 # a syntax error, an endless loop with no await, an endless loop of
-# sleep(0) (no virtual time ever passes), a memory hog -- each in its own
+# sleep(0) (no virtual time ever passes), a memory hog, an `import os` the
+# sandbox refuses (the exception is its first problem) -- each in its own
 # process with limits, in parallel: every one gets its verdict and the batch
 # survives. Both table formats parse.
 srcdir=${srcdir:-.}
@@ -14,7 +15,7 @@ command -v python3 >/dev/null || { echo "python3 is required"; exit 99; }
 $bin grade --lessons="$pack" --timeout=2 -j 3 grade-me "$subs" >check-grade.csv 2>check-grade.err
 rc=$?
 [ $rc -eq 0 ] || { echo "FAIL: grade exits $rc"; cat check-grade.err; fail=1; }
-grep -q "6 submissions, 1 passed, 5 failed" check-grade.err ||
+grep -q "7 submissions, 1 passed, 6 failed" check-grade.err ||
     { echo "FAIL: summary:"; cat check-grade.err; fail=1; }
 python3 - check-grade.csv <<'PY' || { echo "FAIL: csv:"; cat check-grade.csv; fail=1; }
 import csv, os, sys
@@ -26,6 +27,7 @@ want = {
     "endless-loop.py": ("timeout", "0"),
     "endless-await.py": ("timeout", "0"),
     "memory-hungry.py": ("memory", "0"),
+    "import-os.py": ("fail", "2"),
 }
 assert set(rows) == set(want), sorted(rows)
 for name, (verdict, score) in want.items():
@@ -33,6 +35,8 @@ for name, (verdict, score) in want.items():
     assert (r["verdict"], r["score"], r["max_score"]) == (verdict, score, "4"), (name, r)
 assert rows["wrong.py"]["first_problem"] == "Use asyncio.gather.", rows["wrong.py"]
 assert "SyntaxError" in rows["syntax-error.py"]["first_problem"]
+assert rows["import-os.py"]["ended"] == "exception", rows["import-os.py"]
+assert rows["import-os.py"]["first_problem"] == "ModuleNotFoundError: No module named 'os'", rows["import-os.py"]
 PY
 
 # json, one job, and files named directly

@@ -152,6 +152,9 @@ static void teardown_program(Interp *ip)
         rt_clear_exc(rt);
         obj_decref(rt, &g->hdr);
     }
+    /* The cycles the program left (CPython collects them at exit too): now,
+     * while the code their coroutines' warnings name still exists. */
+    gc_collect(&vm->rt);
     vm->at_exit = false;
 }
 

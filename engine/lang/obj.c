@@ -46,11 +46,15 @@ Obj *obj_alloc(Rt *rt, const ObjType *type, size_t size)
     }
     o->rc = 1;
     o->type = type;
+    if (type->traverse)
+        gc_track(rt, o);
     return o;
 }
 
 void obj_release(Rt *rt, Obj *o, size_t size)
 {
+    if (o->type->traverse && o->flags)
+        gc_untrack(rt, o);
     mem_free(rt->mem, o, size);
 }
 
@@ -336,6 +340,7 @@ RtStatus rt_init(Rt *rt, Mem *mem)
 {
     memset(rt, 0, sizeof(*rt));
     rt->mem = mem;
+    gc_init(rt);
     rt->interned = dict_new(rt);
     if (!rt->interned)
         return RT_ERR;
@@ -391,6 +396,9 @@ RtStatus rt_init(Rt *rt, Mem *mem)
 void rt_fini(Rt *rt)
 {
     rt_clear_exc(rt);
+    /* Cycles left by the program, while the classes their exceptions
+     * point to still exist. */
+    gc_collect(rt);
     if (rt->memory_error)
         obj_decref(rt, &rt->memory_error->hdr);
     rt->memory_error = NULL;
@@ -416,6 +424,7 @@ void rt_fini(Rt *rt)
         rt->interned = NULL;
         obj_decref(rt, &d->hdr);
     }
+    gc_fini(rt);
     memset(rt, 0, sizeof(*rt));
 }
 
@@ -492,6 +501,19 @@ static void native_free(Rt *rt, Obj *o)
     obj_release(rt, o, sizeof(Native));
 }
 
+static void native_traverse(Obj *o, GcVisit visit, void *arg)
+{
+    gc_visit_val(((Native *)o)->self, visit, arg);
+}
+
+static void native_clear(Rt *rt, Obj *o)
+{
+    Native *n = (Native *)o;
+    Value v = n->self;
+    n->self = VAL_UNDEF_V;
+    val_decref(rt, v);
+}
+
 static RtStatus native_repr(Rt *rt, Obj *o, StrBuf *sb)
 {
     Native *n = (Native *)o;
@@ -522,6 +544,8 @@ static RtStatus native_getattr(Rt *rt, Obj *o, Str *name, Value *out)
 const ObjType obj_native_type = {
     .name = "builtin_function_or_method",
     .free = native_free,
+    .traverse = native_traverse,
+    .clear = native_clear,
     .repr = native_repr,
     .call = native_call,
     .getattr = native_getattr,
@@ -546,6 +570,22 @@ static void method_free(Rt *rt, Obj *o)
     val_decref(rt, m->self);
     val_decref(rt, m->func);
     obj_release(rt, o, sizeof(BoundMethod));
+}
+
+static void method_traverse(Obj *o, GcVisit visit, void *arg)
+{
+    BoundMethod *m = (BoundMethod *)o;
+    gc_visit_val(m->self, visit, arg);
+    gc_visit_val(m->func, visit, arg);
+}
+
+static void method_clear(Rt *rt, Obj *o)
+{
+    BoundMethod *m = (BoundMethod *)o;
+    Value self = m->self, func = m->func;
+    m->self = m->func = VAL_NONE_V;
+    val_decref(rt, self);
+    val_decref(rt, func);
 }
 
 static RtStatus method_call(Rt *rt, Value self, const Value *args, size_t nargs, Tuple *kw,
@@ -589,6 +629,8 @@ static RtStatus method_repr(Rt *rt, Obj *o, StrBuf *sb)
 const ObjType obj_method_type = {
     .name = "method",
     .free = method_free,
+    .traverse = method_traverse,
+    .clear = method_clear,
     .repr = method_repr,
     .call = method_call,
     .builtin_class = CLS_method + 1,
@@ -608,8 +650,22 @@ RtStatus bound_method_new(Rt *rt, Value self, Value func, Value *out)
 static void module_free(Rt *rt, Obj *o)
 {
     Module *m = (Module *)o;
-    obj_decref(rt, &m->dict->hdr);
+    obj_decref(rt, (Obj *)m->dict); /* NULL once cleared */
     obj_release(rt, o, sizeof(Module));
+}
+
+/* name is interned (immortal): not a reference the collector sees. */
+static void module_traverse(Obj *o, GcVisit visit, void *arg)
+{
+    gc_visit_obj((Obj *)((Module *)o)->dict, visit, arg);
+}
+
+static void module_clear(Rt *rt, Obj *o)
+{
+    Module *m = (Module *)o;
+    Obj *d = (Obj *)m->dict;
+    m->dict = NULL;
+    obj_decref(rt, d);
 }
 
 static RtStatus module_repr(Rt *rt, Obj *o, StrBuf *sb)
@@ -643,6 +699,8 @@ static RtStatus module_setattr(Rt *rt, Obj *o, Str *name, Value v)
 const ObjType obj_module_type = {
     .name = "module",
     .free = module_free,
+    .traverse = module_traverse,
+    .clear = module_clear,
     .repr = module_repr,
     .getattr = module_getattr,
     .setattr = module_setattr,

@@ -48,6 +48,7 @@
 #ifndef AIO_LANG_OBJ_H
 #define AIO_LANG_OBJ_H
 
+#include "engine/lang/gc.h"
 #include "engine/lang/value.h"
 #include "engine/mem.h"
 
@@ -129,12 +130,20 @@ struct ObjType {
     /* bool(o) is len(o) != 0 when len is set, else true. */
     const MethodDef *methods; /* NULL-terminated, looked up by name */
     bool unhashable;          /* dict keys refuse it: "unhashable type: 'NAME'" */
+    /* Cycle collection (gc.h), both or neither: `traverse` reports every
+     * reference the object owns to another object (and nothing it does not
+     * own); `clear` drops them all, leaving an object its free slot can
+     * still free. A kind with them is tracked, and its objects' hdr.flags
+     * belong to the collector. */
+    void (*traverse)(Obj *o, GcVisit visit, void *arg);
+    void (*clear)(Rt *rt, Obj *o);
     int builtin_class;        /* internal: ClassId + 1 for the kinds of obj*.c;
                                * leave 0 (the Rt then makes a class named `name`) */
 };
 
 /* A fresh object of `size` bytes (>= sizeof(Obj)) of kind `type`, zeroed,
- * refcount 1. NULL with MemoryError set on failure. */
+ * refcount 1, tracked by the cycle collector when the kind has a traverse
+ * slot. NULL with MemoryError set on failure. */
 Obj *obj_alloc(Rt *rt, const ObjType *type, size_t size);
 /* Returns the storage of an object to the Mem (for free slots). */
 void obj_release(Rt *rt, Obj *o, size_t size);
@@ -274,6 +283,7 @@ struct Rt {
     int free_depth;
     /* For the VM: anything it wants to reach from a native function. */
     void *host;
+    Gc gc; /* the cycle collector's tracked objects (gc.h) */
 };
 
 /* How deep repr and == may recurse into nested containers before raising

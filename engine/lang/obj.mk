@@ -3,7 +3,8 @@ engine_lang_liblang_a_SOURCES += \
 	engine/lang/value.h engine/lang/obj.h engine/lang/obj_impl.h \
 	engine/lang/obj.c engine/lang/obj_num.c engine/lang/obj_str.c \
 	engine/lang/obj_fmt.c engine/lang/obj_list.c engine/lang/obj_dict.c \
-	engine/lang/obj_exc.c
+	engine/lang/obj_exc.c \
+	engine/lang/gc.h engine/lang/gc.c
 
 check_PROGRAMS += tests/unit/check_obj
 tests_unit_check_obj_SOURCES = tests/unit/check_obj.c tests/unit/check_obj_tables.h

@@ -15,6 +15,30 @@
 #define IX_EMPTY (-1)
 #define IX_DUMMY (-2)
 
+static void dict_traverse(Obj *o, GcVisit visit, void *arg)
+{
+    Dict *d = (Dict *)o;
+    for (size_t i = 0; i < d->nentries; i++) {
+        gc_visit_val(d->entries[i].key, visit, arg);
+        gc_visit_val(d->entries[i].value, visit, arg);
+    }
+}
+
+/* Empties the entries (the arrays stay for dict_free); nothing looks the
+ * dict up again, so its index is left as it is. */
+static void dict_clear_refs(Rt *rt, Obj *o)
+{
+    Dict *d = (Dict *)o;
+    d->len = 0;
+    d->version++;
+    for (size_t i = 0; i < d->nentries; i++) {
+        Value k = d->entries[i].key, v = d->entries[i].value;
+        d->entries[i].key = d->entries[i].value = VAL_UNDEF_V;
+        val_decref(rt, k);
+        val_decref(rt, v);
+    }
+}
+
 static void dict_free(Rt *rt, Obj *o)
 {
     Dict *d = (Dict *)o;
@@ -129,8 +153,22 @@ typedef struct DictIter {
 
 static void dict_iter_free(Rt *rt, Obj *o)
 {
-    obj_decref(rt, &((DictIter *)o)->d->hdr);
+    obj_decref(rt, (Obj *)((DictIter *)o)->d); /* NULL once cleared */
     obj_release(rt, o, sizeof(DictIter));
+}
+
+static void dict_iter_traverse(Obj *o, GcVisit visit, void *arg)
+{
+    gc_visit_obj((Obj *)((DictIter *)o)->d, visit, arg);
+}
+
+/* Never called again once cleared: nothing reaches it. */
+static void dict_iter_clear(Rt *rt, Obj *o)
+{
+    DictIter *it = (DictIter *)o;
+    Obj *d = (Obj *)it->d;
+    it->d = NULL;
+    obj_decref(rt, d);
 }
 
 static RtStatus make_pair(Rt *rt, Value k, Value v, Value *out)
@@ -162,9 +200,11 @@ static RtStatus dict_iter_next(Rt *rt, Obj *o, Value *out)
 }
 
 static const ObjType dict_iter_types[3] = {
-    {.name = "dict_keyiterator", .free = dict_iter_free, .next = dict_iter_next},
-    {.name = "dict_valueiterator", .free = dict_iter_free, .next = dict_iter_next},
-    {.name = "dict_itemiterator", .free = dict_iter_free, .next = dict_iter_next},
+#define DICT_ITER_GC .traverse = dict_iter_traverse, .clear = dict_iter_clear
+    {.name = "dict_keyiterator", .free = dict_iter_free, .next = dict_iter_next, DICT_ITER_GC},
+    {.name = "dict_valueiterator", .free = dict_iter_free, .next = dict_iter_next, DICT_ITER_GC},
+    {.name = "dict_itemiterator", .free = dict_iter_free, .next = dict_iter_next, DICT_ITER_GC},
+#undef DICT_ITER_GC
 };
 
 static RtStatus dict_iter_new(Rt *rt, Dict *d, ViewKind kind, Value *out)
@@ -193,8 +233,21 @@ typedef struct DictView {
 
 static void view_free(Rt *rt, Obj *o)
 {
-    obj_decref(rt, &((DictView *)o)->d->hdr);
+    obj_decref(rt, (Obj *)((DictView *)o)->d); /* NULL once cleared */
     obj_release(rt, o, sizeof(DictView));
+}
+
+static void view_traverse(Obj *o, GcVisit visit, void *arg)
+{
+    gc_visit_obj((Obj *)((DictView *)o)->d, visit, arg);
+}
+
+static void view_clear(Rt *rt, Obj *o)
+{
+    DictView *v = (DictView *)o;
+    Obj *d = (Obj *)v->d;
+    v->d = NULL;
+    obj_decref(rt, d);
 }
 
 static RtStatus view_iter(Rt *rt, Obj *o, Value *out)
@@ -251,14 +304,24 @@ static const ObjType dict_view_types[3] = {
      .repr = view_repr,
      .iter = view_iter,
      .len = view_len,
-     .unhashable = true},
-    {.name = "dict_values", .free = view_free, .repr = view_repr, .iter = view_iter, .len = view_len},
+     .unhashable = true,
+     .traverse = view_traverse,
+     .clear = view_clear},
+    {.name = "dict_values",
+     .free = view_free,
+     .repr = view_repr,
+     .iter = view_iter,
+     .len = view_len,
+     .traverse = view_traverse,
+     .clear = view_clear},
     {.name = "dict_items",
      .free = view_free,
      .repr = view_repr,
      .iter = view_iter,
      .len = view_len,
-     .unhashable = true},
+     .unhashable = true,
+     .traverse = view_traverse,
+     .clear = view_clear},
 };
 
 static RtStatus view_new(Rt *rt, Dict *d, ViewKind kind, Value *out)
@@ -276,6 +339,8 @@ static RtStatus view_new(Rt *rt, Dict *d, ViewKind kind, Value *out)
 const ObjType obj_dict_type = {
     .name = "dict",
     .free = dict_free,
+    .traverse = dict_traverse,
+    .clear = dict_clear_refs,
     .repr = dict_repr,
     .eq = dict_eq,
     .iter = dict_iter,

@@ -13,6 +13,35 @@
 #include <stdio.h>
 #include <string.h>
 
+static void exc_traverse(Obj *o, GcVisit visit, void *arg)
+{
+    Exc *e = (Exc *)o;
+    gc_visit_obj((Obj *)e->args, visit, arg);
+    gc_visit_obj((Obj *)e->exceptions, visit, arg);
+    gc_visit_val(e->cause, visit, arg);
+    gc_visit_val(e->context, visit, arg);
+    gc_visit_val(e->traceback, visit, arg);
+    gc_visit_val(e->notes, visit, arg);
+}
+
+/* cls is not a reference (classes live as long as the Rt). args, cause and
+ * context keep their "no value" forms, so that the exception could still
+ * be printed. */
+static void exc_clear(Rt *rt, Obj *o)
+{
+    Exc *e = (Exc *)o;
+    Obj *objs[2] = {(Obj *)e->args, (Obj *)e->exceptions};
+    Value vals[4] = {e->cause, e->context, e->traceback, e->notes};
+    e->args = NULL;
+    e->exceptions = NULL;
+    e->cause = e->context = e->traceback = VAL_NONE_V;
+    e->notes = VAL_UNDEF_V;
+    for (int i = 0; i < 2; i++)
+        obj_decref(rt, objs[i]);
+    for (int i = 0; i < 4; i++)
+        val_decref(rt, vals[i]);
+}
+
 static void exc_free(Rt *rt, Obj *o)
 {
     Exc *e = (Exc *)o;
@@ -121,6 +150,8 @@ const ObjType obj_exc_type = {
     .str = exc_str,
     .getattr = exc_getattr,
     .setattr = exc_setattr,
+    .traverse = exc_traverse,
+    .clear = exc_clear,
 };
 
 static Exc *exc_alloc(Rt *rt, Class *cls, Tuple *args_take)

@@ -218,6 +218,26 @@ static void list_free(Rt *rt, Obj *o)
     obj_release(rt, o, sizeof(List));
 }
 
+static void list_traverse(Obj *o, GcVisit visit, void *arg)
+{
+    List *l = (List *)o;
+    for (size_t i = 0; i < l->len; i++)
+        gc_visit_val(l->items[i], visit, arg);
+}
+
+/* The items array stays (list_free gives it back); it just holds nothing. */
+static void list_clear(Rt *rt, Obj *o)
+{
+    List *l = (List *)o;
+    size_t n = l->len;
+    l->len = 0;
+    for (size_t i = 0; i < n; i++) {
+        Value v = l->items[i];
+        l->items[i] = VAL_UNDEF_V;
+        val_decref(rt, v);
+    }
+}
+
 static RtStatus list_repr(Rt *rt, Obj *o, StrBuf *sb)
 {
     List *l = (List *)o;
@@ -240,6 +260,21 @@ static void seq_iter_free(Rt *rt, Obj *o)
 {
     obj_decref(rt, ((SeqIter *)o)->seq);
     obj_release(rt, o, sizeof(SeqIter));
+}
+
+static void seq_iter_traverse(Obj *o, GcVisit visit, void *arg)
+{
+    gc_visit_obj(((SeqIter *)o)->seq, visit, arg);
+}
+
+/* An iterator cleared by the collector is never called again (nothing
+ * reaches it), so its next slot need not expect a NULL sequence. */
+static void seq_iter_clear(Rt *rt, Obj *o)
+{
+    SeqIter *it = (SeqIter *)o;
+    Obj *seq = it->seq;
+    it->seq = NULL;
+    obj_decref(rt, seq);
 }
 
 static RtStatus list_iter_next(Rt *rt, Obj *o, Value *out)
@@ -266,12 +301,16 @@ static const ObjType list_iter_type = {
     .name = "list_iterator",
     .free = seq_iter_free,
     .next = list_iter_next,
+    .traverse = seq_iter_traverse,
+    .clear = seq_iter_clear,
 };
 
 static const ObjType tuple_iter_type = {
     .name = "tuple_iterator",
     .free = seq_iter_free,
     .next = tuple_iter_next,
+    .traverse = seq_iter_traverse,
+    .clear = seq_iter_clear,
 };
 
 static RtStatus seq_iter_new(Rt *rt, const ObjType *t, Obj *seq, Value *out)
@@ -298,6 +337,8 @@ static RtStatus tuple_iter(Rt *rt, Obj *o, Value *out)
 const ObjType obj_list_type = {
     .name = "list",
     .free = list_free,
+    .traverse = list_traverse,
+    .clear = list_clear,
     .repr = list_repr,
     .eq = seq_eq_slot,
     .iter = list_iter,
@@ -928,6 +969,24 @@ static void tuple_free(Rt *rt, Obj *o)
     obj_release(rt, o, sizeof(Tuple) + t->len * sizeof(Value));
 }
 
+static void tuple_traverse(Obj *o, GcVisit visit, void *arg)
+{
+    Tuple *t = (Tuple *)o;
+    for (size_t i = 0; i < t->len; i++)
+        gc_visit_val(t->items[i], visit, arg);
+}
+
+/* len stays: tuple_free computes the block's size from it. */
+static void tuple_clear(Rt *rt, Obj *o)
+{
+    Tuple *t = (Tuple *)o;
+    for (size_t i = 0; i < t->len; i++) {
+        Value v = t->items[i];
+        t->items[i] = VAL_NONE_V;
+        val_decref(rt, v);
+    }
+}
+
 static RtStatus tuple_repr(Rt *rt, Obj *o, StrBuf *sb)
 {
     Tuple *t = (Tuple *)o;
@@ -994,6 +1053,8 @@ static const MethodDef tuple_methods[] = {
 const ObjType obj_tuple_type = {
     .name = "tuple",
     .free = tuple_free,
+    .traverse = tuple_traverse,
+    .clear = tuple_clear,
     .repr = tuple_repr,
     .hash = tuple_hash,
     .eq = seq_eq_slot,
@@ -1377,6 +1438,23 @@ static void slice_free(Rt *rt, Obj *o)
     obj_release(rt, o, sizeof(Slice));
 }
 
+static void slice_traverse(Obj *o, GcVisit visit, void *arg)
+{
+    Slice *s = (Slice *)o;
+    gc_visit_val(s->start, visit, arg);
+    gc_visit_val(s->stop, visit, arg);
+    gc_visit_val(s->step, visit, arg);
+}
+
+static void slice_clear(Rt *rt, Obj *o)
+{
+    Slice *s = (Slice *)o;
+    Value v[3] = {s->start, s->stop, s->step};
+    s->start = s->stop = s->step = VAL_NONE_V;
+    for (int i = 0; i < 3; i++)
+        val_decref(rt, v[i]);
+}
+
 static RtStatus slice_repr(Rt *rt, Obj *o, StrBuf *sb)
 {
     Slice *s = (Slice *)o;
@@ -1408,6 +1486,8 @@ RtStatus slice_ctor(Rt *rt, Value self, const Value *args, size_t nargs, Tuple *
 const ObjType obj_slice_type = {
     .name = "slice",
     .free = slice_free,
+    .traverse = slice_traverse,
+    .clear = slice_clear,
     .repr = slice_repr,
     .unhashable = true,
     .builtin_class = CLS_slice + 1,

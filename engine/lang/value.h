@@ -102,13 +102,13 @@ bool val_is(Value a, Value b);
 /* The header every heap object starts with (the object kinds are in obj.h).
  * `rc` counts owning references; an object whose count reaches zero is freed
  * at once through its type's free slot (deterministic, like CPython: a
- * coroutine dropped unawaited warns right there). Reference cycles are NOT
- * collected: a list that contains itself leaks when dropped. The lesson
- * language has no classes, so cycles need a deliberate `a.append(a)` or a
- * closure stored in its own cell; we accept that leak. */
+ * coroutine dropped unawaited warns right there). Reference cycles (a list
+ * that contains itself, an inner function that calls itself) are found and
+ * freed by the cycle collector, gc.h, which also owns `flags` in the
+ * objects of the kinds it tracks. */
 typedef struct Obj {
     uint32_t rc;    /* owning references; OBJ_IMMORTAL never drops */
-    uint32_t flags; /* per-kind bits (OBJF_*, see obj.h) */
+    uint32_t flags; /* per-kind bits; for kinds the collector tracks, its index */
     const struct ObjType *type;
 } Obj;
 

@@ -21,7 +21,20 @@ static void cell_free(Rt *rt, Obj *o)
     val_decref(rt, c->v);
     obj_release(rt, o, sizeof(Cell));
 }
-const ObjType vm_cell_type = {.name = "cell", .free = cell_free};
+static void cell_traverse(Obj *o, GcVisit visit, void *arg)
+{
+    gc_visit_val(((Cell *)o)->v, visit, arg);
+}
+
+static void cell_clear(Rt *rt, Obj *o)
+{
+    Cell *c = (Cell *)o;
+    Value v = c->v;
+    c->v = VAL_UNDEF_V;
+    val_decref(rt, v);
+}
+const ObjType vm_cell_type = {
+    .name = "cell", .free = cell_free, .traverse = cell_traverse, .clear = cell_clear};
 
 static void box_free(Rt *rt, Obj *o)
 {
@@ -29,7 +42,22 @@ static void box_free(Rt *rt, Obj *o)
     val_decref(rt, b->v);
     obj_release(rt, o, sizeof(Boxed));
 }
-const ObjType vm_box_type = {.name = "box", .free = box_free};
+/* A Boxed holds a value the engine keeps (a result, an exception); the
+ * engine's own references to the box are outside references. */
+static void box_traverse(Obj *o, GcVisit visit, void *arg)
+{
+    gc_visit_val(((Boxed *)o)->v, visit, arg);
+}
+
+static void box_clear(Rt *rt, Obj *o)
+{
+    Boxed *b = (Boxed *)o;
+    Value v = b->v;
+    b->v = VAL_NONE_V;
+    val_decref(rt, v);
+}
+const ObjType vm_box_type = {
+    .name = "box", .free = box_free, .traverse = box_traverse, .clear = box_clear};
 
 static void tb_free(Rt *rt, Obj *o)
 {
@@ -51,14 +79,37 @@ const ObjType vm_tb_type = {.name = "traceback", .free = tb_free};
 static void function_free(Rt *rt, Obj *o)
 {
     Function *f = (Function *)o;
-    obj_decref(rt, &f->globals->hdr);
-    if (f->defaults)
-        obj_decref(rt, &f->defaults->hdr);
-    if (f->kwdefaults)
-        obj_decref(rt, &f->kwdefaults->hdr);
-    if (f->closure)
-        obj_decref(rt, &f->closure->hdr);
+    /* each may be NULL (globals only after function_clear) */
+    obj_decref(rt, (Obj *)f->globals);
+    obj_decref(rt, (Obj *)f->defaults);
+    obj_decref(rt, (Obj *)f->kwdefaults);
+    obj_decref(rt, (Obj *)f->closure);
     obj_release(rt, o, sizeof(Function));
+}
+
+/* code is borrowed (the program's Code outlives functions): not reported. */
+static void function_traverse(Obj *o, GcVisit visit, void *arg)
+{
+    Function *f = (Function *)o;
+    gc_visit_obj((Obj *)f->globals, visit, arg);
+    gc_visit_obj((Obj *)f->defaults, visit, arg);
+    gc_visit_obj((Obj *)f->kwdefaults, visit, arg);
+    gc_visit_obj((Obj *)f->closure, visit, arg);
+}
+
+/* Leaves a function nobody can call any more (globals NULL): only the
+ * collector clears, and only objects nothing reaches. */
+static void function_clear(Rt *rt, Obj *o)
+{
+    Function *f = (Function *)o;
+    Obj *refs[4] = {(Obj *)f->globals, (Obj *)f->defaults, (Obj *)f->kwdefaults,
+                    (Obj *)f->closure};
+    f->globals = NULL;
+    f->defaults = NULL;
+    f->kwdefaults = NULL;
+    f->closure = NULL;
+    for (int i = 0; i < 4; i++)
+        obj_decref(rt, refs[i]);
 }
 
 static RtStatus function_repr(Rt *rt, Obj *o, StrBuf *sb)
@@ -92,6 +143,8 @@ static RtStatus function_getattr(Rt *rt, Obj *o, Str *name, Value *out)
 const ObjType vm_function_type = {
     .name = "function",
     .free = function_free,
+    .traverse = function_traverse,
+    .clear = function_clear,
     .repr = function_repr,
     .call = function_call,
     .getattr = function_getattr,
@@ -966,6 +1019,15 @@ static int await_start(Vm *vm, Frame *f, Frame **next, Value *res, VmStatus *st,
 /* ------------------------------------------------------------ run loop */
 
 #define SAVE() (f->pc = pc, f->sp = (uint32_t)(sp - stack))
+/* The cycle collector's polling point (gc.h), at backward jumps and calls:
+ * between instructions, where freeing any unreachable object is safe. */
+#define GC_POLL()                                                                                  \
+    do {                                                                                           \
+        if (__builtin_expect(gc_due(&rt->gc, vm->mem), 0)) {                                       \
+            SAVE();                                                                                \
+            gc_collect(rt);                                                                        \
+        }                                                                                          \
+    } while (0)
 #define PUSH(v) (*sp++ = (v))
 #define POP() (*--sp)
 #define TOP() (sp[-1])
@@ -1373,6 +1435,7 @@ load:
                     budget_error(vm);
                     goto error;
                 }
+                GC_POLL();
             }
             pc = arg;
             break;
@@ -1386,10 +1449,13 @@ load:
                 CHECK(st);
             }
             if (t == (OP_CODE(in) == OP_POP_JUMP_IF_TRUE)) {
-                if (arg < pc && ++vm->ticks > vm->budget) {
-                    SAVE();
-                    budget_error(vm);
-                    goto error;
+                if (arg < pc) {
+                    if (++vm->ticks > vm->budget) {
+                        SAVE();
+                        budget_error(vm);
+                        goto error;
+                    }
+                    GC_POLL();
                 }
                 pc = arg;
             }
@@ -1656,6 +1722,7 @@ load:
                 budget_error(vm);
                 goto error;
             }
+            GC_POLL();
             SAVE();
             if (!mname && val_is_type(callee, &vm_function_type) &&
                 !(((Function *)callee.u.o)->code->flags & CODE_COROUTINE)) {

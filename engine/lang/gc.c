@@ -69,22 +69,23 @@ void gc_fini(Rt *rt)
     memset(gc, 0, sizeof *gc);
 }
 
-void gc_track(Rt *rt, Obj *o)
+bool gc_track(Rt *rt, Obj *o)
 {
     Gc *gc = &rt->gc;
     if (gc->n == gc->cap) {
         if (gc->cap > UINT32_MAX / 4)
-            return;
+            return false;
         uint32_t ncap = gc->cap ? gc->cap * 2 : 256;
         Obj **na = mem_realloc(rt->mem, gc->objs, (size_t)gc->cap * sizeof *na,
                                (size_t)ncap * sizeof *na);
         if (!na)
-            return; /* stays untracked: opaque, never collected */
+            return false;
         gc->objs = na;
         gc->cap = ncap;
     }
     gc->objs[gc->n++] = o;
     o->flags = gc->n;
+    return true;
 }
 
 void gc_untrack(Rt *rt, Obj *o)
@@ -197,7 +198,8 @@ size_t gc_collect(Rt *rt)
             for (size_t i = 0; i < ngarbage; i++) {
                 Obj *g = garbage[i];
                 if (g->rc > 1)
-                    gc_track(rt, g); /* a clear slot kept a reference: not freed now */
+                    gc_track(rt, g); /* a clear slot kept a reference: not freed now
+                                      * (cannot fail: the array had room for it) */
                 else
                     freed++;
                 obj_decref(rt, g);

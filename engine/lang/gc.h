@@ -21,7 +21,7 @@
  * obj_release untracks it. The tracked objects are a side array in the Rt
  * (8 bytes per object, no list links in the objects); an object's position
  * in it, plus 1, lives in hdr.flags, which such a kind must leave alone (0:
- * not tracked, e.g. when the array could not grow). Kinds without the slots
+ * not tracked: freed, or taken out by a collection). Kinds without the slots
  * are opaque: whatever they hold counts as held from outside, which only
  * makes the collector keep more than it could.
  *
@@ -84,9 +84,10 @@ void gc_init(struct Rt *rt);
 /* Frees the array. Objects still tracked are left as they are. */
 void gc_fini(struct Rt *rt);
 
-/* obj_alloc / obj_release's hooks (see above). gc_track never fails: an
- * object it cannot record stays untracked. */
-void gc_track(struct Rt *rt, Obj *o);
+/* obj_alloc / obj_release's hooks (see above). gc_track fails (false) only
+ * when the array cannot grow; obj_alloc then fails with MemoryError, so
+ * every object of a tracked kind is in the array. */
+bool gc_track(struct Rt *rt, Obj *o);
 void gc_untrack(struct Rt *rt, Obj *o);
 
 /* A full collection now; returns the number of objects freed. Does

@@ -46,8 +46,11 @@ Obj *obj_alloc(Rt *rt, const ObjType *type, size_t size)
     }
     o->rc = 1;
     o->type = type;
-    if (type->traverse)
-        gc_track(rt, o);
+    if (type->traverse && !gc_track(rt, o)) {
+        mem_free(rt->mem, o, size);
+        rt_no_memory(rt);
+        return NULL;
+    }
     return o;
 }
 

@@ -12,3 +12,13 @@ tests_unit_check_obj_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_obj_LDADD = $(LANG_LIBS) $(UNIT_LIBS)
 TESTS += tests/unit/check_obj
 EXTRA_DIST += tests/unit/check_obj_gen.py
+
+# The cycle collector: its unit tests, and the corpus's cycle programs
+# (tests/corpus/3NN-gc-*.py) under a memory limit they only fit in when
+# their cycles are collected.
+check_PROGRAMS += tests/unit/check_gc
+tests_unit_check_gc_SOURCES = tests/unit/check_gc.c
+tests_unit_check_gc_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_gc_LDADD = $(LANG_LIBS) $(UNIT_LIBS)
+TESTS += tests/unit/check_gc tests/gc-limits.sh
+EXTRA_DIST += tests/gc-limits.sh

@@ -125,6 +125,16 @@ void future_release(Future *f)
             task_unlink_pending(f->loop, (Task *)f);
         else if (!(f->sleep_block && f->sl_timer != TIMER_IDLE))
             future_unlink(f);
+        if (f->kind == FUTURE_TASK && f->sl_timer != TIMER_IDLE) {
+            /* task_sleep_until's timer still in the heap or the ready
+             * queue: the block stays until the loop is done with it */
+            uint8_t ts = f->sl_timer;
+            if (ts == TIMER_IN_HEAP || ts == TIMER_IN_READY) loop_task_sleep_cancel(f->loop, (Task *)f);
+            if (f->sl_timer != TIMER_IDLE) {
+                f->zombie = 1;
+                return;
+            }
+        }
     }
     mem_free(h->mem, f, future_size(f));
 }

@@ -61,9 +61,11 @@ struct Future {
     uint8_t started : 1;          /* Task: its first step has run */
     uint8_t on_tasks : 1;         /* Task: on the loop's pending-tasks list */
     uint8_t label;                /* FUTURE_LABEL_* or an index in future.c's table */
-    uint8_t sl_timer : 3;         /* sleep block: its timer's TIMER_* state */
-    uint8_t sl_state : 2;         /* sleep block: the coroutine's state (nco.c) */
+    uint8_t sl_timer : 3;         /* sleep block or Task: its timer's TIMER_* state */
+    uint8_t sl_state : 2;         /* sleep block: the coroutine's state (nco.c);
+                                     Task: its task_sleep_until sleep (TSLEEP_*) */
     uint8_t sl_live : 1;          /* sleep block: the future was made (first resume) */
+    uint8_t zombie : 1;           /* Task: freed, but its timer still holds the block */
     Loop *loop;
     union {
         struct {
@@ -89,8 +91,19 @@ struct Task {
     Future *fut_waiter; /* referenced */
     /* cold */
     void *host; /* task_set_host: every interpreter task has one, so inline */
-    uint32_t name_num, parent;
+    uint32_t name_num;
+    /* task_sleep_until's timer (its state in fut.sl_timer): the sequence
+     * number, 32 bits (the heap compares them modulo 2^32). Valid while the
+     * timer is in the heap, even after the task is done: a cancelled timer
+     * stays there (see loop.c), so nothing else may share this field. */
+    uint32_t sleep_seq;
 };
+
+/* Task.fut.sl_state: what a task suspended by task_sleep_until waits for.
+ * Not TSLEEP_NONE means suspended on its own timer (the "sleep future" that
+ * CPython would have is pending, done, or cancelled with the message held
+ * in fut.value until the wakeup runs). */
+enum { TSLEEP_NONE, TSLEEP_PENDING, TSLEEP_WOKEN, TSLEEP_CANCELLED };
 
 typedef struct Gather {
     Future fut;
@@ -183,6 +196,13 @@ _Static_assert(sizeof(NcoSleep) == sizeof(Future), "a sleep block is its Future"
 _Static_assert(sizeof(void *) != 8 || sizeof(Gather) == 112, "Gather: 112 bytes");
 
 /* loop.c */
+/* Arm task t's own timer (task_sleep_until) for `when`. The heap does not
+ * hold a reference: a pending task is held by the loop anyway, and a task
+ * freed while its (cancelled) timer is still in the heap or the ready queue
+ * becomes a zombie, its block freed when the loop is done with the timer.
+ * -1 on ENOMEM. */
+int loop_task_sleep_arm(Loop *loop, Task *t, int64_t when);
+void loop_task_sleep_cancel(Loop *loop, Task *t); /* as loop_timer_cancel */
 /* Arm the timer of sleep block f (pending, on no list) for `when`; the loop
  * takes a reference on f until it is done with the timer. -1 on ENOMEM. */
 int loop_sleep_arm(Loop *loop, Future *f, int64_t when);
@@ -239,6 +259,8 @@ void task_wakeup_cb(Loop *loop, void *data, void *arg);
 void task_fini(Task *t, Host *h); /* kind-specific part of freeing */
 void task_detach(Task *t);        /* loop_free: drop the coroutine and the waiter */
 void task_unlink_pending(Loop *loop, Task *t); /* off the pending-tasks list */
+/* The ready-queue callback of a task_sleep_until timer that came due. */
+void task_sleep_run(Loop *loop, void *data, void *arg);
 
 /* nco.c */
 bool nco_gather_cancel(Gather *g, void *msg);

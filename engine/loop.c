@@ -144,10 +144,17 @@ static void run_one(Loop *L)
  * ~34 timers scattered over memory (a cache miss each). The sequence number
  * that breaks ties is read from the timer, only when deadlines are equal.
  *
- * Two kinds of timer: a LoopTimer of its own (loop_call_at), and the timer
+ * Three kinds of timer: a LoopTimer of its own (loop_call_at), the timer
  * a sleep block keeps in its future (NcoSleep in internal.h), which spares
- * a sleeping task one allocation and 48 bytes. A heap entry tells them
- * apart by bit 0 of its ref; the ref_* helpers read either.
+ * a sleeping coroutine one allocation and 48 bytes, and the timer of a task
+ * in task_sleep_until, kept in the Task itself (its state in fut.sl_timer,
+ * its sequence number in sleep_seq), which spares the sleep block too. A
+ * heap entry tells them apart by bits 0 and 1 of its ref (every block is
+ * 16-aligned); the ref_* helpers read any of them.
+ *
+ * Sequence numbers are compared modulo 2^32 (a task keeps 32 bits): equal
+ * deadlines fire in arming order unless 2^31 timers were armed while the
+ * earlier one waited, which no lesson comes near.
  *
  * A cancelled timer stays in the heap, marked (TIMER_CANCELLED_IN_HEAP), as
  * in CPython: then a timer needs no back-index into the heap, and sifting
@@ -157,10 +164,22 @@ static void run_one(Loop *L)
  * more than half of a large heap is cancelled it is rebuilt (CPython's
  * rule), so cancelled timers cannot pile up. */
 #define REF_SLEEP ((uintptr_t)1)
+#define REF_TASK  ((uintptr_t)2)
+#define REF_TAGS  (REF_SLEEP | REF_TASK)
 
 static inline bool ref_is_sleep(uintptr_t r)
 {
     return (r & REF_SLEEP) != 0;
+}
+
+static inline bool ref_is_task(uintptr_t r)
+{
+    return (r & REF_TASK) != 0;
+}
+
+static inline Task *ref_task(uintptr_t r)
+{
+    return (Task *)(r & ~REF_TAGS);
 }
 
 static inline LoopTimer *ref_timer(uintptr_t r)
@@ -173,19 +192,23 @@ static inline Future *ref_block(uintptr_t r)
     return (Future *)(r & ~REF_SLEEP);
 }
 
-static inline uint64_t ref_seq(uintptr_t r)
+static inline uint32_t ref_seq(uintptr_t r)
 {
-    return ref_is_sleep(r) ? ref_block(r)->t_seq : ref_timer(r)->seq;
+    if (ref_is_task(r)) return ref_task(r)->sleep_seq;
+    return (uint32_t)(ref_is_sleep(r) ? ref_block(r)->t_seq : ref_timer(r)->seq);
 }
 
 static inline unsigned ref_state(uintptr_t r)
 {
+    if (ref_is_task(r)) return ref_task(r)->fut.sl_timer;
     return ref_is_sleep(r) ? ref_block(r)->sl_timer : ref_timer(r)->state;
 }
 
 static inline void ref_set_state(uintptr_t r, unsigned st)
 {
-    if (ref_is_sleep(r))
+    if (ref_is_task(r))
+        ref_task(r)->fut.sl_timer = st & 7;
+    else if (ref_is_sleep(r))
         ref_block(r)->sl_timer = st & 7;
     else
         ref_timer(r)->state = (uint8_t)st;
@@ -193,7 +216,8 @@ static inline void ref_set_state(uintptr_t r, unsigned st)
 
 static bool ent_less(HeapEnt a, HeapEnt b)
 {
-    return a.when < b.when || (a.when == b.when && ref_seq(a.ref) < ref_seq(b.ref));
+    return a.when < b.when ||
+           (a.when == b.when && (int32_t)(ref_seq(a.ref) - ref_seq(b.ref)) < 0);
 }
 
 /* A 4-ary heap: half the levels of a binary one, and the four children of
@@ -287,6 +311,12 @@ static void sleep_idle(Future *f)
  * loop's reference on the block is released (which may free it). */
 static void timer_done(Loop *L, uintptr_t r)
 {
+    if (ref_is_task(r)) {
+        Task *t = ref_task(r);
+        t->fut.sl_timer = TIMER_IDLE;
+        if (t->fut.zombie) mem_free(L->mem, t, sizeof *t);
+        return;
+    }
     if (ref_is_sleep(r)) {
         Future *f = ref_block(r);
         sleep_idle(f);
@@ -316,6 +346,15 @@ int loop_sleep_arm(Loop *L, Future *f, int64_t when)
     f->t_seq = L->timer_seq++;
     f->sl_timer = TIMER_IN_HEAP;
     heap_push(L, when, (uintptr_t)f | REF_SLEEP);
+    return 0;
+}
+
+int loop_task_sleep_arm(Loop *L, Task *t, int64_t when)
+{
+    if (heap_reserve(L) < 0) return -1;
+    t->sleep_seq = (uint32_t)L->timer_seq++;
+    t->fut.sl_timer = TIMER_IN_HEAP;
+    heap_push(L, when, (uintptr_t)t | REF_TASK);
     return 0;
 }
 
@@ -367,6 +406,11 @@ void loop_timer_cancel(Loop *L, LoopTimer *t)
 void loop_sleep_cancel(Loop *L, Future *f)
 {
     cancel_ref(L, (uintptr_t)f | REF_SLEEP);
+}
+
+void loop_task_sleep_cancel(Loop *L, Task *t)
+{
+    cancel_ref(L, (uintptr_t)t | REF_TASK);
 }
 
 /* Ready-queue trampoline of a due timer. The handle dies before fn runs. */
@@ -424,6 +468,8 @@ static void drain_ready(Loop *L)
             timer_done(L, (uintptr_t)t);
         } else if (it.fn == sleep_run) {
             timer_done(L, (uintptr_t)it.data | REF_SLEEP); /* the engine's own */
+        } else if (it.fn == task_sleep_run) {
+            timer_done(L, (uintptr_t)it.data | REF_TASK);
         } else {
             loop_drop_callback(L->host, it.fn, it.data);
         }
@@ -445,13 +491,16 @@ static void move_tasks_to_futs(Loop *L)
 }
 
 /* ... and so do the sleep blocks armed in the heap (the others are freed
- * with the heap itself). */
+ * with the heap itself); tasks' timers go idle (a zombie's block is freed). */
 static void move_sleeps_to_futs(Loop *L)
 {
     size_t j = 0;
     for (size_t i = 0; i < L->nheap; i++) {
         uintptr_t r = L->heap[i].ref;
-        if (ref_is_sleep(r)) {
+        if (ref_is_task(r)) {
+            if (ref_state(r) == TIMER_CANCELLED_IN_HEAP) L->ncancelled--;
+            timer_done(L, r);
+        } else if (ref_is_sleep(r)) {
             if (ref_state(r) == TIMER_CANCELLED_IN_HEAP) L->ncancelled--;
             sleep_idle(ref_block(r));
         } else {
@@ -588,8 +637,9 @@ static void start_iteration(Loop *L)
             uintptr_t r = heap_pop(L);
             clean_top(L);
             ref_set_state(r, TIMER_IN_READY);
-            int err = ref_is_sleep(r) ? loop_enqueue(L, sleep_run, ref_block(r), NULL, NULL)
-                                      : loop_enqueue(L, timer_run, ref_timer(r), NULL, NULL);
+            int err = ref_is_task(r)    ? loop_enqueue(L, task_sleep_run, ref_task(r), NULL, NULL)
+                      : ref_is_sleep(r) ? loop_enqueue(L, sleep_run, ref_block(r), NULL, NULL)
+                                        : loop_enqueue(L, timer_run, ref_timer(r), NULL, NULL);
             if (err < 0) {
                 /* Keep it: back into the heap, fires next time. */
                 ref_set_state(r, TIMER_IN_HEAP);

@@ -8,6 +8,7 @@
 #include "engine/internal.h"
 
 static void task_step_cb(Loop *L, void *data, void *arg);
+static void sleep_cancel(Loop *L, Task *t, void *msg);
 
 /* Pending tasks are listed in creation order through fut.prev/next; a task
  * that is done moves to the all-futures list (internal.h). */
@@ -55,7 +56,8 @@ static void trace_created(Loop *L, Task *t)
         n = strlen(s);
     else if (n >= sizeof buf)
         n = sizeof buf - 1;
-    loop_trace_event(L, TRACE_TASK_CREATED, t->id, t->parent, TRACE_WHY_NONE, 0, s, n);
+    uint64_t parent = L->current ? L->current->id : 0;
+    loop_trace_event(L, TRACE_TASK_CREATED, t->id, parent, TRACE_WHY_NONE, 0, s, n);
     loop_trace_event(L, TRACE_READY, t->id, 0, TRACE_WHY_NONE, 0, NULL, 0);
 }
 
@@ -99,7 +101,6 @@ Task *task_new(Loop *L, Coro coro, const char *name)
     Host *h = L->host;
     t->id = (uint32_t)++h->task_ids;
     if (!name) t->name_num = (uint32_t)++h->task_names;
-    t->parent = L->current ? L->current->id : 0;
     link_pending(L, t);
     if (L->trace) trace_created(L, t);
     if (h->ops->task_created) h->ops->task_created(h->ctx, t);
@@ -177,6 +178,18 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
     switch (st) {
     case CORO_SUSPEND: {
         Future *f = out;
+        if (!f) { /* on its own timer (task_sleep_until) */
+            if (t->fut.sl_state != TSLEEP_PENDING) { /* a host bug: do not hang */
+                loop_enqueue(L, task_step_cb, t, NULL, NULL);
+                return;
+            }
+            LOOP_TRACE(L, TRACE_STEP_END, t->id, 0, TRACE_WHY_AWAIT, 0, "sleep", 5);
+            if (t->fut.must_cancel) { /* as cancelling a pending sleep future */
+                t->fut.must_cancel = 0;
+                sleep_cancel(L, t, future_cancel_message(&t->fut));
+            }
+            return;
+        }
         future_retain(f);
         t->fut_waiter = f;
         if (L->trace) {
@@ -274,6 +287,100 @@ void task_wakeup_cb(Loop *L, void *data, void *arg)
     }
 }
 
+/* task_sleep_until ----------------------------------------------------------
+ * What CPython's sleep() does with a future and a call_later handle, a task
+ * does here with its own timer and fut.sl_state standing for that future:
+ * the timer coming due "sets the future" (TSLEEP_WOKEN) and queues the
+ * wakeup, a cancel "cancels the future" (TSLEEP_CANCELLED, the message held
+ * in fut.value) and queues the wakeup at once, and the wakeup step cancels
+ * the timer (sleep's `finally: h.cancel()`) before resuming the coroutine
+ * with None or CancelledError(msg). Every event lands in the ready queue at
+ * the place the future's done-callback would, so the order of steps, the
+ * trace and cancellation are those of the future-based sleep (nco_sleep). */
+
+static void sleep_wakeup_cb(Loop *L, void *data, void *arg)
+{
+    Task *t = data;
+    uint8_t s = t->fut.sl_state;
+    if (s == TSLEEP_NONE) return;
+    t->fut.sl_state = TSLEEP_NONE;
+    uint8_t ts = t->fut.sl_timer;
+    if (ts == TIMER_IN_HEAP || ts == TIMER_IN_READY) loop_task_sleep_cancel(L, t);
+    if (s == TSLEEP_CANCELLED) {
+        Host *h = L->host;
+        void *msg = t->fut.value;
+        t->fut.value = NULL;
+        void *e = h->ops->cancelled_error(h->ctx, msg, false);
+        host_release(h, msg);
+        task_step(L, t, CORO_THROW, e);
+        host_release(h, e);
+    } else {
+        task_step(L, t, CORO_SEND, NULL);
+    }
+}
+
+static void sleep_wake_soon(Loop *L, Task *t)
+{
+    if (loop_enqueue(L, sleep_wakeup_cb, t, NULL, NULL) == 0)
+        LOOP_TRACE(L, TRACE_READY, t->id, 0, TRACE_WHY_NONE, 0, NULL, 0);
+}
+
+static void sleep_cancel(Loop *L, Task *t, void *msg)
+{
+    host_retain(L->host, msg);
+    t->fut.value = msg;
+    t->fut.sl_state = TSLEEP_CANCELLED;
+    sleep_wake_soon(L, t);
+}
+
+void task_sleep_run(Loop *L, void *data, void *arg)
+{
+    Task *t = data;
+    bool live = t->fut.sl_timer == TIMER_IN_READY;
+    t->fut.sl_timer = TIMER_IDLE;
+    if (t->fut.zombie) {
+        mem_free(L->mem, t, sizeof *t);
+        return;
+    }
+    if (live && t->fut.sl_state == TSLEEP_PENDING) {
+        t->fut.sl_state = TSLEEP_WOKEN;
+        sleep_wake_soon(L, t);
+    }
+}
+
+int task_sleep_until(Task *t, int64_t when)
+{
+    Loop *L = t->fut.loop;
+    if (!L || t->fut.state != FUTURE_PENDING || t->fut.sl_state != TSLEEP_NONE ||
+        t->fut.sl_timer != TIMER_IDLE || t->fut_waiter)
+        return 1;
+    if (loop_task_sleep_arm(L, t, when) < 0) return -1;
+    t->fut.sl_state = TSLEEP_PENDING;
+    LOOP_TRACE(L, TRACE_SLEEP, t->id, 0, TRACE_WHY_NONE, when, NULL, 0);
+    return 0;
+}
+
+void task_sleep_abandon(Task *t)
+{
+    uint8_t ts = t->fut.sl_timer;
+    if (t->fut.loop && (ts == TIMER_IN_HEAP || ts == TIMER_IN_READY))
+        loop_task_sleep_cancel(t->fut.loop, t);
+}
+
+bool task_sleeping(const Task *t)
+{
+    return t->fut.sl_state != TSLEEP_NONE;
+}
+
+FutureState task_sleep_state(const Task *t)
+{
+    switch (t->fut.sl_state) {
+    case TSLEEP_WOKEN: return FUTURE_RESULT;
+    case TSLEEP_CANCELLED: return FUTURE_CANCELLED;
+    default: return FUTURE_PENDING;
+    }
+}
+
 bool task_cancel(Task *t, void *msg)
 {
     if (t->fut.state != FUTURE_PENDING) return false;
@@ -282,6 +389,10 @@ bool task_cancel(Task *t, void *msg)
     if (L)
         LOOP_TRACE(L, TRACE_CANCEL, t->id, L->current ? L->current->id : 0, TRACE_WHY_NONE, 0, NULL,
                    0);
+    if (L && t->fut.sl_state == TSLEEP_PENDING) {
+        sleep_cancel(L, t, msg);
+        return true;
+    }
     if (t->fut_waiter && future_cancel(t->fut_waiter, msg)) return true;
     t->fut.must_cancel = 1;
     if (L) future_set_cancel_msg(&t->fut, msg);
@@ -329,11 +440,6 @@ int task_set_name(Task *t, const char *name)
 uint64_t task_id(const Task *t)
 {
     return t->id;
-}
-
-uint64_t task_parent_id(const Task *t)
-{
-    return t->parent;
 }
 
 Future *task_fut_waiter(const Task *t)
@@ -391,6 +497,13 @@ void task_fini(Task *t, Host *h)
 
 void task_detach(Task *t)
 {
+    /* loop_free has taken the timer back already (its state is idle) */
+    if (t->fut.sl_state == TSLEEP_CANCELLED) {
+        Host *h = future_host_of(&t->fut);
+        host_release(h, t->fut.value);
+        t->fut.value = NULL;
+    }
+    t->fut.sl_state = TSLEEP_NONE;
     Coro c = t->coro;
     t->coro.vt = NULL;
     t->coro.self = NULL;

@@ -65,9 +65,8 @@ size_t task_name(const Task *t, char *buf, size_t size);
 uint64_t task_name_num(const Task *t);        /* N of Task-N, 0 if named explicitly */
 int task_set_name(Task *t, const char *name); /* copies; -1 on ENOMEM */
 uint64_t task_id(const Task *t);              /* unique per Host; the trace key */
-uint64_t task_parent_id(const Task *t);       /* 0: created outside any task */
 
-Future *task_fut_waiter(const Task *t); /* borrowed; NULL when not suspended */
+Future *task_fut_waiter(const Task *t); /* borrowed; NULL when not suspended on a future */
 bool task_started(const Task *t);       /* its first step has run */
 bool task_running(const Task *t);       /* it is the loop's current task */
 Coro task_coro(const Task *t);          /* vt NULL once finished and dropped */
@@ -76,6 +75,29 @@ Coro task_coro(const Task *t);          /* vt NULL once finished and dropped */
 void task_set_host(Task *t, void *host_obj);
 void *task_host(const Task *t);
 
+/* asyncio.sleep(delay) without a future or a block of its own (a task
+ * suspended in it costs only its Task and a heap entry). Called by t's
+ * coroutine during t's step, which then returns CORO_SUSPEND with *out =
+ * NULL: the task sleeps on its own timer until loop time `when`, and its
+ * next step is SEND(NULL) (sleep's result None). task_cancel while it
+ * sleeps cancels the sleep, and the next step is THROW(CancelledError(msg))
+ * -- the steps, their order in the ready queue and the trace are those of
+ * awaiting nco_sleep. Records TRACE_SLEEP. Returns 0 (armed), 1 when the
+ * task cannot sleep this way now (not pending, its timer is still with the
+ * loop after a cancelled sleep, or it is already suspended): use nco_sleep,
+ * or -1 on ENOMEM. */
+int task_sleep_until(Task *t, int64_t when);
+/* The coroutine stopped waiting for that sleep (it was closed or dropped):
+ * the timer is cancelled, the task stays suspended, as a task whose
+ * coroutine was closed while it awaited a future. */
+void task_sleep_abandon(Task *t);
+/* Suspended by task_sleep_until (until its wakeup step runs). A task's
+ * repr says wait_for=<Future pending ...> when this or task_fut_waiter. */
+bool task_sleeping(const Task *t);
+/* The state of the future CPython's sleep() would hold for it: PENDING,
+ * RESULT (the timer ran, the wakeup is queued) or CANCELLED (likewise);
+ * PENDING when not task_sleeping. */
+FutureState task_sleep_state(const Task *t);
 /* Next pending task of the same loop in creation order (loop_first_task). */
 Task *task_next_pending(const Task *t);
 

@@ -307,8 +307,26 @@ void vm_task_repr(Vm *vm, Task *t, StrBuf *sb)
         void *e = future_exception(f);
         exc_repr_sb(vm, e, sb);
         (void)unret;
-    } else if (st == FUTURE_PENDING && task_fut_waiter(t)) {
-        sb_puts(sb, " wait_for=<Future pending cb=[Task.task_wakeup()]>");
+    } else if (st == FUTURE_PENDING && (task_fut_waiter(t) || task_sleeping(t))) {
+        /* A future it waits on that is already done (its wakeup is queued)
+         * prints as CPython's does: asyncio.sleep's, a plain future's. */
+        Future *w = task_fut_waiter(t);
+        FutureState ws = !w ? task_sleep_state(t)
+                         : future_kind(w) == FUTURE_PLAIN && future_state(w) != FUTURE_EXCEPTION
+                             ? future_state(w)
+                             : FUTURE_PENDING;
+        if (ws == FUTURE_CANCELLED) {
+            sb_puts(sb, " wait_for=<Future cancelled>");
+        } else if (ws == FUTURE_RESULT) {
+            sb_puts(sb, " wait_for=<Future finished result=");
+            Value r = w ? vm_from_host(vm, future_result(w)) : VAL_NONE_V;
+            if (obj_repr_sb(&vm->rt, r, sb) != RT_OK)
+                rt_clear_exc(&vm->rt);
+            val_decref(&vm->rt, r);
+            sb_putc(sb, '>');
+        } else {
+            sb_puts(sb, " wait_for=<Future pending cb=[Task.task_wakeup()]>");
+        }
     }
     sb_putc(sb, '>');
 }
@@ -1332,12 +1350,12 @@ static RtStatus destroyed_repr(Vm *vm, Task *t, CoroObj *c, Value *out)
     Coro tc = task_coro(t);
     if (!c)
         sb_printf(&sb, "%s()>", tc.vt == &ncotask_vt ? ((NcoObj *)tc.self)->name : "coroutine");
-    else if (task_fut_waiter(t))
+    else if (task_fut_waiter(t) || task_sleeping(t))
         sb_printf(&sb, "%s() done, defined at %s:%d>", coro_code(c)->qualname->data, coro_code(c)->filename,
                   coro_code(c)->firstline);
     else
         sb_printf(&sb, "%s() running at %s:%d>", coro_code(c)->qualname->data, coro_code(c)->filename, paused_line(c));
-    if (task_fut_waiter(t))
+    if (task_fut_waiter(t) || task_sleeping(t))
         sb_puts(&sb, " wait_for=<Future pending cb=[Task.task_wakeup()]>");
     sb_putc(&sb, '>');
     return sb_finish(&sb, out);
@@ -1357,7 +1375,7 @@ static void drop_leftover_tasks(Vm *vm, Loop *loop)
             rt_clear_exc(rt);
             continue;
         }
-        if (!task_fut_waiter(t)) {
+        if (!task_fut_waiter(t) && !task_sleeping(t)) {
             write_destroyed(vm, report);
             val_decref(rt, report);
             if (c)

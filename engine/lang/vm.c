@@ -199,6 +199,10 @@ void vm_frame_free(Vm *vm, Frame *f)
     Rt *rt = &vm->rt;
     Code *c = f->code;
     size_t nfixed = (size_t)c->nlocals + (size_t)c->ncells + (size_t)c->nfree;
+    /* What it awaits first: an engine coroutine or a task kept in the stack
+     * slot at f->sp (AWAIT_NATIVE, AWAIT_TASK_SLEEP) is found there only
+     * while f->sp is the suspended frame's. */
+    vm_frame_drop_await(vm, f);
     /* Drop the stack first, then the locals (CPython's order is close
      * enough: warnings for dropped coroutines come at this moment). */
     Value *stack = frame_stack(f);
@@ -854,9 +858,22 @@ static int await_start(Vm *vm, Frame *f, Frame **next, Value *res, VmStatus *st,
 #define AWAIT_NATIVE ((Value){.tag = VAL_BOOL, .u.b = true})
 _Static_assert(sizeof(Coro) <= sizeof(Value), "a Coro fits a stack slot");
 
+/* Inside a task, `await asyncio.sleep(d > 0)` (result None) needs not even
+ * the engine's sleep coroutine: the task sleeps on its own timer
+ * (task_sleep_until) and its next step resumes the frame with None or
+ * CancelledError. f->awaiting is AWAIT_TASK_SLEEP and the task (borrowed:
+ * it owns the coroutine, so it outlives the frame's await) is kept in the
+ * same stack slot, for vm_frame_drop_await. */
+#define AWAIT_TASK_SLEEP ((Value){.tag = VAL_BOOL, .u.b = false})
+
 static inline bool awaits_native(const Frame *f)
 {
-    return f->awaiting.tag == VAL_BOOL;
+    return f->awaiting.tag == VAL_BOOL && f->awaiting.u.b;
+}
+
+static inline bool awaits_task_sleep(const Frame *f)
+{
+    return f->awaiting.tag == VAL_BOOL && !f->awaiting.u.b;
 }
 
 static Coro native_get(Frame *f)
@@ -870,6 +887,14 @@ static Coro native_get(Frame *f)
 void vm_frame_drop_await(Vm *vm, Frame *f)
 {
     Value aw = f->awaiting;
+    if (awaits_task_sleep(f)) {
+        Task *t;
+        memcpy(&t, &frame_stack(f)[f->sp], sizeof t);
+        memset(&frame_stack(f)[f->sp], 0, sizeof(Value));
+        f->awaiting = VAL_UNDEF_V;
+        task_sleep_abandon(t);
+        return;
+    }
     f->awaiting = VAL_UNDEF_V;
     if (aw.tag == VAL_BOOL) {
         Coro c = native_get(f);
@@ -933,6 +958,20 @@ static int future_outcome(Vm *vm, Frame *f, Future *fu, Value *res)
 
 Coro nco_make(Vm *vm, NcoObj *n); /* mod_asyncio.c */
 
+/* The task whose step runs f's chain, when f's chain is its coroutine's
+ * (not a coroutine resumed by other C code, such as close() or wait_for's
+ * inline await): only that task may sleep on its own timer for f. */
+static Task *chain_task(Vm *vm, Frame *f)
+{
+    Task *t = vm->loop ? loop_current_task(vm->loop) : NULL;
+    if (!t)
+        return NULL;
+    while (!f->entry && f->back)
+        f = f->back;
+    CoroObj *c = vm_coro_of_engine(task_coro(t));
+    return c && f->body && frame_coro(f) == c ? t : NULL;
+}
+
 static int await_start(Vm *vm, Frame *f, Frame **next, Value *res, VmStatus *st, Future **fut)
 {
     Rt *rt = &vm->rt;
@@ -966,6 +1005,16 @@ static int await_start(Vm *vm, Frame *f, Frame **next, Value *res, VmStatus *st,
                     obj_decref(rt, &n->hdr);
                 }
                 *st = VM_YIELD;
+                return 2;
+            }
+            Task *sleeper;
+            if (nco_kind(n) == NK_SLEEP && val_is_none(n->result) && (sleeper = chain_task(vm, f)) &&
+                task_sleep_until(sleeper, loop_time(vm->loop) + n->delay_ns) == 0) {
+                memcpy(&frame_stack(f)[f->sp], &sleeper, sizeof sleeper);
+                f->awaiting = AWAIT_TASK_SLEEP;
+                obj_decref(rt, &n->hdr);
+                *fut = NULL;
+                *st = VM_SUSPEND;
                 return 2;
             }
             n->coro = nco_make(vm, n);
@@ -2188,9 +2237,12 @@ static CoroStatus coro_vt_resume(void *self, Task *task, CoroIn how, void *in, v
             /* A native coroutine object without an engine coroutine, or
              * None, is a sleep(0) that yielded inline (await_start). */
             NcoObj *n0 = val_is_type(aw, &vm_nco_type) ? (NcoObj *)aw.u.o : NULL;
+            bool slept = awaits_task_sleep(f); /* the task's own timer: in is NULL */
+            if (slept)
+                memset(&frame_stack(f)[f->sp], 0, sizeof(Value));
             if (how == CORO_THROW) {
                 Value e = vm_from_host(vm, in);
-                if ((n0 || val_is_none(aw)) && obj_isinstance(rt, e, rt->cls[CLS_CancelledError]))
+                if ((n0 || slept || val_is_none(aw)) && obj_isinstance(rt, e, rt->cls[CLS_CancelledError]))
                     vm_tb_prepend_stdlib(vm, e, VM_TB_SLEEP_649);
                 rt_raise_value(rt, e);
                 val_decref(rt, e);
@@ -2198,7 +2250,7 @@ static CoroStatus coro_vt_resume(void *self, Task *task, CoroIn how, void *in, v
             } else if (n0) {
                 res = val_incref(n0->result);
             } else {
-                res = val_is_none(aw) ? VAL_NONE_V : vm_from_host(vm, in);
+                res = val_is_none(aw) || slept ? VAL_NONE_V : vm_from_host(vm, in);
             }
             f->awaiting = VAL_UNDEF_V;
             val_decref(rt, aw);

@@ -278,7 +278,6 @@ START_TEST(test_current_task_and_host_ptr)
     ck_assert_ptr_eq(g_seen, t);
     ck_assert(!task_running(t));
     ck_assert_ptr_null(loop_current_task(w.loop));
-    ck_assert_uint_eq(task_parent_id(t), 0);
     task_release(t);
     tw_fini(&w);
 }
@@ -394,9 +393,276 @@ START_TEST(test_loop_free_survives_rude_drops)
 }
 END_TEST
 
+/* task_sleep_until ------------------------------------------------------
+ * The task's own timer must be indistinguishable from awaiting nco_sleep's
+ * future: each scenario runs twice, with S_SLEEP (own = false) and with
+ * S_TSLEEP (own = true), and the logs (with iteration numbers) and the
+ * traces must be the same. tw_fini checks that no byte leaked. */
+#define SEC LOOP_NS_PER_SEC
+typedef void (*TScenario)(TWorld *w, bool own);
+
+static void tdump(Trace *tr, char *buf, size_t size)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < trace_count(tr) && len < size; i++) {
+        len += trace_format(tr, trace_at(tr, i), buf + len, size - len);
+        if (len < size) buf[len++] = '\n';
+    }
+    buf[len < size ? len : size - 1] = 0;
+}
+
+static char g_logs[2][8192], g_traces[2][65536];
+
+static void run_both(TScenario sc, const char *expect)
+{
+    for (int own = 0; own < 2; own++) {
+        TWorld w;
+        tw_init(&w);
+        Trace *tr = trace_new(&w.mem);
+        loop_set_trace(w.loop, tr);
+        sc(&w, own);
+        memcpy(g_logs[own], w.log.buf, sizeof g_logs[own]);
+        tdump(tr, g_traces[own], sizeof g_traces[own]);
+        loop_free(w.loop);
+        w.loop = loop_new(&w.host);
+        trace_free(tr);
+        tw_fini(&w);
+    }
+    ck_assert_str_eq(g_logs[1], g_logs[0]);
+    ck_assert_str_eq(g_traces[1], g_traces[0]);
+    if (expect) ck_assert_str_eq(g_logs[0], expect);
+}
+
+/* cancel('bye') then cancel() while sleeping: the first message wins, the
+ * timer goes at the wakeup step. */
+static const TStep ts_sleeper[2][4] = {
+    {S_TRY("sleeper", 1), S_SLEEP(10 * SEC), S_LOG("not reached"), S_END},
+    {S_TRY("sleeper", 1), S_TSLEEP(10 * SEC), S_LOG("not reached"), S_END}};
+
+static void sc_cancel_twice(TWorld *w, bool own)
+{
+    Task *t = task_new(w->loop, tco(w, ts_sleeper[own]), NULL);
+    loop_run_once(w->loop);
+    ck_assert(task_sleeping(t) == own);
+    ck_assert(own ? task_fut_waiter(t) == NULL : task_fut_waiter(t) != NULL);
+    ck_assert_uint_eq(loop_timer_count(w->loop), 1);
+    ck_assert(task_cancel(t, (void *)"bye"));
+    ck_assert(task_cancel(t, NULL));
+    ck_assert_int_eq(task_cancelling(t), 2);
+    ck_assert_uint_eq(loop_timer_count(w->loop), 1); /* until the wakeup step */
+    loop_run_once(w->loop);
+    ck_assert(!task_sleeping(t));
+    ck_assert(future_cancelled(task_future(t)));
+    ck_assert_uint_eq(loop_timer_count(w->loop), 0);
+    ck_assert_int_eq(loop_time(w->loop), 0);
+    HostExc *e = future_take_error(task_future(t));
+    ck_assert_str_eq(e->msg, "bye");
+    host_release(&w->host, e);
+    task_release(t);
+}
+
+START_TEST(test_tsleep_cancel_twice)
+{
+    run_both(sc_cancel_twice, "[it 2] sleeper caught CancelledError('bye')\n");
+}
+END_TEST
+
+/* cancel() during the step that starts the sleep: the sleep is cancelled
+ * as it begins; a second sleep after catching it runs its full time. */
+static const TStep ts_selfcancel[2][7] = {
+    {S_TRY("first", 0), S_CANCEL_SELF, S_SLEEP(SEC), S_TRY("second", 0), S_SLEEP(2 * SEC),
+     S_LOG("slept"), S_END},
+    {S_TRY("first", 0), S_CANCEL_SELF, S_TSLEEP(SEC), S_TRY("second", 0), S_TSLEEP(2 * SEC),
+     S_LOG("slept"), S_END}};
+
+static void sc_selfcancel(TWorld *w, bool own)
+{
+    Task *t = task_new(w->loop, tco(w, ts_selfcancel[own]), NULL);
+    loop_run_forever(w->loop);
+    ck_assert_int_eq(future_state(task_future(t)), FUTURE_RESULT);
+    ck_assert_int_eq(loop_time(w->loop), 2 * SEC);
+    task_release(t);
+}
+
+START_TEST(test_tsleep_cancel_in_same_step)
+{
+    run_both(sc_selfcancel, "[it 2] first caught CancelledError()\n[it 4] slept\n");
+}
+END_TEST
+
+/* Equal deadlines fire in the order the sleeps began, whatever kind of
+ * timer each one is (own run: tasks alternate S_TSLEEP and S_SLEEP). */
+static const TStep ts_eq[2][3] = {{S_SLEEP(SEC), S_LOGTASK("woke"), S_END},
+                                  {S_TSLEEP(SEC), S_LOGTASK("woke"), S_END}};
+
+static void sc_equal_deadlines(TWorld *w, bool own)
+{
+    Task *t[6];
+    for (int i = 0; i < 6; i++)
+        t[i] = task_new(w->loop, tco(w, ts_eq[own && i % 2 == 0]), NULL);
+    loop_run_forever(w->loop);
+    for (int i = 0; i < 6; i++)
+        task_release(t[i]);
+}
+
+START_TEST(test_tsleep_equal_deadlines)
+{
+    run_both(sc_equal_deadlines, "[it 3] woke Task-1\n[it 3] woke Task-2\n[it 3] woke Task-3\n"
+                                 "[it 3] woke Task-4\n[it 3] woke Task-5\n[it 3] woke Task-6\n");
+}
+END_TEST
+
+/* Many cancelled sleeps: 200 sleepers; 150 are cancelled (the heap is
+ * compacted on the way), a third of those catch it and sleep again at once
+ * (their old timer may still be in the heap: the task falls back to a
+ * sleep block), the others end cancelled and are released at once (their
+ * blocks wait for the heap: zombies). */
+static const TStep ts_many_die[2][3] = {{S_SLEEP(50 * SEC), S_LOG("not reached"), S_END},
+                                        {S_TSLEEP(50 * SEC), S_LOG("not reached"), S_END}};
+static const TStep ts_many_again[2][5] = {
+    {S_TRY("again", 0), S_SLEEP(50 * SEC), S_SLEEP(7 * SEC), S_LOG("woke again"), S_END},
+    {S_TRY("again", 0), S_TSLEEP(50 * SEC), S_TSLEEP(7 * SEC), S_LOG("woke again"), S_END}};
+static const TStep ts_many_stay[2][3] = {{S_SLEEP(3 * SEC), S_LOG("stayed"), S_END},
+                                         {S_TSLEEP(3 * SEC), S_LOG("stayed"), S_END}};
+
+static void sc_many_cancelled(TWorld *w, bool own)
+{
+    enum { N = 200 };
+    Task *t[N];
+    for (int i = 0; i < N; i++) {
+        const TStep *p = i % 4 == 1 ? ts_many_again[own] : i % 4 == 3 ? ts_many_stay[own] : ts_many_die[own];
+        t[i] = task_new(w->loop, tco(w, p), NULL);
+    }
+    loop_run_once(w->loop);
+    ck_assert_uint_eq(loop_timer_count(w->loop), N);
+    for (int i = 0; i < N; i++)
+        if (i % 4 != 3) ck_assert(task_cancel(t[i], NULL));
+    loop_run_once(w->loop); /* the cancelled ones wake, a third sleep again */
+    for (int i = 0; i < N; i++) {
+        if (i % 4 == 1 || i % 4 == 3) continue;
+        ck_assert(future_cancelled(task_future(t[i])));
+        task_release(t[i]); /* freed, maybe before its timer left the heap */
+        t[i] = NULL;
+    }
+    ck_assert_uint_eq(loop_timer_count(w->loop), N / 2);
+    loop_run_forever(w->loop);
+    ck_assert_int_eq(loop_time(w->loop), 7 * SEC);
+    for (int i = 0; i < N; i++)
+        if (t[i]) task_release(t[i]);
+}
+
+START_TEST(test_tsleep_many_cancelled)
+{
+    run_both(sc_many_cancelled, NULL);
+    ck_assert_ptr_nonnull(strstr(g_logs[1], "[it 4] stayed\n"));
+    ck_assert_ptr_nonnull(strstr(g_logs[1], "[it 6] woke again\n"));
+    ck_assert_ptr_null(strstr(g_logs[1], "not reached"));
+}
+END_TEST
+
+/* The loop is freed while a sleep's timer is due (in the ready queue),
+ * while another sleeper's wakeup is queued, and while a third one still
+ * sleeps; and a task released while its cancelled timer is due. */
+static const TStep ts_spin[] = {S_YIELD, S_YIELD, S_YIELD, S_YIELD, S_END};
+
+static void sc_free_while_due(TWorld *w, bool own)
+{
+    Task *spin = task_new(w->loop, tco(w, ts_spin), NULL);
+    Task *a = task_new(w->loop, tco(w, ts_eq[own]), NULL);
+    Task *b = task_new(w->loop, tco(w, ts_eq[own]), NULL);
+    Task *c = task_new(w->loop, tco(w, ts_sleeper[own]), NULL);
+    loop_run_once(w->loop);       /* all sleep; spin yields */
+    loop_advance(w->loop, SEC);   /* a's and b's timers are due */
+    ck_assert_int_eq(loop_run_step(w->loop), LOOP_RAN); /* spin's step: timers queued behind it */
+    ck_assert(task_cancel(b, (void *)"gone"));
+    task_release(b);              /* its block waits for its timer */
+    ck_assert_int_eq(loop_run_step(w->loop), LOOP_RAN);
+    ck_assert(task_sleeping(a) == own);
+    task_release(spin);
+    task_release(a);
+    task_release(c);
+}
+
+START_TEST(test_tsleep_loop_freed_while_due)
+{
+    run_both(sc_free_while_due, NULL);
+}
+END_TEST
+
+/* The coroutine is dropped while its task sleeps (loop_free detaching a
+ * sleeping task; a task whose coroutine abandons the sleep stays waiting
+ * and never wakes). */
+START_TEST(test_tsleep_abandon)
+{
+    TWorld w;
+    tw_init(&w);
+    Task *t = task_new(w.loop, tco(&w, ts_sleeper[1]), NULL);
+    loop_run_once(w.loop);
+    ck_assert(task_sleeping(t));
+    task_sleep_abandon(t);
+    ck_assert_uint_eq(loop_timer_count(w.loop), 0);
+    ck_assert(task_sleeping(t)); /* still waiting, as on a future nobody sets */
+    ck_assert_int_eq(loop_run_forever(w.loop), LOOP_IDLE);
+    ck_assert(!future_done(task_future(t)));
+    /* ... and cancel() still wakes it with CancelledError */
+    ck_assert(task_cancel(t, NULL));
+    loop_run_forever(w.loop);
+    ck_assert(future_cancelled(task_future(t)));
+    ck_assert_str_eq(w.log.buf, "[it 2] sleeper caught CancelledError()\n");
+    task_release(t);
+    /* a second sleep by a task that cannot: it says so */
+    static const TStep two[] = {S_TSLEEP(SEC), S_TSLEEP(SEC), S_END};
+    Task *u = task_new(w.loop, tco(&w, two), NULL);
+    loop_run_once(w.loop);
+    ck_assert_int_eq(task_sleep_until(u, SEC), 1); /* already sleeping */
+    loop_free(w.loop);
+    ck_assert(!task_sleeping(u));
+    task_release(u);
+    w.loop = loop_new(&w.host);
+    tw_fini(&w);
+}
+END_TEST
+
+/* TRACE_TASK_CREATED names the creating task (no field in Task for it). */
+static Task *g_made;
+static Future *make_child(TWorld *w)
+{
+    static const TStep nop[] = {S_END};
+    g_made = task_new(w->loop, tco(w, nop), NULL);
+    return NULL;
+}
+
+START_TEST(test_trace_parent)
+{
+    TWorld w;
+    tw_init(&w);
+    Trace *tr = trace_new(&w.mem);
+    loop_set_trace(w.loop, tr);
+    static const TStep p[] = {S_CALL(make_child, NULL), S_END};
+    Task *t = task_new(w.loop, tco(&w, p), NULL);
+    loop_run_forever(w.loop);
+    int seen = 0;
+    for (size_t i = 0; i < trace_count(tr); i++) {
+        const TraceEvent *ev = trace_at(tr, i);
+        if (ev->kind != TRACE_TASK_CREATED) continue;
+        ck_assert_uint_eq(ev->other, ev->task == task_id(g_made) ? task_id(t) : 0);
+        seen++;
+    }
+    ck_assert_int_eq(seen, 2);
+    task_release(g_made);
+    task_release(t);
+    loop_set_trace(w.loop, NULL);
+    trace_free(tr);
+    tw_fini(&w);
+}
+END_TEST
+
 ENGINE_SUITE_MAIN("task", test_loop_free_survives_rude_drops, test_task_created_hook,
                   test_name_counter_across_loops, test_steps_and_result, test_await_task_hop,
                   test_sleep0_ping_pong, test_cancel_before_first_step, test_cancel_while_sleeping,
                   test_swallow_and_uncancel, test_self_cancel_loses_result,
                   test_cancel_outer_cancels_inner, test_exception, test_current_task_and_host_ptr,
-                  test_cancel_with_step_queued, test_loop_free_with_pending)
+                  test_cancel_with_step_queued, test_loop_free_with_pending,
+                  test_tsleep_cancel_twice, test_tsleep_cancel_in_same_step,
+                  test_tsleep_equal_deadlines, test_tsleep_many_cancelled,
+                  test_tsleep_loop_freed_while_due, test_tsleep_abandon, test_trace_parent)

@@ -74,6 +74,8 @@ typedef enum TOp {
     T_LOG,         /* log s (and loop_output it, like print) */
     T_YIELD,       /* bare yield (sleep(0)) */
     T_SLEEP,       /* await nco_sleep(n ns) inline */
+    T_TSLEEP,      /* sleep n ns on the task's own timer (task_sleep_until), or as T_SLEEP
+                      when the task cannot */
     T_AWAIT,       /* await future f (or *pf when f is NULL) */
     T_CORO,        /* await the coroutine made by mk(w, arg) inline */
     T_RET,         /* return n */
@@ -110,6 +112,10 @@ typedef struct TStep {
 #define S_SLEEP(ns)                                                                                \
     {                                                                                              \
         .op = T_SLEEP, .n = (ns)                                                                   \
+    }
+#define S_TSLEEP(ns)                                                                               \
+    {                                                                                              \
+        .op = T_TSLEEP, .n = (ns)                                                                  \
     }
 #define S_AWAIT(fut)                                                                               \
     {                                                                                              \
@@ -165,6 +171,7 @@ typedef struct TCo {
     int trying; /* 0 none, 1 catch, 2 catch and re-raise */
     const char *try_tag;
     Future *awaiting;
+    Task *tsleep; /* suspended in task_sleep_until (T_TSLEEP) */
 } TCo;
 
 static inline size_t t_repr(TWorld *w, void *v, bool exc, char *buf, size_t n)
@@ -208,6 +215,7 @@ static void tco_drop(void *self)
 {
     TCo *c = self;
     coro_drop(c->sub);
+    if (c->tsleep) task_sleep_abandon(c->tsleep);
     if (c->awaiting) future_release(c->awaiting);
     mem_free(&c->w->mem, c, sizeof *c);
 }
@@ -271,7 +279,8 @@ static CoroStatus tco_resume(void *self, Task *task, CoroIn how, void *in, void 
             host_release(&w->host, *out);
             c->trying = 0;
         }
-    } else if (c->awaiting || (c->pc > 0 && c->prog[c->pc - 1].op == T_YIELD)) {
+    } else if (c->awaiting || c->tsleep || (c->pc > 0 && c->prog[c->pc - 1].op == T_YIELD)) {
+        c->tsleep = NULL;
         if (c->awaiting) {
             future_release(c->awaiting);
             c->awaiting = NULL;
@@ -296,6 +305,13 @@ static CoroStatus tco_resume(void *self, Task *task, CoroIn how, void *in, void 
             loop_output(L, s->s, strlen(s->s));
             break;
         case T_YIELD: return CORO_YIELD;
+        case T_TSLEEP:
+            if (task && task_sleep_until(task, loop_time(L) + s->n) == 0) {
+                c->tsleep = task;
+                *out = NULL;
+                return CORO_SUSPEND;
+            }
+            /* fall through */
         case T_SLEEP:
             c->sub = nco_sleep(L, s->n, NULL);
             if (!c->sub.vt) {

@@ -176,7 +176,7 @@ static void schedule_callbacks(Future *f)
     for (uint32_t i = 0; i < n; i++) {
         FutureCb cb = i == 0 ? first : f->ext->cbs[i - 1]; /* cbs is kept until freed */
         f->refs++;
-        if (loop_enqueue(L, cb.fn, cb.data, f, f) < 0) {
+        if (loop_enqueue_arg(L, cb.fn, cb.data, f, true) < 0) {
             f->refs--;
             continue;
         }
@@ -302,7 +302,7 @@ int future_add_callback(Future *f, LoopFn fn, void *data)
     if (!f->loop) return 0; /* detached: nothing will ever run */
     if (f->state != FUTURE_PENDING) {
         f->refs++;
-        if (loop_enqueue(f->loop, fn, data, f, f) < 0) {
+        if (loop_enqueue_arg(f->loop, fn, data, f, true) < 0) {
             f->refs--;
             return -1;
         }

@@ -98,9 +98,9 @@ void loop_block_for(Loop *L, int64_t ns)
 static int ring_grow(Loop *L)
 {
     size_t ncap = L->cap ? L->cap * 2 : 64;
-    ReadyItem *n = mem_alloc(L->mem, ncap * sizeof *n);
+    ReadyCell *n = mem_alloc(L->mem, ncap * sizeof *n);
     if (!n) return -1;
-    for (size_t i = 0; i < L->count; i++)
+    for (size_t i = 0; i < L->ncells; i++)
         n[i] = L->ring[(L->head + i) & (L->cap - 1)];
     mem_free(L->mem, L->ring, L->cap * sizeof *n);
     L->ring = n;
@@ -110,26 +110,71 @@ static int ring_grow(Loop *L)
 }
 
 /* The ring is full: grow it, then push. */
-int loop_enqueue_slow(Loop *L, LoopFn fn, void *data, void *arg, Future *hold)
+int loop_enqueue_slow(Loop *L, LoopFn fn, void *data)
 {
     if (ring_grow(L) < 0) {
         L->nomem = true;
         return -1;
     }
-    return loop_enqueue(L, fn, data, arg, hold);
+    return loop_enqueue(L, fn, data);
+}
+
+/* The first word of a two-cell item (ReadyCell): never called. */
+static void ready_arg(Loop *L, void *data, void *arg) {}
+static void ready_arg_hold(Loop *L, void *data, void *arg) {}
+
+int loop_enqueue_arg(Loop *L, LoopFn fn, void *data, void *arg, bool hold)
+{
+    if (L->ncells + 2 > L->cap && ring_grow(L) < 0) {
+        L->nomem = true;
+        return -1;
+    }
+    size_t m = L->cap - 1, i = L->head + L->ncells;
+    L->ring[i & m].head.mark = hold ? ready_arg_hold : ready_arg;
+    L->ring[i & m].head.fn = fn;
+    L->ring[(i + 1) & m].tail.data = data;
+    L->ring[(i + 1) & m].tail.arg = arg;
+    L->ncells += 2;
+    L->count++;
+    return 0;
 }
 
 int loop_call_soon(Loop *L, LoopFn fn, void *data, void *arg)
 {
-    return loop_enqueue(L, fn, data, arg, NULL);
+    return arg ? loop_enqueue_arg(L, fn, data, arg, false) : loop_enqueue(L, fn, data);
+}
+
+typedef struct ReadyItem {
+    LoopFn fn;
+    void *data, *arg;
+    Future *hold; /* released after fn ran */
+} ReadyItem;
+
+/* Takes the front item off the ring. */
+static inline ReadyItem ready_pop(Loop *L)
+{
+    size_t m = L->cap - 1;
+    ReadyCell c = L->ring[L->head];
+    ReadyItem it;
+    if (c.head.mark == ready_arg || c.head.mark == ready_arg_hold) {
+        ReadyCell t = L->ring[(L->head + 1) & m];
+        it = (ReadyItem){c.head.fn, t.tail.data, t.tail.arg,
+                         c.head.mark == ready_arg_hold ? t.tail.arg : NULL};
+        L->head = (L->head + 2) & m;
+        L->ncells -= 2;
+    } else {
+        it = (ReadyItem){c.call.fn, c.call.data, NULL, NULL};
+        L->head = (L->head + 1) & m;
+        L->ncells--;
+    }
+    L->count--;
+    return it;
 }
 
 /* Pops and runs the front item. */
 static void run_one(Loop *L)
 {
-    ReadyItem it = L->ring[L->head];
-    L->head = (L->head + 1) & (L->cap - 1);
-    L->count--;
+    ReadyItem it = ready_pop(L);
     L->batch_left--;
     L->running = true;
     it.fn(L, it.data, it.arg);
@@ -459,9 +504,7 @@ Loop *loop_new(Host *host)
 static void drain_ready(Loop *L)
 {
     while (L->count) {
-        ReadyItem it = L->ring[L->head];
-        L->head = (L->head + 1) & (L->cap - 1);
-        L->count--;
+        ReadyItem it = ready_pop(L);
         if (it.fn == timer_run) {
             LoopTimer *t = it.data;
             if (t->state == TIMER_IN_READY) loop_drop_callback(L->host, t->fn, t->data);
@@ -637,9 +680,9 @@ static void start_iteration(Loop *L)
             uintptr_t r = heap_pop(L);
             clean_top(L);
             ref_set_state(r, TIMER_IN_READY);
-            int err = ref_is_task(r)    ? loop_enqueue(L, task_sleep_run, ref_task(r), NULL, NULL)
-                      : ref_is_sleep(r) ? loop_enqueue(L, sleep_run, ref_block(r), NULL, NULL)
-                                        : loop_enqueue(L, timer_run, ref_timer(r), NULL, NULL);
+            int err = ref_is_task(r)    ? loop_enqueue(L, task_sleep_run, ref_task(r))
+                      : ref_is_sleep(r) ? loop_enqueue(L, sleep_run, ref_block(r))
+                                        : loop_enqueue(L, timer_run, ref_timer(r));
             if (err < 0) {
                 /* Keep it: back into the heap, fires next time. */
                 ref_set_state(r, TIMER_IN_HEAP);

@@ -88,7 +88,7 @@ Task *task_new(Loop *L, Coro coro, const char *name)
     }
     future_init(&t->fut, L, FUTURE_TASK);
     if ((name && store_name(t, L->mem, name) < 0) ||
-        loop_enqueue(L, task_step_cb, t, NULL, NULL) < 0) {
+        loop_enqueue(L, task_step_cb, t) < 0) {
         if (t->fut.ext && t->fut.ext->name)
             mem_free(L->mem, t->fut.ext->name, strlen(t->fut.ext->name) + 1);
         if (t->fut.ext) mem_free(L->mem, t->fut.ext, sizeof *t->fut.ext);
@@ -180,7 +180,7 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
         Future *f = out;
         if (!f) { /* on its own timer (task_sleep_until) */
             if (t->fut.sl_state != TSLEEP_PENDING) { /* a host bug: do not hang */
-                loop_enqueue(L, task_step_cb, t, NULL, NULL);
+                loop_enqueue(L, task_step_cb, t);
                 return;
             }
             LOOP_TRACE(L, TRACE_STEP_END, t->id, 0, TRACE_WHY_AWAIT, 0, "sleep", 5);
@@ -202,7 +202,7 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
             /* Cannot wait on it: raise MemoryError at the await instead. */
             t->fut_waiter = NULL;
             future_release(f);
-            loop_enqueue(L, task_wakeup_cb, t, NULL, NULL);
+            loop_enqueue(L, task_wakeup_cb, t);
             L->nomem = true;
             return;
         }
@@ -212,7 +212,7 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
     }
     case CORO_YIELD:
         LOOP_TRACE(L, TRACE_STEP_END, t->id, 0, TRACE_WHY_YIELD, 0, NULL, 0);
-        if (loop_enqueue(L, task_step_cb, t, NULL, NULL) == 0)
+        if (loop_enqueue(L, task_step_cb, t) == 0)
             LOOP_TRACE(L, TRACE_READY, t->id, 0, TRACE_WHY_NONE, 0, NULL, 0);
         return;
     case CORO_RETURN:
@@ -321,7 +321,7 @@ static void sleep_wakeup_cb(Loop *L, void *data, void *arg)
 
 static void sleep_wake_soon(Loop *L, Task *t)
 {
-    if (loop_enqueue(L, sleep_wakeup_cb, t, NULL, NULL) == 0)
+    if (loop_enqueue(L, sleep_wakeup_cb, t) == 0)
         LOOP_TRACE(L, TRACE_READY, t->id, 0, TRACE_WHY_NONE, 0, NULL, 0);
 }
 

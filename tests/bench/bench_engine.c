@@ -6,7 +6,8 @@
  *   timers    100,000 call_later timers with random delays, virtual clock
  *   sleepers  100,000 tasks each awaiting sleep(random) inline, gathered
  *   suspended bytes per suspended task: tasks parked on one shared future,
- *             and tasks parked in a native sleep
+ *             in a native sleep (nco_sleep), and on their own timer
+ *             (task_sleep_until; the heap is already grown by then)
  *   trace     the switches phase with the trace recording: ns per event
  *
  * Each phase uses a fresh Mem, so its peak is the phase's own. Run:
@@ -58,6 +59,7 @@ typedef struct BCo {
     Coro sub;
     Future *wait;
     int32_t left;
+    bool own;         /* sleep on the task's own timer (task_sleep_until) */
     int64_t sleep_ns; /* > 0: sleep instead of yielding */
 } BCo;
 
@@ -79,6 +81,12 @@ static CoroStatus bco_resume(void *self, Task *task, CoroIn how, void *in, void 
         Future *f = b->wait;
         b->wait = NULL;
         *out = f;
+        return CORO_SUSPEND;
+    }
+    if (b->sleep_ns > 0 && b->own && task &&
+        task_sleep_until(task, loop_time(b->loop) + b->sleep_ns) == 0) {
+        b->sleep_ns = 0;
+        *out = NULL;
         return CORO_SUSPEND;
     }
     if (b->sleep_ns > 0) {
@@ -287,6 +295,20 @@ int main(int argc, char **argv)
             parked = w.mem.used - base;
             printf("%-34s %9.1f bytes (+ sleep state, future, timer)\n", "suspended in sleep(d)",
                    (double)parked / N);
+            loop_run_forever(w.loop);
+            for (long i = 0; i < N; i++)
+                task_release(t[i]);
+
+            base = w.mem.used;
+            for (long i = 0; i < N; i++) {
+                Coro c = bco(w.loop, 0, 1 + (int64_t)(rnd() % 1000000000), NULL);
+                ((BCo *)c.self)->own = true;
+                t[i] = task_new(w.loop, c, NULL);
+            }
+            loop_run_once(w.loop);
+            parked = w.mem.used - base;
+            printf("%-34s %9.1f bytes (task + coroutine + heap entry)\n",
+                   "suspended in task_sleep_until", (double)parked / N);
             loop_run_forever(w.loop);
             for (long i = 0; i < N; i++)
                 task_release(t[i]);

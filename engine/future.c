@@ -292,6 +292,12 @@ void *future_cancel_message(const Future *f)
     return f->ext ? f->ext->cancel_msg : NULL;
 }
 
+void *future_held_value(const Future *f, bool *sole)
+{
+    *sole = f->refs == 1;
+    return f->state == FUTURE_RESULT || f->state == FUTURE_EXCEPTION ? f->value : NULL;
+}
+
 bool future_exception_unretrieved(const Future *f)
 {
     return f->log_exc;

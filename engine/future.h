@@ -67,6 +67,10 @@ void *future_exception(Future *f);
 void *future_take_error(Future *f);
 void *future_cancel_message(const Future *f); /* borrowed, NULL = None */
 bool future_exception_unretrieved(const Future *f);
+/* For the interpreter's cycle collector (engine/lang/gc.h): the result or
+ * exception of a finished future, borrowed (NULL otherwise), and *sole set
+ * when the caller's reference is the only one on the future. */
+void *future_held_value(const Future *f, bool *sole);
 
 /* Done-callbacks. -1 on ENOMEM. */
 int future_add_callback(Future *f, LoopFn fn, void *data);

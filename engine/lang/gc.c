@@ -194,7 +194,11 @@ size_t gc_collect(Rt *rt)
                 garbage[i]->rc++;
             }
             for (size_t i = 0; i < ngarbage; i++)
-                garbage[i]->type->clear(rt, garbage[i]);
+                if (garbage[i]->type->gc_clear_first)
+                    garbage[i]->type->clear(rt, garbage[i]);
+            for (size_t i = 0; i < ngarbage; i++)
+                if (!garbage[i]->type->gc_clear_first)
+                    garbage[i]->type->clear(rt, garbage[i]);
             for (size_t i = 0; i < ngarbage; i++) {
                 Obj *g = garbage[i];
                 if (g->rc > 1)

@@ -160,6 +160,8 @@ static size_t h_repr(void *ctx, void *v, bool is_exception, char *buf, size_t si
 
 static void fut_repr_sb(Vm *vm, Future *f, StrBuf *sb);
 
+static RtStatus futobj_repr(Rt *rt, Obj *o, StrBuf *sb);
+
 static void h_unretrieved(void *ctx, Future *f)
 {
     Vm *vm = ctx;
@@ -172,7 +174,11 @@ static void h_unretrieved(void *ctx, Future *f)
                        : future_kind(f) == FUTURE_GATHER ? "_GatheringFuture"
                                                           : "Future";
     sb_printf(&sb, "%s exception was never retrieved\nfuture: ", what);
-    fut_repr_sb(vm, f, &sb);
+    /* Through the handle when there still is one (a collected cycle: the
+     * exception's args may hold it), so that the repr guard sees it. */
+    FutObj *h = task_from_future(f) ? task_host(task_from_future(f)) : future_host(f);
+    if (!h || futobj_repr(rt, &h->hdr, &sb) != RT_OK)
+        fut_repr_sb(vm, f, &sb);
     sb_putc(&sb, '\n');
     void *e = future_exception(f);
     Value ev = vm_from_host(vm, e);
@@ -357,23 +363,77 @@ static void fut_repr_sb(Vm *vm, Future *f, StrBuf *sb)
 
 /* ------------------------------------------------------------ handles */
 
-static void futobj_free(Rt *rt, Obj *o)
+/* Drops the handle's reference on its future (f NULL after). */
+static void futobj_unlink(FutObj *h)
 {
-    FutObj *h = (FutObj *)o;
     Future *f = h->f;
-    if (task_from_future(f)) {
-        if (task_host(task_from_future(f)) == h)
-            task_set_host(task_from_future(f), NULL);
-    } else if (future_host(f) == h) {
-        future_set_host(f, NULL);
+    if (!f)
+        return;
+    /* A future that outlives the handle forgets it now. One that goes with
+     * it keeps it, and h->f stays, until it is released: its "exception was
+     * never retrieved" report may show this very handle (the collector's
+     * case: the exception's args hold it), and reads the future, intact
+     * until then. */
+    bool sole;
+    (void)future_held_value(f, &sole);
+    if (!sole || !h->hdr.rc) {
+        if (task_from_future(f)) {
+            if (task_host(task_from_future(f)) == h)
+                task_set_host(task_from_future(f), NULL);
+        } else if (future_host(f) == h) {
+            future_set_host(f, NULL);
+        }
     }
     future_release(f);
+    h->f = NULL;
+}
+
+static void futobj_free(Rt *rt, Obj *o)
+{
+    futobj_unlink((FutObj *)o);
     obj_release(rt, o, sizeof(FutObj));
 }
 
+/* Cycle collection (gc.h): a finished future that only this handle holds
+ * is part of it, and so is its result or exception (a task that returns
+ * itself, asyncio.current_task(), is a cycle). A future the engine also
+ * holds (pending, awaited, gathered) keeps what it holds alive anyway:
+ * nothing is reported, and the collector treats its value as held from
+ * outside. */
+static void futobj_traverse(Obj *o, GcVisit visit, void *arg)
+{
+    FutObj *h = (FutObj *)o;
+    bool sole;
+    void *v = h->f ? future_held_value(h->f, &sole) : NULL;
+    if (v && sole)
+        visit((Obj *)v, arg);
+}
+
+/* Only for a handle nothing reaches: its future goes (or stays with the
+ * engine, without this handle, which a later wrap would make anew). */
+static void futobj_clear(Rt *rt, Obj *o)
+{
+    (void)rt;
+    futobj_unlink((FutObj *)o);
+}
+
+/* A task's repr shows its exception, whose args may hold the task: inside
+ * its own repr a handle prints "...", as CPython's (reprlib.recursive_repr). */
 static RtStatus futobj_repr(Rt *rt, Obj *o, StrBuf *sb)
 {
-    fut_repr_sb(vm_of(rt), ((FutObj *)o)->f, sb);
+    FutObj *h = (FutObj *)o;
+    bool failed;
+    if (obj_repr_enter(rt, o, &failed)) {
+        sb_puts(sb, "...");
+        return RT_OK;
+    }
+    if (failed)
+        return RT_ERR;
+    if (!h->f) /* cleared by the collector, shown by another's report */
+        sb_printf(sb, "<%s object at %p>", o->type->name, (void *)o);
+    else
+        fut_repr_sb(vm_of(rt), h->f, sb);
+    obj_repr_leave(rt, o);
     return RT_OK;
 }
 
@@ -604,11 +664,14 @@ static const MethodDef future_methods[] = {
 };
 
 const ObjType vm_task_type = {
-    .name = "Task", .free = futobj_free, .repr = futobj_repr, .methods = task_methods};
+    .name = "Task", .free = futobj_free, .repr = futobj_repr, .methods = task_methods,
+    .traverse = futobj_traverse, .clear = futobj_clear, .gc_clear_first = true};
 const ObjType vm_future_type = {
-    .name = "Future", .free = futobj_free, .repr = futobj_repr, .methods = future_methods};
+    .name = "Future", .free = futobj_free, .repr = futobj_repr, .methods = future_methods,
+    .traverse = futobj_traverse, .clear = futobj_clear, .gc_clear_first = true};
 const ObjType vm_gfuture_type = {
-    .name = "_GatheringFuture", .free = futobj_free, .repr = futobj_repr, .methods = future_methods};
+    .name = "_GatheringFuture", .free = futobj_free, .repr = futobj_repr, .methods = future_methods,
+    .traverse = futobj_traverse, .clear = futobj_clear, .gc_clear_first = true};
 
 /* ------------------------------------------------------------ native coroutines */
 

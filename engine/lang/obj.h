@@ -137,6 +137,10 @@ struct ObjType {
      * belong to the collector. */
     void (*traverse)(Obj *o, GcVisit visit, void *arg);
     void (*clear)(Rt *rt, Obj *o);
+    /* Its clear may run code that reads other objects (a future's
+     * "exception was never retrieved" report): the collector clears such
+     * objects first, while the rest of the garbage is still intact. */
+    bool gc_clear_first;
     int builtin_class;        /* internal: ClassId + 1 for the kinds of obj*.c;
                                * leave 0 (the Rt then makes a class named `name`) */
 };
@@ -439,6 +443,13 @@ RtStatus obj_repr(Rt *rt, Value v, Value *out);
 RtStatus obj_str(Rt *rt, Value v, Value *out);
 RtStatus obj_repr_sb(Rt *rt, Value v, StrBuf *sb);
 RtStatus obj_str_sb(Rt *rt, Value v, StrBuf *sb);
+/* Repr recursion guard, for kinds whose repr can reach themselves (lists;
+ * a Task whose exception's args hold the Task): returns true when `o` is
+ * already being printed (print "[...]" or "..."), else pushes it, and then
+ * obj_repr_leave pops it; *failed (false returned) with RecursionError or
+ * MemoryError set. */
+bool obj_repr_enter(Rt *rt, Obj *o, bool *failed);
+void obj_repr_leave(Rt *rt, Obj *o);
 /* reprlib.repr(v), as asyncio's Task and Future reprs show results: strings
  * longer than 30 characters, lists and tuples past 6 items, dicts past 4
  * (keys sorted when they can be), nesting past 6 levels and other reprs

@@ -56,18 +56,26 @@ static void exc_free(Rt *rt, Obj *o)
     obj_release(rt, o, sizeof(Exc));
 }
 
+/* As CPython's BaseException_repr: NAME(arg) for one argument, else NAME
+ * followed by the args tuple's repr, whose recursion guard makes an
+ * exception printed inside str(e) of itself (a Task in its own exception's
+ * args) read "ValueError(...)". args is NULL only once the collector
+ * cleared the exception. */
 static RtStatus exc_repr(Rt *rt, Obj *o, StrBuf *sb)
 {
     Exc *e = (Exc *)o;
     sb_put(sb, e->cls->name->data, e->cls->name->len);
-    sb_putc(sb, '(');
-    for (size_t i = 0; e->args && i < e->args->len; i++) {
-        if (i)
-            sb_puts(sb, ", ");
-        if (obj_repr_sb(rt, e->args->items[i], sb) != RT_OK)
+    if (e->args && e->args->len == 1) {
+        sb_putc(sb, '(');
+        if (obj_repr_sb(rt, e->args->items[0], sb) != RT_OK)
             return RT_ERR;
+        sb_putc(sb, ')');
+    } else if (e->args) {
+        if (obj_repr_sb(rt, val_obj(&e->args->hdr), sb) != RT_OK)
+            return RT_ERR;
+    } else {
+        sb_puts(sb, "()");
     }
-    sb_putc(sb, ')');
     return sb_status(sb);
 }
 

@@ -67,10 +67,7 @@ RtStatus val_as_index(Rt *rt, Value v, int64_t *out);
 RtStatus slice_indices(Rt *rt, Value start, Value stop, Value step, int64_t len, int64_t *pstart,
                        int64_t *pstep, int64_t *pcount);
 
-/* Repr recursion guard: returns true when `o` is already being printed
- * (print "[...]"), else pushes it. obj_repr_leave pops it. */
-bool obj_repr_enter(Rt *rt, Obj *o, bool *failed);
-void obj_repr_leave(Rt *rt, Obj *o);
+/* The repr recursion guard (obj_repr_enter / obj_repr_leave) is in obj.h. */
 
 /* Method tables of the builtin kinds. */
 extern const MethodDef str_methods[];

@@ -26,6 +26,28 @@ static void iter_free(Rt *rt, Obj *o)
     obj_release(rt, o, sizeof(IterObj));
 }
 
+static void iter_traverse(Obj *o, GcVisit visit, void *arg)
+{
+    IterObj *it = (IterObj *)o;
+    gc_visit_val(it->a, visit, arg);
+    for (size_t i = 0; it->its && i < it->n; i++)
+        gc_visit_val(it->its[i], visit, arg);
+}
+
+/* The zip array stays for iter_free; it holds nothing after. */
+static void iter_clear(Rt *rt, Obj *o)
+{
+    IterObj *it = (IterObj *)o;
+    Value a = it->a;
+    it->a = VAL_UNDEF_V;
+    val_decref(rt, a);
+    for (size_t i = 0; it->its && i < it->n; i++) {
+        Value v = it->its[i];
+        it->its[i] = VAL_UNDEF_V;
+        val_decref(rt, v);
+    }
+}
+
 static RtStatus iter_self(Rt *rt, Obj *o, Value *out)
 {
     (void)rt;
@@ -86,10 +108,13 @@ static RtStatus rev_next(Rt *rt, Obj *o, Value *out)
     return obj_getitem(rt, it->a, val_int((int64_t)i), out);
 }
 
-static const ObjType enumerate_type = {.name = "enumerate", .free = iter_free, .iter = iter_self, .next = enum_next};
-static const ObjType zip_type = {.name = "zip", .free = iter_free, .iter = iter_self, .next = zip_next};
+#define ITER_GC .traverse = iter_traverse, .clear = iter_clear
+static const ObjType enumerate_type = {
+    .name = "enumerate", .free = iter_free, .iter = iter_self, .next = enum_next, ITER_GC};
+static const ObjType zip_type = {.name = "zip", .free = iter_free, .iter = iter_self, .next = zip_next, ITER_GC};
 static const ObjType reversed_type = {
-    .name = "list_reverseiterator", .free = iter_free, .iter = iter_self, .next = rev_next};
+    .name = "list_reverseiterator", .free = iter_free, .iter = iter_self, .next = rev_next, ITER_GC};
+#undef ITER_GC
 
 static IterObj *iter_new(Rt *rt, const ObjType *t)
 {

@@ -231,6 +231,30 @@ static void sync_free(Rt *rt, Obj *o)
     obj_release(rt, o, sizeof(SyncObj));
 }
 
+/* Cycle collection (gc.h): what the object holds as lesson values (a
+ * queue's items, a TaskGroup's errors). Its engine futures and tasks are
+ * not lesson objects: they stay until sync_free. */
+static void sync_traverse(Obj *o, GcVisit visit, void *arg)
+{
+    SyncObj *s = (SyncObj *)o;
+    gc_visit_obj((Obj *)s->items, visit, arg);
+    gc_visit_obj((Obj *)s->errors, visit, arg);
+    gc_visit_val(s->base_error, visit, arg);
+}
+
+static void sync_clear(Rt *rt, Obj *o)
+{
+    SyncObj *s = (SyncObj *)o;
+    Obj *items = (Obj *)s->items, *errors = (Obj *)s->errors;
+    Value base = s->base_error;
+    s->items = NULL;
+    s->errors = NULL;
+    s->base_error = VAL_UNDEF_V;
+    obj_decref(rt, items);
+    obj_decref(rt, errors);
+    val_decref(rt, base);
+}
+
 static SyncObj *sync_new(Vm *vm, const ObjType *t, SyncKind k)
 {
     SyncObj *s = (SyncObj *)obj_alloc(&vm->rt, t, sizeof(SyncObj));
@@ -480,10 +504,10 @@ static const MethodDef lock_methods[] = {
     {"acquire", lock_acquire}, {"release", lock_release},   {"locked", lock_locked},
     {"__aenter__", lock_aenter}, {"__aexit__", lock_aexit}, {NULL, NULL},
 };
-static const ObjType lock_type = {.name = "Lock", .free = sync_free, .repr = sync_repr, .methods = lock_methods};
-static const ObjType sem_type = {.name = "Semaphore", .free = sync_free, .repr = sync_repr, .methods = lock_methods};
+static const ObjType lock_type = {.name = "Lock", .free = sync_free, .traverse = sync_traverse, .clear = sync_clear, .repr = sync_repr, .methods = lock_methods};
+static const ObjType sem_type = {.name = "Semaphore", .free = sync_free, .traverse = sync_traverse, .clear = sync_clear, .repr = sync_repr, .methods = lock_methods};
 static const ObjType bsem_type = {
-    .name = "BoundedSemaphore", .free = sync_free, .repr = sync_repr, .methods = lock_methods};
+    .name = "BoundedSemaphore", .free = sync_free, .traverse = sync_traverse, .clear = sync_clear, .repr = sync_repr, .methods = lock_methods};
 
 static RtStatus f_lock(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
 {
@@ -606,7 +630,7 @@ METHOD(event_is_set)
 static const MethodDef event_methods[] = {
     {"wait", event_wait}, {"set", event_set}, {"clear", event_clear}, {"is_set", event_is_set}, {NULL, NULL},
 };
-static const ObjType event_type = {.name = "Event", .free = sync_free, .repr = sync_repr, .methods = event_methods};
+static const ObjType event_type = {.name = "Event", .free = sync_free, .traverse = sync_traverse, .clear = sync_clear, .repr = sync_repr, .methods = event_methods};
 
 static RtStatus f_event(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
 {
@@ -832,7 +856,7 @@ static const MethodDef queue_methods[] = {
     {"join", q_join},   {NULL, NULL},
 };
 static const ObjType queue_type = {.name = "Queue",
-                                   .free = sync_free,
+                                   .free = sync_free, .traverse = sync_traverse, .clear = sync_clear,
                                    .repr = sync_repr,
                                    .str = queue_str,
                                    .getattr = q_getattr,
@@ -1086,7 +1110,7 @@ static RtStatus tg_repr(Rt *rt, Obj *o, StrBuf *sb)
 static const MethodDef tg_methods[] = {
     {"__aenter__", tg_aenter}, {"__aexit__", tg_aexit}, {"create_task", tg_create_task}, {NULL, NULL},
 };
-static const ObjType tg_type = {.name = "TaskGroup", .free = sync_free, .repr = tg_repr, .methods = tg_methods};
+static const ObjType tg_type = {.name = "TaskGroup", .free = sync_free, .traverse = sync_traverse, .clear = sync_clear, .repr = tg_repr, .methods = tg_methods};
 
 static RtStatus f_taskgroup(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
 {
@@ -1240,7 +1264,7 @@ static const MethodDef to_methods[] = {
     {"__aenter__", to_aenter}, {"__aexit__", to_aexit}, {"when", to_when},
     {"reschedule", to_reschedule}, {"expired", to_expired}, {NULL, NULL},
 };
-static const ObjType to_type = {.name = "Timeout", .free = sync_free, .repr = sync_repr, .methods = to_methods};
+static const ObjType to_type = {.name = "Timeout", .free = sync_free, .traverse = sync_traverse, .clear = sync_clear, .repr = sync_repr, .methods = to_methods};
 
 static RtStatus make_timeout(Rt *rt, int64_t when, Value *out)
 {

@@ -158,12 +158,31 @@ static void teardown_program(Interp *ip)
     vm->at_exit = false;
 }
 
+/* The builtin modules can hold the program's objects (`asyncio.x = f()`,
+ * `asyncio.me = asyncio`): they go, with the cycles they were in, while
+ * the code that those objects' warnings name still exists (vm_fini would
+ * drop them after code_free). */
+static void drop_modules(Vm *vm)
+{
+    Rt *rt = &vm->rt;
+    Obj *objs[] = {(Obj *)vm->builtins, (Obj *)vm->mod_asyncio, (Obj *)vm->mod_time,
+                   (Obj *)vm->mod_random};
+    vm->builtins = NULL;
+    vm->mod_asyncio = vm->mod_time = vm->mod_random = NULL;
+    vm->at_exit = true;
+    for (size_t i = 0; i < sizeof objs / sizeof objs[0]; i++)
+        obj_decref(rt, objs[i]);
+    gc_collect(rt);
+    vm->at_exit = false;
+}
+
 void interp_free(Interp *ip)
 {
     if (!ip)
         return;
     if (ip->vm_ok) {
         teardown_program(ip);
+        drop_modules(&ip->vm);
         if (ip->code)
             code_free(&ip->vm.rt, ip->code);
         vm_fini(&ip->vm);

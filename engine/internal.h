@@ -228,10 +228,10 @@ void loop_sleep_cancel(Loop *loop, Future *f); /* as loop_timer_cancel */
  * owning callbacks hold, tell the host about the rest. */
 void loop_drop_callback(Host *h, LoopFn fn, void *data);
 int loop_enqueue_slow(Loop *loop, LoopFn fn, void *data);
-/* Push fn(loop, data, arg) at the back of the ready ring; with hold, arg
- * is a future released after fn ran (a done-callback). 0, or -1 on ENOMEM
- * (loop->nomem is then set). */
-int loop_enqueue_arg(Loop *loop, LoopFn fn, void *data, void *arg, bool hold);
+int loop_ring_grow(Loop *loop); /* doubles the ring; -1 on ENOMEM (nomem set) */
+/* The first word of a two-cell item (ReadyCell); never called. */
+void loop_ready_arg(Loop *loop, void *data, void *arg);
+void loop_ready_arg_hold(Loop *loop, void *data, void *arg);
 
 /* Push fn(loop, data, NULL) at the back of the ready ring (the hot path of
  * every task switch, hence inline). 0, or -1 on ENOMEM (loop->nomem is
@@ -243,6 +243,22 @@ static inline int loop_enqueue(Loop *L, LoopFn fn, void *data)
     c->call.fn = fn;
     c->call.data = data;
     L->ncells++;
+    L->count++;
+    return 0;
+}
+
+/* Push fn(loop, data, arg) at the back of the ready ring; with hold, arg
+ * is a future released after fn ran (a done-callback: hot in gathers,
+ * hence inline too). 0, or -1 on ENOMEM (loop->nomem is then set). */
+static inline int loop_enqueue_arg(Loop *L, LoopFn fn, void *data, void *arg, bool hold)
+{
+    if (__builtin_expect(L->ncells + 2 > L->cap, 0) && loop_ring_grow(L) < 0) return -1;
+    size_t m = L->cap - 1, i = L->head + L->ncells;
+    L->ring[i & m].head.mark = hold ? loop_ready_arg_hold : loop_ready_arg;
+    L->ring[i & m].head.fn = fn;
+    L->ring[(i + 1) & m].tail.data = data;
+    L->ring[(i + 1) & m].tail.arg = arg;
+    L->ncells += 2;
     L->count++;
     return 0;
 }

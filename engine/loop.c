@@ -109,35 +109,24 @@ static int ring_grow(Loop *L)
     return 0;
 }
 
-/* The ring is full: grow it, then push. */
-int loop_enqueue_slow(Loop *L, LoopFn fn, void *data)
+int loop_ring_grow(Loop *L)
 {
     if (ring_grow(L) < 0) {
         L->nomem = true;
         return -1;
     }
+    return 0;
+}
+
+/* The ring is full: grow it, then push. */
+int loop_enqueue_slow(Loop *L, LoopFn fn, void *data)
+{
+    if (loop_ring_grow(L) < 0) return -1;
     return loop_enqueue(L, fn, data);
 }
 
-/* The first word of a two-cell item (ReadyCell): never called. */
-static void ready_arg(Loop *L, void *data, void *arg) {}
-static void ready_arg_hold(Loop *L, void *data, void *arg) {}
-
-int loop_enqueue_arg(Loop *L, LoopFn fn, void *data, void *arg, bool hold)
-{
-    if (L->ncells + 2 > L->cap && ring_grow(L) < 0) {
-        L->nomem = true;
-        return -1;
-    }
-    size_t m = L->cap - 1, i = L->head + L->ncells;
-    L->ring[i & m].head.mark = hold ? ready_arg_hold : ready_arg;
-    L->ring[i & m].head.fn = fn;
-    L->ring[(i + 1) & m].tail.data = data;
-    L->ring[(i + 1) & m].tail.arg = arg;
-    L->ncells += 2;
-    L->count++;
-    return 0;
-}
+void loop_ready_arg(Loop *L, void *data, void *arg) {}
+void loop_ready_arg_hold(Loop *L, void *data, void *arg) {}
 
 int loop_call_soon(Loop *L, LoopFn fn, void *data, void *arg)
 {
@@ -156,10 +145,10 @@ static inline ReadyItem ready_pop(Loop *L)
     size_t m = L->cap - 1;
     ReadyCell c = L->ring[L->head];
     ReadyItem it;
-    if (c.head.mark == ready_arg || c.head.mark == ready_arg_hold) {
+    if (__builtin_expect(c.head.mark == loop_ready_arg || c.head.mark == loop_ready_arg_hold, 0)) {
         ReadyCell t = L->ring[(L->head + 1) & m];
         it = (ReadyItem){c.head.fn, t.tail.data, t.tail.arg,
-                         c.head.mark == ready_arg_hold ? t.tail.arg : NULL};
+                         c.head.mark == loop_ready_arg_hold ? t.tail.arg : NULL};
         L->head = (L->head + 2) & m;
         L->ncells -= 2;
     } else {

@@ -11,7 +11,7 @@ TESTS += tests/check/watch.sh tests/check/course.sh
 # The checker's API without the command line.
 check_PROGRAMS += tests/unit/check_checker
 tests_unit_check_checker_SOURCES = tests/unit/check_checker.c app/check.c app/check.h \
-	app/check_fmt.c app/lesson.c app/lesson.h app/textline.c app/textline.h \
+	app/check_fmt.c app/lesson.c app/lesson.h app/textline.c app/textline.h app/utext.c app/utext.h \
 	app/netcfg.c app/netcfg.h app/datadir.c app/datadir.h
 tests_unit_check_checker_CFLAGS = $(UNIT_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_check_checker_LDADD = $(LANG_LIBS) $(CHECK_LIBS) $(CJSON_LIBS) -lm

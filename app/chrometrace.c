@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/utext.h"
 #include "engine/lang/interp.h"
 
 /* What each task is doing between its steps, by task id. */
@@ -38,22 +39,10 @@ typedef struct Writer {
     void *ctx;
 } Writer;
 
-/* At most max bytes of s, cut at a UTF-8 character boundary so the JSON
- * string stays valid UTF-8. */
-static int utf8_cut(const char *s, size_t len, size_t max)
-{
-    if (len <= max)
-        return (int)len;
-    size_t n = max;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    return (int)n;
-}
-
 static const char *ev_text(const Writer *w, const TraceEvent *ev, int *len, size_t max)
 {
     const char *s = trace_text(w->tr, ev);
-    *len = utf8_cut(s, ev->text_len, max);
+    *len = (int)utext_cut(s, ev->text_len, max); /* the JSON string stays valid UTF-8 */
     return s;
 }
 
@@ -161,9 +150,8 @@ static void write_event(Writer *w, const TraceEvent *ev, size_t i)
     case TRACE_TASK_RENAMED: {
         t->flags |= TS_NAMED;
         t->name_ev = (uint32_t)i;
-        const char *cn = w->coro_name ? w->coro_name(w->ctx, ev->task) : NULL;
-        int nl = utf8_cut(text, (size_t)len, 100);
-        snprintf(name, sizeof name, "%.*s%s%s", nl, text, cn ? " " : "", cn ? cn : "");
+        textline_lane_label(name, sizeof name, text, (size_t)len, 100,
+                            w->coro_name ? w->coro_name(w->ctx, ev->task) : NULL);
         o = with_arg(event("M", "thread_name"), "name", name);
         break;
     }

@@ -6,6 +6,7 @@
  * the block's indent and its first-line marker (a bullet, "3. ", "> "). */
 #include "app/prose.h"
 #include "app/ui_canvas.h"
+#include "app/utext.h"
 
 #include <md4c.h>
 #include <stddef.h>
@@ -230,7 +231,7 @@ static void flush(Build *b)
                 int k = i, w = 0;
                 while (k < j) {
                     uint32_t cp;
-                    int n = ui_utf8_decode(b->d->text + run.off + k, j - k, &cp);
+                    int n = utext_decode(b->d->text + run.off + k, j - k, &cp);
                     if (w + 1 > width - col) break;
                     k += n;
                     w++;

@@ -9,6 +9,9 @@
  * is replayed from the moments `aiotutor run` saw it, merged with the
  * trace by the number of trace events at each.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* wcwidth */
+#endif
 #include "app/textline.h"
 
 #include <langinfo.h>
@@ -16,7 +19,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
+#include "app/utext.h"
 #include "engine/lang/interp.h"
 
 enum { ST_NONE, ST_DONE, ST_WAIT, ST_SLEEP, ST_READY, ST_RUN, ST_BLOCK, ST__N };
@@ -195,6 +200,41 @@ static void main_seen(Tl *t, MainRun *mr, int64_t now, int64_t x)
     }
 }
 
+void textline_lane_label(char *buf, size_t size, const char *name, size_t name_len, size_t max_name,
+                         const char *coro)
+{
+    int n = (int)utext_cut(name, name_len, max_name);
+    snprintf(buf, size, "%.*s%s%s", n, name, coro ? " " : "", coro ? coro : "");
+    /* snprintf cut by bytes: never leave half a character at the end */
+    size_t len = strlen(buf);
+    buf[utext_cut(buf, len, len)] = 0;
+}
+
+/* Prints a lane label in exactly `width` columns: cut or padded by the
+ * columns its characters take (a task may be named in any script), and in
+ * ASCII when the locale is not UTF-8 ('?' for each other character). */
+static void put_label(FILE *out, const char *s, int width, bool utf8)
+{
+    int used = 0, n = (int)strlen(s);
+    for (int i = 0; i < n;) {
+        uint32_t cp;
+        int k = utext_decode(s + i, n - i, &cp);
+        int w = 1;
+        if (cp >= 0x80 && utf8) {
+            w = wcwidth((wchar_t)cp);
+            if (w < 0) w = 1;
+        }
+        if (used + w > width) break;
+        if (cp < 0x20 || cp == 0x7F) fputc(' ', out);
+        else if (cp >= 0x80 && !utf8) fputc('?', out);
+        else if (w > 0) fwrite(s + i, 1, (size_t)k, out);
+        used += w;
+        i += k;
+    }
+    for (; used < width; used++)
+        fputc(' ', out);
+}
+
 void textline_print(const Trace *tr, FILE *out, int width, TextlineNameFn coro_name, void *ctx)
 {
     textline_print_main(tr, NULL, out, width, coro_name, ctx);
@@ -290,9 +330,8 @@ void textline_print_main(const Trace *tr, const TextlineMain *main, FILE *out, i
         switch ((TraceKind)ev->kind) {
         case TRACE_TASK_CREATED:
         case TRACE_TASK_RENAMED: {
-            int len = (int)(ev->text_len < 30 ? ev->text_len : 30);
-            const char *cn = coro_name ? coro_name(ctx, ev->task) : NULL;
-            snprintf(l->name, sizeof l->name, "%.*s%s%s", len, text, cn ? " " : "", cn ? cn : "");
+            textline_lane_label(l->name, sizeof l->name, text, ev->text_len, 30,
+                                coro_name ? coro_name(ctx, ev->task) : NULL);
             if (ev->kind == TRACE_TASK_CREATED)
                 set_state(&t, l, x, ST_READY);
             break;
@@ -371,7 +410,8 @@ void textline_print_main(const Trace *tr, const TextlineMain *main, FILE *out, i
     fprintf(out, "%*s  %s\n", label, "", axisl);
     for (size_t i = 0; i < t.n; i++) {
         Lane *l = &t.lanes[i];
-        fprintf(out, "%-*.*s |", label, label, l->name);
+        put_label(out, l->name, label, utf8);
+        fputs(" |", out);
         for (int c = 0; c < t.w; c++)
             fputs(l->printed[c] ? "*" : g[l->cells[c]], out);
         fputs("\n", out);

@@ -7,6 +7,7 @@
 #define AIO_APP_TEXTLINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -14,6 +15,13 @@
 
 /* The coroutine name of a task for its lane label ("main"), or NULL. */
 typedef const char *(*TextlineNameFn)(void *ctx, uint64_t task_id);
+
+/* A task's lane label, "Task-2 function1": the name from its
+ * TRACE_TASK_CREATED/RENAMED event (name_len bytes, cut to at most max_name
+ * without splitting a character) and its coroutine's name (coro may be
+ * NULL). The timeline and the Chrome trace's tracks use it. */
+void textline_lane_label(char *buf, size_t size, const char *name, size_t name_len, size_t max_name,
+                         const char *coro);
 
 /* Prints the timeline of `tr` to `out`, at most `width` columns wide. */
 void textline_print(const Trace *tr, FILE *out, int width, TextlineNameFn coro_name, void *ctx);

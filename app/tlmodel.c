@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/utext.h"
+
 typedef struct Seg {
     double t0, t1; /* t1 = INFINITY while open */
     unsigned char state;
@@ -62,9 +64,20 @@ void tlmodel_free(TlModel *m)
     free(m);
 }
 
+/* Copies s into dst[size], cut between characters (a task may be named in
+ * any script; a cut in the middle of one would draw as U+FFFD). */
+static void set_text(char *dst, size_t size, const char *s)
+{
+    size_t n = utext_cut(s, strlen(s), size - 1);
+    memcpy(dst, s, n);
+    dst[n] = 0;
+}
+
 static void set_label(Lane *l)
 {
-    snprintf(l->label, sizeof l->label, "%s%s%s", l->name, l->coro[0] ? " " : "", l->coro);
+    char buf[sizeof l->name + 1 + sizeof l->coro];
+    snprintf(buf, sizeof buf, "%s%s%s", l->name, l->coro[0] ? " " : "", l->coro);
+    set_text(l->label, sizeof l->label, buf);
 }
 
 static Lane *add_lane(TlModel *m, int task, const char *name)
@@ -80,7 +93,7 @@ static Lane *add_lane(TlModel *m, int task, const char *name)
     memset(l, 0, sizeof *l);
     l->task = task;
     l->until = -1;
-    snprintf(l->name, sizeof l->name, "%s", name ? name : "?");
+    set_text(l->name, sizeof l->name, name ? name : "?");
     set_label(l);
     return l;
 }
@@ -193,8 +206,8 @@ bool tlmodel_add(TlModel *m, const TlEvent *e)
         l = tlmodel_lane_of_task(m, e->task) >= 0 ? lane_for(m, e->task, t)
                                                   : add_lane(m, e->task, e->name);
         if (!l) return false;
-        if (e->name) snprintf(l->name, sizeof l->name, "%s", e->name);
-        snprintf(l->coro, sizeof l->coro, "%s", short_coro(e->coro));
+        if (e->name) set_text(l->name, sizeof l->name, e->name);
+        set_text(l->coro, sizeof l->coro, short_coro(e->coro));
         set_label(l);
         m->loop_on = true; /* tasks only exist in a loop */
         if (!set_state(l, t, TL_READY)) return false;
@@ -228,8 +241,7 @@ bool tlmodel_add(TlModel *m, const TlEvent *e)
         if (!(l = lane_for(m, e->task, t))) return false;
         if (m->running == e->task) m->running = 0;
         if (e->line > 0) l->line = e->line;
-        snprintf(l->awaits, sizeof l->awaits, "%s",
-                 e->state == TL_SLEEPING && e->what ? e->what : "");
+        set_text(l->awaits, sizeof l->awaits, e->state == TL_SLEEPING && e->what ? e->what : "");
         if (e->state != TL_SLEEPING)
             l->until = -1;
         else if (e->until >= 0)
@@ -259,7 +271,7 @@ bool tlmodel_add(TlModel *m, const TlEvent *e)
         return true;
     case TLE_RENAME:
         if (!(l = lane_for(m, e->task, t))) return false;
-        if (e->name) snprintf(l->name, sizeof l->name, "%s", e->name);
+        if (e->name) set_text(l->name, sizeof l->name, e->name);
         set_label(l);
         return true;
     case TLE_PRINT:

@@ -17,6 +17,7 @@
 #include "app/prose.h"
 #include "app/tlmodel.h"
 #include "app/ui_code.h"
+#include "app/utext.h"
 #include "app/ui_run.h"
 
 #include <errno.h>
@@ -783,7 +784,7 @@ static void draw_code(Ui *ui, UiCanvas *c)
         /* Byte by byte, keeping UTF-8 sequences whole. */
         for (int b = 0; b < len && x < maxx;) {
             uint32_t cp;
-            int k = ui_utf8_decode(text + b, len - b, &cp);
+            int k = utext_decode(text + b, len - b, &cp);
             if (cp == '\t') {
                 int tab = 4 - ((x - (r->x + 3 + nw)) % 4);
                 x += tab;
@@ -880,7 +881,8 @@ static int label_w(const Ui *ui)
     for (int k = 0; k < 2; k++) {
         const TlModel *tl = runs[k] ? ui_run_timeline(runs[k]) : NULL;
         for (int lane = 0; tl && lane < tlmodel_lane_count(tl); lane++) {
-            int n = (int)strlen(tlmodel_lane_label(tl, lane)) + 1;
+            const char *label = tlmodel_lane_label(tl, lane);
+            int n = ui_text_width(label, (int)strlen(label), ui->ascii) + 1;
             if (n > w) w = n;
         }
     }

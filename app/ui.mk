@@ -20,7 +20,7 @@ check_PROGRAMS += tests/unit/check_tlmodel tests/unit/check_layout \
 # check_tlmodel also runs a program through ui_run, the adapter from the
 # engine's trace, so it links the interpreter.
 tests_unit_check_tlmodel_SOURCES = tests/unit/check_tlmodel.c app/tlmodel.c app/tlmodel.h \
-	app/ui_run.c app/ui_run.h
+	app/ui_run.c app/ui_run.h app/utext.c app/utext.h
 tests_unit_check_tlmodel_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_tlmodel_LDADD = $(LANG_LIBS) $(UI_TEST_LIBS)
 tests_unit_check_layout_SOURCES = tests/unit/check_layout.c app/layout.c app/layout.h
@@ -30,7 +30,7 @@ tests_unit_check_progress_SOURCES = tests/unit/check_progress.c app/progress.c a
 tests_unit_check_progress_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_progress_LDADD = $(UI_TEST_LIBS)
 tests_unit_check_prose_SOURCES = tests/unit/check_prose.c app/prose.c app/prose.h \
-	app/ui_canvas.c app/ui_canvas.h app/theme.c app/theme.h
+	app/ui_canvas.c app/ui_canvas.h app/theme.c app/theme.h app/utext.c app/utext.h
 tests_unit_check_prose_CFLAGS = $(UNIT_CFLAGS) $(MD4C_CFLAGS)
 tests_unit_check_prose_LDADD = $(MD4C_LIBS) $(UI_TEST_LIBS)
 TESTS += tests/unit/check_tlmodel tests/unit/check_layout \

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "app/utext.h"
+
 bool ui_canvas_resize(UiCanvas *c, int w, int h)
 {
     if (w < 0) w = 0;
@@ -39,34 +41,6 @@ void ui_canvas_clear(UiCanvas *c)
 {
     for (int i = 0; i < c->w * c->h; i++)
         c->cells[i] = (UiCell){' ', ROLE_NORMAL};
-}
-
-int ui_utf8_decode(const char *s, int n, uint32_t *cp)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    if (n <= 0) {
-        *cp = 0;
-        return 1;
-    }
-    if (u[0] < 0x80) {
-        *cp = u[0];
-        return 1;
-    }
-    int len = (u[0] & 0xE0) == 0xC0 ? 2 : (u[0] & 0xF0) == 0xE0 ? 3 : (u[0] & 0xF8) == 0xF0 ? 4 : 0;
-    if (len == 0 || len > n) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    uint32_t v = u[0] & (0x7F >> len);
-    for (int i = 1; i < len; i++) {
-        if ((u[i] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        v = (v << 6) | (u[i] & 0x3F);
-    }
-    *cp = v;
-    return len;
 }
 
 /* The ASCII stand-in for a character outside ASCII. */
@@ -125,7 +99,7 @@ int ui_canvas_putn(UiCanvas *c, int y, int x, int maxw, ThemeRole role, const ch
     int i = 0;
     while (i < nbytes && s[i] && used < maxw) {
         uint32_t cp;
-        i += ui_utf8_decode(s + i, nbytes - i, &cp);
+        i += utext_decode(s + i, nbytes - i, &cp);
         if (cp == '\t') cp = ' ';
         if (cp >= 0x80 && c->ascii) cp = ascii_of(cp);
         int w = cp_width(cp, c->ascii);
@@ -195,7 +169,7 @@ int ui_text_width(const char *s, int nbytes, bool ascii)
     int w = 0;
     for (int i = 0; i < nbytes && s[i];) {
         uint32_t cp;
-        i += ui_utf8_decode(s + i, nbytes - i, &cp);
+        i += utext_decode(s + i, nbytes - i, &cp);
         w += cp_width(cp == '\t' ? ' ' : cp, ascii);
     }
     return w;

@@ -50,10 +50,6 @@ void ui_canvas_box(UiCanvas *c, const LayoutRect *r, const char *title, bool foc
 /* Display width of UTF-8 text (as put would draw it). */
 int ui_text_width(const char *s, int nbytes, bool ascii);
 
-/* Decodes one UTF-8 character at s (n bytes available); returns its length
- * (at least 1; invalid bytes decode as U+FFFD). */
-int ui_utf8_decode(const char *s, int n, uint32_t *cp);
-
 /* The row y of the canvas as UTF-8 text (for tests and debugging); buf gets
  * at most len-1 bytes. */
 void ui_canvas_row_text(const UiCanvas *c, int y, char *buf, int len);

@@ -99,6 +99,34 @@ expect "$work/mixed" "summary: three tasks and the main program, four prints, 0s
 expect "$work/mixed" "main: print, blocked, awaiting asyncio.run, print, blocked" "^main +[|][*]=+:+[*]=+$"
 expect "$work/mixed" "the loop's main task still has its lane" "^Task-1 main +[|] +#:+# *$"
 
+# A task named in another script, longer than the label column: the label
+# is cut between characters and padded by the columns it takes, so every
+# lane's bar starts in the same column; '?' stands for each character when
+# the locale is not UTF-8.
+cat >"$work/named.py" <<'PY'
+import asyncio
+
+async def work():
+    await asyncio.sleep(1)
+
+async def main():
+    await asyncio.create_task(work(), name="задача-номер-один-очень-длинная")
+    await asyncio.create_task(work(), name="ab")
+
+asyncio.run(main())
+PY
+LC_ALL=C.UTF-8 $bin run --clock=virtual --timeline "$work/named.py" >"$work/named" 2>&1 || {
+    echo "FAIL: run --timeline of named tasks exited $?"; cat "$work/named"; exit 1; }
+cat "$work/named"
+expect "$work/named" "a long Cyrillic name is cut between characters" "^задача-номер-оди [|]█"
+expect "$work/named" "a short name is padded to the same column" "^ab work          [|]"
+if iconv -f UTF-8 -t UTF-8 "$work/named" >/dev/null 2>&1; then echo "ok: the timeline is valid UTF-8"
+else echo "FAIL: the timeline is not valid UTF-8"; fail=1; fi
+LC_ALL=C $bin run --clock=virtual --timeline "$work/named.py" >"$work/named-c" 2>&1
+expect "$work/named-c" "'?' for each character outside ASCII under LC_ALL=C" "^[?]{6}-[?]{5}-[?]{3} [|]#"
+if LC_ALL=C grep -q '[^ -~]' "$work/named-c"; then echo "FAIL: non-ASCII bytes in named-c under LC_ALL=C"; fail=1
+else echo "ok: only ASCII in the named tasks' timeline under LC_ALL=C"; fi
+
 # Nothing to draw: no loop, no print, no sleep.
 printf 'x = 1\n' >"$work/quiet.py"
 LC_ALL=C $bin run --clock=virtual --timeline "$work/quiet.py" >"$work/quiet" 2>&1

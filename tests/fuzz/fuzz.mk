@@ -15,7 +15,7 @@
 FUZZ_PARSE_SRC = tests/fuzz/fuzz_parse.c
 FUZZ_VM_SRC = tests/fuzz/fuzz_vm.c
 FUZZ_LESSON_SRC = tests/fuzz/fuzz_lesson.c app/lesson.c app/lesson.h app/datadir.c app/datadir.h \
-	app/prose.c app/prose.h app/ui_canvas.c app/ui_canvas.h app/theme.c app/theme.h
+	app/prose.c app/prose.h app/ui_canvas.c app/ui_canvas.h app/theme.c app/theme.h app/utext.c app/utext.h
 FUZZ_LESSON_CFLAGS = $(CJSON_CFLAGS) $(MD4C_CFLAGS)
 FUZZ_LESSON_LIBS = $(CJSON_LIBS) $(MD4C_LIBS) -lm
 

@@ -1,0 +1,40 @@
+/* utext: see utext.h. */
+#include "app/utext.h"
+
+int utext_decode(const char *s, int n, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n <= 0) {
+        *cp = 0;
+        return 1;
+    }
+    if (u[0] < 0x80) {
+        *cp = u[0];
+        return 1;
+    }
+    int len = (u[0] & 0xE0) == 0xC0 ? 2 : (u[0] & 0xF0) == 0xE0 ? 3 : (u[0] & 0xF8) == 0xF0 ? 4 : 0;
+    if (len == 0 || len > n) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    uint32_t v = u[0] & (0x7F >> len);
+    for (int i = 1; i < len; i++) {
+        if ((u[i] & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        v = (v << 6) | (u[i] & 0x3F);
+    }
+    *cp = v;
+    return len;
+}
+
+size_t utext_cut(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}

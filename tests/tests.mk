@@ -12,7 +12,7 @@ TESTS += tests/unit/check_mem
 
 # `aiotutor run --timeline`: lanes, names and glyphs as a student reads them.
 TESTS += tests/timeline.sh
-EXTRA_DIST += tests/timeline.sh
+EXTRA_DIST += tests/timeline.sh tests/lib.sh
 # `aiotutor run`'s limit options: each ends its program only when set tighter.
 TESTS += tests/run-limits.sh
 EXTRA_DIST += tests/run-limits.sh

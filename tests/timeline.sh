@@ -5,36 +5,7 @@
 # tasks left out, print marks on the lanes that printed, Unicode blocks in a
 # UTF-8 locale and ASCII otherwise; and the main program's own lane, as the
 # tutor draws it, for module code that prints or sleeps.
-bin=./app/aiotutor
-work=$(mktemp -d "${TMPDIR:-/tmp}/timeline.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-fail=0
-cat >"$work/seed.py" <<'PY'
-import asyncio
-
-async def function1():
-    await asyncio.sleep(1)
-    print("func 1")
-
-async def function2():
-    await asyncio.sleep(1)
-    print("func 2")
-
-async def main():
-    await asyncio.gather(function1(), function2())
-
-asyncio.run(main())
-PY
-expect() { # FILE WHAT GREP-ARGS...
-    f=$1 what=$2
-    shift 2
-    if grep -q -E "$@" "$f"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi
-}
-reject() {
-    f=$1 what=$2
-    shift 2
-    if grep -q -E "$@" "$f"; then echo "FAIL: $what"; fail=1; else echo "ok: $what"; fi
-}
+. "$(dirname "$0")/lib.sh" timeline
 
 LC_ALL=C.UTF-8 $bin run --clock=virtual --timeline "$work/seed.py" >"$work/utf8" 2>&1 || {
     echo "FAIL: run --timeline exited $?"; cat "$work/utf8"; exit 1; }

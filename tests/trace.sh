@@ -5,28 +5,8 @@
 # balanced step slices, a slice per wait between steps with its length, a
 # slice per blocking time.sleep, an instant per print; and a path that can't
 # be written is said before the run, a full disk after it.
-bin=./app/aiotutor
 command -v python3 >/dev/null || { echo "python3 is required (it reads the trace files)"; exit 99; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/trace.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-fail=0
-
-cat >"$work/seed.py" <<'PY'
-import asyncio
-
-async def function1():
-    await asyncio.sleep(1)
-    print("func 1")
-
-async def function2():
-    await asyncio.sleep(1)
-    print("func 2")
-
-async def main():
-    await asyncio.gather(function1(), function2())
-
-asyncio.run(main())
-PY
+. "$(dirname "$0")/lib.sh" trace
 
 cat >"$work/more.py" <<'PY'
 import asyncio

@@ -127,6 +127,40 @@ int loop_enqueue_slow(Loop *L, LoopFn fn, void *data)
 
 void loop_ready_arg(Loop *L, void *data, void *arg) {}
 void loop_ready_arg_hold(Loop *L, void *data, void *arg) {}
+void loop_ready_run(Loop *L, void *data, void *arg) {}
+
+/* The ring's last item is p's first step, alone or ending a run: t, the
+ * task created right after p, joins it (ReadyCell). Looking backwards is
+ * safe because no cell's first word is a marker unless it heads an item
+ * (data words are objects, never the markers or task_step_cb), and an
+ * unstarted task has no step queued but its first. */
+int loop_enqueue_first_step(Loop *L, Task *t)
+{
+    Task *p = L->tasks_tail; /* t's predecessor on the pending-tasks list */
+    if (p && !p->fut.started && L->ncells) {
+        size_t m = L->cap - 1, i = (L->head + L->ncells - 1) & m;
+        ReadyCell *c = &L->ring[i];
+        if (L->ncells >= 2 && c->last.last == p && L->ring[(i - 1) & m].run.mark == loop_ready_run) {
+            c->last.last = t;
+            L->count++;
+            return 0;
+        }
+        if (c->call.fn == task_step_cb && c->call.data == p) {
+            if (L->ncells == L->cap) {
+                if (loop_ring_grow(L) < 0) return -1;
+                m = L->cap - 1;
+                i = L->ncells - 1;
+            }
+            L->ring[i].run.mark = loop_ready_run;
+            L->ring[i].run.first = p;
+            L->ring[(i + 1) & m].last.last = t;
+            L->ncells++;
+            L->count++;
+            return 0;
+        }
+    }
+    return loop_enqueue(L, task_step_cb, t);
+}
 
 int loop_call_soon(Loop *L, LoopFn fn, void *data, void *arg)
 {
@@ -145,6 +179,19 @@ static inline ReadyItem ready_pop(Loop *L)
     size_t m = L->cap - 1;
     ReadyCell c = L->ring[L->head];
     ReadyItem it;
+    if (__builtin_expect(c.run.mark == loop_ready_run, 0)) {
+        /* the run's first step; the next task (unstarted, so still on the
+         * list) becomes its first before this step runs */
+        Task *t = c.run.first;
+        if (t == L->ring[(L->head + 1) & m].last.last) {
+            L->head = (L->head + 2) & m;
+            L->ncells -= 2;
+        } else {
+            L->ring[L->head].run.first = (Task *)t->fut.next;
+        }
+        L->count--;
+        return (ReadyItem){task_step_cb, t, NULL, NULL};
+    }
     if (__builtin_expect(c.head.mark == loop_ready_arg || c.head.mark == loop_ready_arg_hold, 0)) {
         ReadyCell t = L->ring[(L->head + 1) & m];
         it = (ReadyItem){c.head.fn, t.tail.data, t.tail.arg,

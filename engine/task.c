@@ -7,7 +7,6 @@
 
 #include "engine/internal.h"
 
-static void task_step_cb(Loop *L, void *data, void *arg);
 static void sleep_cancel(Loop *L, Task *t, void *msg);
 
 /* Pending tasks are listed in creation order through fut.prev/next; a task
@@ -88,7 +87,7 @@ Task *task_new(Loop *L, Coro coro, const char *name)
     }
     future_init(&t->fut, L, FUTURE_TASK);
     if ((name && store_name(t, L->mem, name) < 0) ||
-        loop_enqueue(L, task_step_cb, t) < 0) {
+        loop_enqueue_first_step(L, t) < 0) {
         if (t->fut.ext && t->fut.ext->name)
             mem_free(L->mem, t->fut.ext->name, strlen(t->fut.ext->name) + 1);
         if (t->fut.ext) mem_free(L->mem, t->fut.ext, sizeof *t->fut.ext);
@@ -257,7 +256,7 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
     future_release(&t->fut); /* the loop's reference */
 }
 
-static void task_step_cb(Loop *L, void *data, void *arg)
+void task_step_cb(Loop *L, void *data, void *arg)
 {
     task_step(L, data, CORO_SEND, NULL);
 }

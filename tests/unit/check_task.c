@@ -657,6 +657,80 @@ START_TEST(test_trace_parent)
 }
 END_TEST
 
+/* Tasks created in a row share one run of the ready ring for their first
+ * steps (internal.h, ReadyCell): each step is still its own callback, in
+ * creation order, and a run ends at anything else queued. A task cancelled
+ * before its first step, one created by a task of the run while the run is
+ * being taken off, one made by a callback: all exactly where CPython's
+ * call_soon would have put their steps. */
+static Task *g_late;
+static const TStep run_named[] = {S_LOGTASK("step"), S_YIELD, S_LOGTASK("again"), S_END};
+static Future *spawn_late(TWorld *w)
+{
+    g_late = task_new(w->loop, tco(w, run_named), NULL);
+    return NULL;
+}
+static const TStep run_spawner[] = {S_LOGTASK("step"), S_CALL(spawn_late, NULL), S_YIELD,
+                                    S_LOGTASK("again"), S_END};
+static void run_soon_cb(Loop *L, void *data, void *arg)
+{
+    tlog(&((TWorld *)data)->log, L, "soon");
+}
+
+START_TEST(test_first_steps_in_a_run)
+{
+    TWorld w;
+    tw_init(&w);
+    Task *t[5];
+    t[0] = task_new(w.loop, tco(&w, run_spawner), NULL);
+    for (int i = 1; i < 3; i++)
+        t[i] = task_new(w.loop, tco(&w, run_named), NULL);
+    loop_call_soon(w.loop, run_soon_cb, &w, NULL);
+    for (int i = 3; i < 5; i++)
+        t[i] = task_new(w.loop, tco(&w, run_named), NULL);
+    ck_assert(task_cancel(t[1], NULL));
+    ck_assert_uint_eq(loop_ready_count(w.loop), 6);
+    loop_run_forever(w.loop);
+    ck_assert_str_eq(w.log.buf, "[it 1] step Task-1\n[it 1] step Task-3\n[it 1] soon\n"
+                                "[it 1] step Task-4\n[it 1] step Task-5\n"
+                                "[it 2] step Task-6\n[it 2] again Task-1\n[it 2] again Task-3\n"
+                                "[it 2] again Task-4\n[it 2] again Task-5\n[it 3] again Task-6\n");
+    ck_assert(future_cancelled(task_future(t[1])));
+    for (int i = 0; i < 5; i++)
+        task_release(t[i]);
+    task_release(g_late);
+    /* a run never taken off: loop_free drops each step, nothing leaks
+     * (tw_fini checks the Mem is empty) */
+    for (int i = 0; i < 3; i++)
+        task_release(task_new(w.loop, tco(&w, run_named), NULL));
+    ck_assert_uint_eq(loop_ready_count(w.loop), 3);
+    tw_fini(&w);
+}
+END_TEST
+
+/* Steps taken one at a time (loop_run_step) off a run. */
+START_TEST(test_run_stepped)
+{
+    TWorld w;
+    tw_init(&w);
+    Task *t[3];
+    for (int i = 0; i < 3; i++)
+        t[i] = task_new(w.loop, tco(&w, run_named), NULL);
+    ck_assert_int_eq(loop_run_step(w.loop), LOOP_RAN);
+    ck_assert_str_eq(w.log.buf, "[it 1] step Task-1\n");
+    ck_assert(task_started(t[0]) && !task_started(t[1]));
+    Task *u = task_new(w.loop, tco(&w, run_named), NULL); /* after t[0]'s second step */
+    loop_run_forever(w.loop);
+    ck_assert_str_eq(w.log.buf, "[it 1] step Task-1\n[it 1] step Task-2\n[it 1] step Task-3\n"
+                                "[it 2] again Task-1\n[it 2] step Task-4\n[it 2] again Task-2\n"
+                                "[it 2] again Task-3\n[it 3] again Task-4\n");
+    for (int i = 0; i < 3; i++)
+        task_release(t[i]);
+    task_release(u);
+    tw_fini(&w);
+}
+END_TEST
+
 ENGINE_SUITE_MAIN("task", test_loop_free_survives_rude_drops, test_task_created_hook,
                   test_name_counter_across_loops, test_steps_and_result, test_await_task_hop,
                   test_sleep0_ping_pong, test_cancel_before_first_step, test_cancel_while_sleeping,
@@ -665,4 +739,5 @@ ENGINE_SUITE_MAIN("task", test_loop_free_survives_rude_drops, test_task_created_
                   test_cancel_with_step_queued, test_loop_free_with_pending,
                   test_tsleep_cancel_twice, test_tsleep_cancel_in_same_step,
                   test_tsleep_equal_deadlines, test_tsleep_many_cancelled,
-                  test_tsleep_loop_freed_while_due, test_tsleep_abandon, test_trace_parent)
+                  test_tsleep_loop_freed_while_due, test_tsleep_abandon, test_trace_parent,
+                  test_first_steps_in_a_run, test_run_stepped)

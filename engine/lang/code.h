@@ -77,6 +77,7 @@ struct Code {
                          starts the cell, or -1 */
     int stacksize;
     Mem *mem;
+    Rt *rt;        /* the runtime it was compiled for: a coroutine finds its Vm here */
     size_t src_len;
     const char *source; /* borrowed: the program text (for tracebacks) */
 };

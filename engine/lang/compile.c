@@ -2104,6 +2104,7 @@ static Code *c_scope_code(Compiler *c, Scope *s)
     Code *code = cmalloc(c, sizeof *code);
     unit->code = code;
     code->mem = c->mem;
+    code->rt = c->rt;
     code->name = intern(c, s->type == SC_MODULE ? "<module>" : s->name);
     code->qualname = intern(c, s->type == SC_MODULE ? "<module>" : s->qualname);
     size_t fl = strlen(c->ast->filename);

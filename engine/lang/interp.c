@@ -530,7 +530,7 @@ int interp_task_line(const Interp *ip, uint64_t tid)
         if (!c)
             return -1;
         if (c->state == CS_SUSPENDED)
-            return frame_line(c->inner);
+            return frame_line(coro_inner(c));
         if (c->state == CS_CREATED)
             return coro_frame(c) ? coro_code(c)->firstline : -1;
         return -1;

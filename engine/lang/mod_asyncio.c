@@ -1323,18 +1323,18 @@ static void write_destroyed(Vm *vm, Value report)
  * GeneratorExit is raised at the await itself. */
 static void detach_await(Vm *vm, CoroObj *c)
 {
-    if (c->state != CS_SUSPENDED || !c->inner)
+    Frame *inner = c->state == CS_SUSPENDED ? coro_inner(c) : NULL;
+    if (!inner)
         return;
-    Value aw = c->inner->awaiting;
-    if (val_is_type(aw, &vm_nco_type)) {
-        NcoObj *n = (NcoObj *)aw.u.o;
+    if (frame_awaits(inner, &vm_nco_type)) {
+        NcoObj *n = (NcoObj *)inner->awaiting;
         if (coro_ok(n->coro) && nco_kind(n) != NK_CUSTOM) {
             Coro nc = n->coro;
             n->coro = (Coro){NULL, NULL};
             coro_drop(nc);
         }
     }
-    vm_frame_drop_await(vm, c->inner);
+    vm_frame_drop_await(vm, inner);
 }
 
 /* coroutine.close() on a suspended coroutine: GeneratorExit at its await,
@@ -1394,7 +1394,7 @@ static void close_coro(Vm *vm, CoroObj *c)
 
 static int paused_line(CoroObj *c)
 {
-    const Frame *f = c->state == CS_SUSPENDED ? c->inner : coro_frame(c);
+    const Frame *f = c->state == CS_SUSPENDED ? coro_inner(c) : coro_frame(c);
     if (!f || !f->code || !f->code->locs)
         return coro_code(c)->firstline;
     if (c->state == CS_CREATED)

@@ -159,16 +159,15 @@ static size_t frame_bytes(const Code *code)
     return sizeof(Frame) + nslots * sizeof(Value);
 }
 
-/* f: zeroed bytes (a zeroed Value is VAL_UNDEF). */
-static void frame_setup(Frame *f, Code *code, Dict *globals)
+/* f: zeroed bytes (a zeroed Value is VAL_UNDEF, a NULL awaiting nothing). */
+static void frame_setup(Frame *f, Code *code)
 {
     f->code = code;
-    f->globals = globals;
-    obj_incref(&globals->hdr);
-    f->awaiting = VAL_UNDEF_V;
 }
 
 _Static_assert(offsetof(CoroObj, state) == offsetof(Obj, flags), "CoroObj's bytes overlay hdr.flags");
+/* timers.py's sleeper (3 slots) is a 112-byte block: 16 + 48 + 3 x 16. */
+_Static_assert(sizeof(void *) != 8 || (sizeof(CoroObj) == 16 && sizeof(Frame) == 48), "the coroutine block's layout");
 
 /* A coroutine object and its body's frame are one block (coro_for_call):
  * the frame follows the CoroObj (coro_frame). */
@@ -181,12 +180,20 @@ static Frame *coro_embedded_frame(CoroObj *c)
 
 Frame *vm_frame_new(Vm *vm, Code *code, Function *fn, Dict *globals)
 {
+    if (!fn && globals != vm->globals) {
+        if (vm->globals) {
+            rt_raise_id(&vm->rt, CLS_RuntimeError, "internal error: a second module's globals");
+            return NULL;
+        }
+        vm->globals = globals;
+        obj_incref(&globals->hdr);
+    }
     Frame *f = mem_calloc(vm->mem, frame_bytes(code));
     if (!f) {
         rt_no_memory(&vm->rt);
         return NULL;
     }
-    frame_setup(f, code, fn ? fn->globals : globals);
+    frame_setup(f, code);
     return f;
 }
 
@@ -218,10 +225,6 @@ void vm_frame_free(Vm *vm, Frame *f)
         obj_decref(rt, f->exc);
     f->exc = NULL;
     vm_frame_drop_await(vm, f);
-    Dict *g = f->globals;
-    f->globals = NULL;
-    if (g)
-        obj_decref(rt, &g->hdr);
     if (f->body)
         return; /* in its coroutine's block; f->code stays: coro_code reads it */
     mem_free(vm->mem, f, frame_bytes(c));
@@ -360,7 +363,7 @@ static RtStatus bind_args(Vm *vm, Function *fn, Frame *f, const Value *args, siz
 /* A frame for calling fn with these arguments (not yet linked). */
 static Frame *frame_for_call(Vm *vm, Function *fn, const Value *args, size_t nargs, Tuple *kwnames)
 {
-    Frame *f = vm_frame_new(vm, fn->code, fn, fn->globals);
+    Frame *f = vm_frame_new(vm, fn->code, fn, NULL);
     if (!f)
         return NULL;
     if (bind_args(vm, fn, f, args, nargs, kwnames) != RT_OK) {
@@ -382,11 +385,9 @@ static CoroObj *coro_for_call(Vm *vm, Function *fn, const Value *args, size_t na
     if (!c)
         return NULL;
     Frame *f = coro_embedded_frame(c);
-    frame_setup(f, fn->code, fn->globals);
+    frame_setup(f, fn->code);
     f->body = true;
-    c->vm = vm;
     c->has_frame = true;
-    c->inner = f;
     c->state = CS_CREATED;
     if (bind_args(vm, fn, f, args, nargs, kwnames) != RT_OK) {
         c->closed = true; /* never handed out: no never-awaited warning */
@@ -399,7 +400,7 @@ static CoroObj *coro_for_call(Vm *vm, Function *fn, const Value *args, size_t na
 static void coro_free(Rt *rt, Obj *o)
 {
     CoroObj *c = (CoroObj *)o;
-    Vm *vm = c->vm;
+    Vm *vm = vm_of(rt);
     if (c->state == CS_CREATED && !c->closed && !c->in_task)
         vm_warn_never_awaited(vm, coro_code(c));
     if (c->has_frame) {
@@ -440,10 +441,9 @@ static RtStatus coro_close(Rt *rt, Value self, const Value *args, size_t nargs, 
         c->state = CS_DONE;
         if (c->has_frame) {
             c->has_frame = false;
-            vm_frame_free(c->vm, coro_embedded_frame(c));
+            vm_frame_free(vm_of(rt), coro_embedded_frame(c));
         }
     }
-    (void)rt;
     *out = VAL_NONE_V;
     return RT_OK;
 }
@@ -639,7 +639,7 @@ static RtStatus name_error(Vm *vm, Frame *f, Str *name)
     if (!(f->code->flags & CODE_MODULE))
         for (int i = 0; i < f->code->nlocals; i++)
             suggest_try(&s, f->code->localnames[i]->data, f->code->localnames[i]->len);
-    suggest_dict(&s, f->globals);
+    suggest_dict(&s, vm->globals);
     suggest_dict(&s, vm->builtins);
     if (s.best && val_is_exc(rt->exc)) {
         Exc *e = (Exc *)rt->exc.u.o;
@@ -855,7 +855,6 @@ static int await_start(Vm *vm, Frame *f, Frame **next, Value *res, VmStatus *st,
  * Value) is kept in the stack slot the sleep object was popped from,
  * frame_stack(f)[f->sp], which the frame does not use until it is resumed.
  * 100,000 sleeping tasks hold 100,000 fewer objects. */
-#define AWAIT_NATIVE ((Value){.tag = VAL_BOOL, .u.b = true})
 _Static_assert(sizeof(Coro) <= sizeof(Value), "a Coro fits a stack slot");
 
 /* Inside a task, `await asyncio.sleep(d > 0)` (result None) needs not even
@@ -863,17 +862,33 @@ _Static_assert(sizeof(Coro) <= sizeof(Value), "a Coro fits a stack slot");
  * (task_sleep_until) and its next step resumes the frame with None or
  * CancelledError. f->awaiting is AWAIT_TASK_SLEEP and the task (borrowed:
  * it owns the coroutine, so it outlives the frame's await) is kept in the
- * same stack slot, for vm_frame_drop_await. */
-#define AWAIT_TASK_SLEEP ((Value){.tag = VAL_BOOL, .u.b = false})
+ * same stack slot, for vm_frame_drop_await.
+ *
+ * A sleep(0) with the result None that yields inline awaits AWAIT_NONE. */
 
 static inline bool awaits_native(const Frame *f)
 {
-    return f->awaiting.tag == VAL_BOOL && f->awaiting.u.b;
+    return f->awaiting == AWAIT_NATIVE;
 }
 
 static inline bool awaits_task_sleep(const Frame *f)
 {
-    return f->awaiting.tag == VAL_BOOL && !f->awaiting.u.b;
+    return f->awaiting == AWAIT_TASK_SLEEP;
+}
+
+/* Takes what f awaits (an owned object, a marker or NULL) out of it. */
+static inline Obj *await_take(Frame *f)
+{
+    Obj *aw = f->awaiting;
+    f->awaiting = NULL;
+    return aw;
+}
+
+/* Drops a reference taken by await_take (markers and NULL hold none). */
+static inline void await_release(Rt *rt, Obj *aw)
+{
+    if (await_is_obj(aw))
+        obj_decref(rt, aw);
 }
 
 static Coro native_get(Frame *f)
@@ -886,23 +901,22 @@ static Coro native_get(Frame *f)
 /* Drops what f awaits (the engine coroutine of AWAIT_NATIVE too). */
 void vm_frame_drop_await(Vm *vm, Frame *f)
 {
-    Value aw = f->awaiting;
     if (awaits_task_sleep(f)) {
         Task *t;
         memcpy(&t, &frame_stack(f)[f->sp], sizeof t);
         memset(&frame_stack(f)[f->sp], 0, sizeof(Value));
-        f->awaiting = VAL_UNDEF_V;
+        f->awaiting = NULL;
         task_sleep_abandon(t);
         return;
     }
-    f->awaiting = VAL_UNDEF_V;
-    if (aw.tag == VAL_BOOL) {
+    if (awaits_native(f)) {
+        f->awaiting = NULL;
         Coro c = native_get(f);
         memset(&frame_stack(f)[f->sp], 0, sizeof(Value));
         coro_drop(c);
         return;
     }
-    val_decref(&vm->rt, aw);
+    await_release(&vm->rt, await_take(f));
 }
 
 /* Handles the outcome of a native coroutine step for frame f. */
@@ -925,8 +939,8 @@ static int nco_outcome(Vm *vm, Frame *f, CoroStatus cs, void *o, Value *res, VmS
     default: {
         Value e = vm_from_host(vm, o);
         host_release(&vm->host, o);
-        if ((awaits_native(f) || (val_is_type(f->awaiting, &vm_nco_type) &&
-                                  nco_kind((NcoObj *)f->awaiting.u.o) == NK_SLEEP)) &&
+        if ((awaits_native(f) || (frame_awaits(f, &vm_nco_type) &&
+                                  nco_kind((NcoObj *)f->awaiting) == NK_SLEEP)) &&
             obj_isinstance(rt, e, rt->cls[CLS_CancelledError]))
             vm_tb_prepend_stdlib(vm, e, VM_TB_SLEEP_649);
         vm_frame_drop_await(vm, f);
@@ -944,15 +958,13 @@ static int future_outcome(Vm *vm, Frame *f, Future *fu, Value *res)
     if (err) {
         Value e = vm_from_host(vm, err);
         host_release(&vm->host, err);
-        val_decref(rt, f->awaiting);
-        f->awaiting = VAL_UNDEF_V;
+        await_release(rt, await_take(f));
         rt_raise_value(rt, e);
         val_decref(rt, e);
         return -1;
     }
     *res = vm_from_host(vm, future_result(fu));
-    val_decref(rt, f->awaiting);
-    f->awaiting = VAL_UNDEF_V;
+    await_release(rt, await_take(f));
     return 0;
 }
 
@@ -975,9 +987,9 @@ static Task *chain_task(Vm *vm, Frame *f)
 static int await_start(Vm *vm, Frame *f, Frame **next, Value *res, VmStatus *st, Future **fut)
 {
     Rt *rt = &vm->rt;
-    Value aw = f->awaiting;
-    if (val_is_type(aw, &vm_coro_type)) {
-        CoroObj *c = (CoroObj *)aw.u.o;
+    Obj *aw = f->awaiting; /* an object: OP_AWAIT */
+    if (aw->type == &vm_coro_type) {
+        CoroObj *c = (CoroObj *)aw;
         Frame *nf = coro_embedded_frame(c);
         c->state = CS_RUNNING;
         nf->back = f;
@@ -990,8 +1002,8 @@ static int await_start(Vm *vm, Frame *f, Frame **next, Value *res, VmStatus *st,
         *next = nf;
         return 1;
     }
-    if (val_is_type(aw, &vm_nco_type)) {
-        NcoObj *n = (NcoObj *)aw.u.o;
+    if (aw->type == &vm_nco_type) {
+        NcoObj *n = (NcoObj *)aw;
         if (!nco_started(n)) {
             n->hdr.flags |= NCOF_STARTED;
             if (nco_kind(n) == NK_SLEEP && n->delay_ns <= 0 && vm->loop) {
@@ -1001,7 +1013,7 @@ static int await_start(Vm *vm, Frame *f, Frame **next, Value *res, VmStatus *st,
                  * of the object, which goes now: 100,000 tasks in sleep(0)
                  * hold 100,000 fewer objects. */
                 if (val_is_none(n->result)) {
-                    f->awaiting = VAL_NONE_V;
+                    f->awaiting = AWAIT_NONE;
                     obj_decref(rt, &n->hdr);
                 }
                 *st = VM_YIELD;
@@ -1043,25 +1055,23 @@ static int await_start(Vm *vm, Frame *f, Frame **next, Value *res, VmStatus *st,
         CoroStatus cs = coro_resume(n->coro, task, CORO_SEND, NULL, &o);
         return nco_outcome(vm, f, cs, o, res, st, fut);
     }
-    if (val_is_type(aw, &vm_task_type) || val_is_type(aw, &vm_future_type) ||
-        val_is_type(aw, &vm_gfuture_type)) {
-        Future *fu = ((FutObj *)aw.u.o)->f;
+    if (aw->type == &vm_task_type || aw->type == &vm_future_type || aw->type == &vm_gfuture_type) {
+        Future *fu = ((FutObj *)aw)->f;
         if (future_done(fu))
             return future_outcome(vm, f, fu, res);
         if (vm->loop && loop_current_task(vm->loop) == task_from_future(fu)) {
             /* Format first: f->awaiting may hold the only reference to the task. */
-            rt_raise_id(rt, CLS_RuntimeError, "Task cannot await on itself: %R", aw);
-            val_decref(rt, f->awaiting);
-            f->awaiting = VAL_UNDEF_V;
+            rt_raise_id(rt, CLS_RuntimeError, "Task cannot await on itself: %R", val_obj(aw));
+            await_release(rt, await_take(f));
             return -1;
         }
         *fut = fu;
         *st = VM_SUSPEND;
         return 2;
     }
-    val_decref(rt, f->awaiting);
-    f->awaiting = VAL_UNDEF_V;
-    rt_raise_id(rt, CLS_TypeError, "object %s can't be used in 'await' expression", obj_type_name(rt, aw));
+    rt_raise_id(rt, CLS_TypeError, "object %s can't be used in 'await' expression",
+                obj_type_name(rt, val_obj(aw)));
+    await_release(rt, await_take(f));
     return -1;
 }
 
@@ -1167,6 +1177,7 @@ static inline bool fast_cmp(uint32_t op, Value a, Value b, bool *out)
 VmStatus vm_exec(Vm *vm, Frame *f, bool throw, Value *out, Future **fut)
 {
     Rt *rt = &vm->rt;
+    Dict *const globals = vm->globals; /* every frame's (vm_frame_new) */
     Frame *caller_frame = vm->frame;
     VmStatus result = VM_ERROR;
     bool reraise = false;
@@ -1299,7 +1310,7 @@ load:
         }
         case OP_LOAD_GLOBAL: {
             Str *name = co->names[arg];
-            Value v = dict_get_str(f->globals, name);
+            Value v = dict_get_str(globals, name);
             if (v.tag == VAL_UNDEF)
                 v = dict_get_str(vm->builtins, name);
             if (v.tag == VAL_UNDEF) {
@@ -1313,7 +1324,7 @@ load:
         case OP_STORE_GLOBAL: {
             Value v = POP();
             SAVE();
-            RtStatus st = dict_set(rt, f->globals, val_obj(&co->names[arg]->hdr), v);
+            RtStatus st = dict_set(rt, globals, val_obj(&co->names[arg]->hdr), v);
             val_decref(rt, v);
             CHECK(st);
             break;
@@ -1321,7 +1332,7 @@ load:
         case OP_DELETE_GLOBAL: {
             bool found;
             SAVE();
-            CHECK(dict_del(rt, f->globals, val_obj(&co->names[arg]->hdr), &found));
+            CHECK(dict_del(rt, globals, val_obj(&co->names[arg]->hdr), &found));
             if (!found) {
                 name_error(vm, f, co->names[arg]);
                 goto error;
@@ -1832,8 +1843,8 @@ load:
             if (!fn)
                 goto error;
             fn->code = code;
-            fn->globals = f->globals;
-            obj_incref(&f->globals->hdr);
+            fn->globals = globals;
+            obj_incref(&globals->hdr);
             if (arg & MKFN_CLOSURE)
                 fn->closure = val_tuple(POP());
             if (arg & MKFN_KWDEFAULTS)
@@ -1859,9 +1870,7 @@ load:
                 c->has_frame = false;
                 vm_frame_free(vm, f);
                 /* Drops the coroutine object the awaiter held. */
-                Value aw = back->awaiting;
-                back->awaiting = VAL_UNDEF_V;
-                val_decref(rt, aw);
+                await_release(rt, await_take(back));
             } else {
                 vm_frame_free(vm, f);
             }
@@ -1908,16 +1917,20 @@ load:
             break;
         }
         case OP_AWAIT: {
-            f->awaiting = POP();
+            Value awv = POP();
             SAVE();
+            if (awv.tag != VAL_OBJ) { /* GET_AWAITABLE let only objects through */
+                rt_raise_id(rt, CLS_TypeError, "object %s can't be used in 'await' expression",
+                            obj_type_name(rt, awv));
+                goto error;
+            }
+            f->awaiting = awv.u.o;
             Frame *next = NULL;
             Value res;
             VmStatus st;
             int r = await_start(vm, f, &next, &res, &st, fut);
             if (r < 0) {
-                Value aw = f->awaiting;
-                f->awaiting = VAL_UNDEF_V;
-                val_decref(rt, aw);
+                await_release(rt, await_take(f));
                 goto error;
             }
             if (r == 0) {
@@ -2154,9 +2167,7 @@ load:
                 /* Keep the exception pending while freeing. */
                 Value exc = rt_fetch_exc(rt);
                 vm_frame_free(vm, f);
-                Value aw = back->awaiting;
-                back->awaiting = VAL_UNDEF_V;
-                val_decref(rt, aw);
+                await_release(rt, await_take(back));
                 rt->exc = exc;
             } else {
                 Value exc = rt_fetch_exc(rt);
@@ -2187,7 +2198,7 @@ leave:
 static CoroStatus coro_vt_resume(void *self, Task *task, CoroIn how, void *in, void **out)
 {
     CoroObj *c = self;
-    Vm *vm = c->vm;
+    Vm *vm = coro_vm(c);
     Rt *rt = &vm->rt;
     (void)task;
     if (c->state == CS_DONE) {
@@ -2216,12 +2227,12 @@ static CoroStatus coro_vt_resume(void *self, Task *task, CoroIn how, void *in, v
         f->depth = 1;
     } else {
         c->state = CS_RUNNING;
-        f = c->inner;
-        Value aw = f->awaiting;
+        f = coro_inner(c);
+        Obj *aw = f->awaiting;
         Value res = VAL_UNDEF_V;
-        if (awaits_native(f) || (val_is_type(aw, &vm_nco_type) && coro_ok(((NcoObj *)aw.u.o)->coro))) {
+        if (awaits_native(f) || (frame_awaits(f, &vm_nco_type) && coro_ok(((NcoObj *)aw)->coro))) {
             void *o = NULL;
-            Coro nc = awaits_native(f) ? native_get(f) : ((NcoObj *)aw.u.o)->coro;
+            Coro nc = awaits_native(f) ? native_get(f) : ((NcoObj *)aw)->coro;
             CoroStatus cs = coro_resume(nc, task, how, in, &o);
             VmStatus st;
             Future *fu = NULL;
@@ -2236,13 +2247,13 @@ static CoroStatus coro_vt_resume(void *self, Task *task, CoroIn how, void *in, v
         } else {
             /* A native coroutine object without an engine coroutine, or
              * None, is a sleep(0) that yielded inline (await_start). */
-            NcoObj *n0 = val_is_type(aw, &vm_nco_type) ? (NcoObj *)aw.u.o : NULL;
+            NcoObj *n0 = frame_awaits(f, &vm_nco_type) ? (NcoObj *)aw : NULL;
             bool slept = awaits_task_sleep(f); /* the task's own timer: in is NULL */
             if (slept)
                 memset(&frame_stack(f)[f->sp], 0, sizeof(Value));
             if (how == CORO_THROW) {
                 Value e = vm_from_host(vm, in);
-                if ((n0 || slept || val_is_none(aw)) && obj_isinstance(rt, e, rt->cls[CLS_CancelledError]))
+                if ((n0 || slept || aw == AWAIT_NONE) && obj_isinstance(rt, e, rt->cls[CLS_CancelledError]))
                     vm_tb_prepend_stdlib(vm, e, VM_TB_SLEEP_649);
                 rt_raise_value(rt, e);
                 val_decref(rt, e);
@@ -2250,10 +2261,9 @@ static CoroStatus coro_vt_resume(void *self, Task *task, CoroIn how, void *in, v
             } else if (n0) {
                 res = val_incref(n0->result);
             } else {
-                res = val_is_none(aw) || slept ? VAL_NONE_V : vm_from_host(vm, in);
+                res = aw == AWAIT_NONE || slept ? VAL_NONE_V : vm_from_host(vm, in);
             }
-            f->awaiting = VAL_UNDEF_V;
-            val_decref(rt, aw);
+            await_release(rt, await_take(f));
         }
         if (!throw)
             frame_stack(f)[f->sp++] = res;
@@ -2285,8 +2295,7 @@ static CoroStatus coro_vt_resume(void *self, Task *task, CoroIn how, void *in, v
         return CORO_RAISE;
     }
     case VM_SUSPEND: case VM_YIELD:
-        c->state = CS_SUSPENDED;
-        c->inner = vm->suspended;
+        c->state = CS_SUSPENDED; /* at vm->suspended, which is coro_inner(c) */
         *out = fu;
         return st == VM_YIELD ? CORO_YIELD : CORO_SUSPEND;
     default:
@@ -2301,7 +2310,7 @@ static CoroStatus coro_vt_resume(void *self, Task *task, CoroIn how, void *in, v
 static void coro_vt_drop(void *self)
 {
     CoroObj *c = self;
-    obj_decref(&c->vm->rt, &c->hdr);
+    obj_decref(coro_code(c)->rt, &c->hdr);
 }
 
 static const CoroVt coro_vt = {"coroutine", coro_vt_resume, coro_vt_drop};
@@ -2675,6 +2684,8 @@ void vm_fini(Vm *vm)
     vm->at_exit = true;
     if (vm->builtins)
         obj_decref(rt, &vm->builtins->hdr);
+    if (vm->globals)
+        obj_decref(rt, &vm->globals->hdr);
     if (vm->mod_asyncio)
         obj_decref(rt, &vm->mod_asyncio->hdr);
     if (vm->mod_time)

@@ -54,7 +54,9 @@ typedef enum CoroState { CS_CREATED, CS_RUNNING, CS_SUSPENDED, CS_DONE } CoroSta
 /* A coroutine object: what calling an async def returns. Its body's frame
  * is in the same block, right after it (coro_frame): one allocation per
  * coroutine, and no pointer to it. 100,000 suspended tasks hold 100,000 of
- * these, so every field counts (see tests/bench/RESULTS.md). */
+ * these, so every field counts (see tests/bench/RESULTS.md): the object is
+ * its header alone. Its Vm is its code's (coro_vm), the innermost frame of
+ * its suspended chain is found from its body frame (coro_inner). */
 typedef struct CoroObj {
     union {
         Obj hdr;
@@ -67,8 +69,6 @@ typedef struct CoroObj {
             bool closed;      /* closed without running: no warning */
         };
     };
-    Vm *vm;
-    Frame *inner; /* innermost frame of the suspended chain */
 } CoroObj;
 extern const ObjType vm_coro_type;
 
@@ -155,18 +155,18 @@ extern const ObjType vm_box_type;
 
 /* ---- frames */
 
-/* 64 bytes before its slots: every suspended task holds one. What a frame
+/* 48 bytes before its slots: every suspended task holds one. What a frame
  * can find elsewhere is not stored: its size and stack base follow from its
- * code, its coroutine is the block around it (body), and the function it
- * runs is not needed once the arguments are bound (the code lives as long
- * as the program; the frame owns a reference to the globals instead). */
+ * code, its coroutine is the block around it (body), the function it runs
+ * is not needed once the arguments are bound (the code lives as long as the
+ * program), and its globals are the Vm's (vm->globals: one module per
+ * program, so every function and frame runs with the same dict). */
 struct Frame {
     Frame *back;       /* inline caller / awaiter in the same run, or NULL */
     Code *code;        /* borrowed: the program's Code outlives frames */
-    Dict *globals;     /* owned */
-    Value awaiting;    /* owned: what the frame awaits (coroutine, future,
-                          native coroutine; None: a bare yield of sleep(0)),
-                          VAL_UNDEF when not awaiting */
+    Obj *awaiting;     /* what the frame awaits: an owned object (coroutine,
+                          future, native coroutine), one of the AWAIT_*
+                          markers below, or NULL when not awaiting */
     Obj *exc;          /* owned or NULL: the exception being handled
                           (PUSH_EXC_INFO); always an exception object */
     uint32_t pc;       /* next instruction */
@@ -177,6 +177,23 @@ struct Frame {
     Value slots[];     /* exactly code->nlocals + ncells + nfree + stacksize
                           (the frame's size is frame_bytes(code)) */
 };
+
+/* Frame.awaiting when it holds no object (vm.c says what each means):
+ * None, a bare yield of sleep(0) whose result is None; an engine coroutine
+ * kept in a stack slot (asyncio.sleep(d)); the task's own sleep timer. */
+#define AWAIT_NONE ((Obj *)(uintptr_t)1)
+#define AWAIT_NATIVE ((Obj *)(uintptr_t)2)
+#define AWAIT_TASK_SLEEP ((Obj *)(uintptr_t)3)
+/* An object (owned), not NULL or a marker. */
+static inline bool await_is_obj(const Obj *aw)
+{
+    return (uintptr_t)aw > (uintptr_t)AWAIT_TASK_SLEEP;
+}
+/* f awaits an object of kind t. */
+static inline bool frame_awaits(const Frame *f, const ObjType *t)
+{
+    return await_is_obj(f->awaiting) && f->awaiting->type == t;
+}
 
 /* The value stack: after the locals, cells and free variables. */
 static inline Value *frame_stack(Frame *f)
@@ -199,6 +216,17 @@ static inline Code *coro_code(const CoroObj *c)
 {
     return ((const Frame *)(c + 1))->code;
 }
+/* The innermost frame of a coroutine's chain: its body frame, or down the
+ * coroutines it awaits inline (the body frame of each: their frames are
+ * linked by `back` the other way). A suspended coroutine resumes there.
+ * NULL once the body frame was freed. */
+static inline Frame *coro_inner(CoroObj *c)
+{
+    Frame *f = coro_frame(c);
+    while (f && frame_awaits(f, &vm_coro_type))
+        f = coro_frame((CoroObj *)f->awaiting);
+    return f;
+}
 
 /* ---- the VM */
 
@@ -214,6 +242,8 @@ struct Vm {
     Host host;
     Interp *ip;               /* back pointer (output, limits) */
     Dict *builtins;
+    Dict *globals;            /* owned: the module's globals, which every frame runs
+                                 with (taken by the module's frame, vm_frame_new) */
     Module *mod_asyncio, *mod_time, *mod_random;
     Loop *loop;               /* the running loop, or NULL */
     Trace *trace;             /* NULL unless tracing */
@@ -265,8 +295,10 @@ typedef enum VmStatus {
 RtStatus vm_init(Vm *vm, Mem *mem, Interp *ip);
 void vm_fini(Vm *vm);
 
-/* A new frame for code (fn may be NULL: the module; globals are taken from
- * fn otherwise). */
+/* A new frame for code: fn's, or the module's when fn is NULL. The module's
+ * frame makes `globals` the Vm's (vm->globals, owned): every frame runs with
+ * that dict, so a second module frame must give the same one. NULL with the
+ * exception set. */
 Frame *vm_frame_new(Vm *vm, Code *code, Function *fn, Dict *globals);
 void vm_frame_free(Vm *vm, Frame *f);
 /* Drops what a suspended frame awaits (f->awaiting becomes VAL_UNDEF); an
@@ -288,6 +320,12 @@ RtStatus vm_call(Vm *vm, Value callee, const Value *args, size_t nargs, Tuple *k
 static inline Vm *vm_of(Rt *rt)
 {
     return (Vm *)rt->host;
+}
+/* The Vm that runs a coroutine: its code's (the code is the program's,
+ * compiled by that Vm's Rt). */
+static inline Vm *coro_vm(const CoroObj *c)
+{
+    return vm_of(coro_code(c)->rt);
 }
 
 /* Output through the host's callbacks (and the trace for stdout). */

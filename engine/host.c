@@ -110,6 +110,9 @@ void host_init(Host *h, Mem *mem, const HostOps *ops, void *ctx)
 
 void host_fini(Host *h)
 {
+    mem_free(h->mem, h->named_ids, h->capnamed * sizeof *h->named_ids);
+    h->named_ids = NULL;
+    h->nnamed = h->capnamed = 0;
     while (h->recs) {
         HostRec *r = h->recs;
         h->recs = r->next;

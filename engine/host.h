@@ -79,6 +79,13 @@ typedef struct Host {
     void *ctx;           /* first argument of every op */
     uint64_t task_names; /* last N handed out as Task-N (0: none yet) */
     uint64_t task_ids;   /* last task id handed out (trace key, never 0) */
+    /* The ids of the tasks task_new made with a name of their own,
+     * ascending: they take no number, so N of an unnamed task's "Task-N" is
+     * its id less the ids here below it (no task keeps its N). Only the C
+     * API names a task at creation: the interpreter names it afterwards, as
+     * asyncio.create_task(name=) does, so this stays empty there. */
+    uint32_t *named_ids;
+    size_t nnamed, capnamed;
     int64_t now_ns;      /* virtual monotonic time, carried between loops */
     HostRec *recs;
 } Host;

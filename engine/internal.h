@@ -28,8 +28,11 @@ typedef struct FutureExt {
     void *host;          /* plain futures (a Task and a Gather keep their own) */
     FutureCb *cbs;       /* done-callbacks 2.. (cb0 is the first) */
     uint32_t ncbs, capcb; /* callbacks in cbs, and its size */
-    char *name;          /* Task: explicit name (NULL: "Task-<name_num>") */
+    char *name;          /* Task: explicit name (NULL: "Task-N", N from its id, task.c) */
     void *cancelled_exc; /* Task: the CancelledError its coroutine raised, handed out once */
+    int32_t cancelling;  /* Task: cancelling(), the cancel requests not uncancelled (a
+                            task that was never cancelled has none; one that ends
+                            cancelled has this block anyway, for cancelled_exc) */
 } FutureExt;
 
 /* Future.label: 0 is the kind's own ("future", "task", "gather", "sleep"),
@@ -81,22 +84,24 @@ struct Future {
     FutureExt *ext; /* NULL until needed */
 };
 
+/* 96 bytes. Invariants: fut.value of a pending task is the future it
+ * waits on (task_fut_waiter, referenced) while fut.sl_state is TSLEEP_NONE,
+ * and the cancel message held for its wakeup while TSLEEP_CANCELLED (NULL
+ * otherwise); a task is never done with a waiter, so value is free for the
+ * result from then on. The name number N of "Task-N" is not kept: it is the
+ * id less the tasks made with a name of their own before it (Host). */
 struct Task {
     Future fut; /* fut.prev/next: the loop's pending tasks, then all futures */
     /* hot in every step: kept next to each other; must_cancel and started
      * are bits of fut */
-    Coro coro; /* vt NULL once finished and dropped */
-    int32_t cancelling;
-    uint32_t id;        /* 32 bits: 4 billion tasks per Host is beyond any lesson */
-    Future *fut_waiter; /* referenced */
-    /* cold */
-    void *host; /* task_set_host: every interpreter task has one, so inline */
-    uint32_t name_num;
+    Coro coro;   /* vt NULL once finished and dropped */
+    uint32_t id; /* 32 bits: 4 billion tasks per Host is beyond any lesson */
     /* task_sleep_until's timer (its state in fut.sl_timer): the sequence
      * number, 32 bits (the heap compares them modulo 2^32). Valid while the
      * timer is in the heap, even after the task is done: a cancelled timer
      * stays there (see loop.c), so nothing else may share this field. */
     uint32_t sleep_seq;
+    void *host; /* task_set_host: every interpreter task has one, so inline */
 };
 
 /* Task.fut.sl_state: what a task suspended by task_sleep_until waits for.
@@ -228,7 +233,7 @@ typedef struct NcoSleep {
 /* The sizes bench_engine's bytes per suspended task are made of (64-bit
  * builds; see tests/bench/RESULTS.md): a field added here costs every task. */
 _Static_assert(sizeof(void *) != 8 || sizeof(Future) == 64, "Future: 64 bytes");
-_Static_assert(sizeof(void *) != 8 || sizeof(Task) == 112, "Task: 112 bytes");
+_Static_assert(sizeof(void *) != 8 || sizeof(Task) == 96, "Task: 96 bytes");
 _Static_assert(sizeof(NcoSleep) == sizeof(Future), "a sleep block is its Future");
 _Static_assert(sizeof(void *) != 8 || sizeof(Gather) == 112, "Gather: 112 bytes");
 

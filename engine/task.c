@@ -46,6 +46,46 @@ static const char *explicit_name(const Task *t)
     return t->fut.ext ? t->fut.ext->name : NULL;
 }
 
+/* N of an unnamed task's "Task-N": Host.named_ids. */
+static uint64_t name_num(const Task *t)
+{
+    const Host *h = future_host_of(&t->fut);
+    size_t lo = 0, hi = h->nnamed; /* count the ids below t's */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h->named_ids[mid] < t->id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return t->id - lo;
+}
+
+/* Records that task `id` was made with a name (it takes no number). */
+static int note_named(Host *h, uint32_t id)
+{
+    if (h->nnamed == h->capnamed) {
+        size_t ncap = h->capnamed ? h->capnamed * 2 : 8;
+        uint32_t *n = mem_realloc(h->mem, h->named_ids, h->capnamed * sizeof *n, ncap * sizeof *n);
+        if (!n) return -1;
+        h->named_ids = n;
+        h->capnamed = ncap;
+    }
+    h->named_ids[h->nnamed++] = id;
+    return 0;
+}
+
+/* The future a pending task waits on, kept in fut.value (internal.h). */
+static inline Future *waiter(const Task *t)
+{
+    return t->fut.state == FUTURE_PENDING && t->fut.sl_state == TSLEEP_NONE ? t->fut.value : NULL;
+}
+
+static inline void set_waiter(Task *t, Future *f)
+{
+    t->fut.value = f;
+}
+
 static void trace_created(Loop *L, Task *t)
 {
     char buf[64];
@@ -86,8 +126,12 @@ Task *task_new(Loop *L, Coro coro, const char *name)
         return NULL;
     }
     future_init(&t->fut, L, FUTURE_TASK);
-    if ((name && store_name(t, L->mem, name) < 0) ||
+    Host *h = L->host;
+    uint32_t id = (uint32_t)(h->task_ids + 1);
+    bool noted = false;
+    if ((name && (store_name(t, L->mem, name) < 0 || !(noted = note_named(h, id) == 0))) ||
         loop_enqueue_first_step(L, t) < 0) {
+        if (noted) h->nnamed--;
         if (t->fut.ext && t->fut.ext->name)
             mem_free(L->mem, t->fut.ext->name, strlen(t->fut.ext->name) + 1);
         if (t->fut.ext) mem_free(L->mem, t->fut.ext, sizeof *t->fut.ext);
@@ -97,9 +141,9 @@ Task *task_new(Loop *L, Coro coro, const char *name)
     }
     t->fut.refs = 2; /* the caller's and the loop's (until done) */
     t->coro = coro;
-    Host *h = L->host;
-    t->id = (uint32_t)++h->task_ids;
-    if (!name) t->name_num = (uint32_t)++h->task_names;
+    t->id = id;
+    h->task_ids++;
+    if (!name) h->task_names++;
     link_pending(L, t);
     if (L->trace) trace_created(L, t);
     if (h->ops->task_created) h->ops->task_created(h->ctx, t);
@@ -142,6 +186,11 @@ static void trace_value(Loop *L, TraceKind kind, Task *t, void *v, bool is_exc)
  * the all-futures list (the loop's reference goes after the step). */
 static void finish(Loop *L, Task *t)
 {
+    Future *w = waiter(t); /* none: a step runs after the wakeup took it */
+    if (w) {
+        set_waiter(t, NULL);
+        future_release(w);
+    }
     Coro c = t->coro;
     t->coro.vt = NULL;
     t->coro.self = NULL;
@@ -190,7 +239,7 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
             return;
         }
         future_retain(f);
-        t->fut_waiter = f;
+        set_waiter(t, f);
         if (L->trace) {
             Task *w = task_from_future(f);
             const char *label = future_label(f);
@@ -199,7 +248,7 @@ static void task_step(Loop *L, Task *t, CoroIn how, void *in)
         }
         if (future_add_callback(f, task_wakeup_cb, t) < 0) {
             /* Cannot wait on it: raise MemoryError at the await instead. */
-            t->fut_waiter = NULL;
+            set_waiter(t, NULL);
             future_release(f);
             loop_enqueue(L, task_wakeup_cb, t);
             L->nomem = true;
@@ -268,9 +317,9 @@ void task_wakeup_cb(Loop *L, void *data, void *arg)
     Task *t = data;
     Future *f = arg;
     Host *h = L->host;
-    if (t->fut_waiter) {
-        Future *w = t->fut_waiter;
-        t->fut_waiter = NULL;
+    Future *w = waiter(t);
+    if (w) {
+        set_waiter(t, NULL);
         future_release(w);
     }
     if (!f) {
@@ -351,7 +400,7 @@ int task_sleep_until(Task *t, int64_t when)
 {
     Loop *L = t->fut.loop;
     if (!L || t->fut.state != FUTURE_PENDING || t->fut.sl_state != TSLEEP_NONE ||
-        t->fut.sl_timer != TIMER_IDLE || t->fut_waiter)
+        t->fut.sl_timer != TIMER_IDLE || waiter(t))
         return 1;
     if (loop_task_sleep_arm(L, t, when) < 0) return -1;
     t->fut.sl_state = TSLEEP_PENDING;
@@ -384,7 +433,11 @@ bool task_cancel(Task *t, void *msg)
 {
     if (t->fut.state != FUTURE_PENDING) return false;
     Loop *L = t->fut.loop;
-    t->cancelling++;
+    FutureExt *x = future_ext(&t->fut);
+    if (x)
+        x->cancelling++;
+    else if (L)
+        L->nomem = true; /* the cancel still happens, uncounted (as a lost message) */
     if (L)
         LOOP_TRACE(L, TRACE_CANCEL, t->id, L->current ? L->current->id : 0, TRACE_WHY_NONE, 0, NULL,
                    0);
@@ -392,7 +445,8 @@ bool task_cancel(Task *t, void *msg)
         sleep_cancel(L, t, msg);
         return true;
     }
-    if (t->fut_waiter && future_cancel(t->fut_waiter, msg)) return true;
+    Future *w = waiter(t);
+    if (w && future_cancel(w, msg)) return true;
     t->fut.must_cancel = 1;
     if (L) future_set_cancel_msg(&t->fut, msg);
     return true;
@@ -400,13 +454,15 @@ bool task_cancel(Task *t, void *msg)
 
 int task_cancelling(const Task *t)
 {
-    return t->cancelling;
+    return t->fut.ext ? t->fut.ext->cancelling : 0;
 }
 
 int task_uncancel(Task *t)
 {
-    if (t->cancelling > 0) t->cancelling--;
-    return t->cancelling;
+    FutureExt *x = t->fut.ext;
+    if (!x) return 0;
+    if (x->cancelling > 0) x->cancelling--;
+    return x->cancelling;
 }
 
 bool task_must_cancel(const Task *t)
@@ -418,13 +474,13 @@ size_t task_name(const Task *t, char *buf, size_t size)
 {
     const char *name = explicit_name(t);
     int n = name ? snprintf(buf, size, "%s", name)
-                 : snprintf(buf, size, "Task-%llu", (unsigned long long)t->name_num);
+                 : snprintf(buf, size, "Task-%llu", (unsigned long long)name_num(t));
     return n < 0 ? 0 : (size_t)n;
 }
 
 uint64_t task_name_num(const Task *t)
 {
-    return explicit_name(t) ? 0 : t->name_num;
+    return explicit_name(t) ? 0 : name_num(t);
 }
 
 int task_set_name(Task *t, const char *name)
@@ -443,7 +499,7 @@ uint64_t task_id(const Task *t)
 
 Future *task_fut_waiter(const Task *t)
 {
-    return t->fut_waiter;
+    return waiter(t);
 }
 
 bool task_started(const Task *t)
@@ -481,9 +537,10 @@ void task_fini(Task *t, Host *h)
     Coro c = t->coro;
     t->coro.vt = NULL;
     coro_drop(c);
-    if (t->fut_waiter) {
-        future_release(t->fut_waiter);
-        t->fut_waiter = NULL;
+    Future *w = waiter(t);
+    if (w) {
+        set_waiter(t, NULL);
+        future_release(w);
     }
     FutureExt *x = t->fut.ext;
     if (x) {
@@ -507,9 +564,9 @@ void task_detach(Task *t)
     t->coro.vt = NULL;
     t->coro.self = NULL;
     coro_drop(c);
-    if (t->fut_waiter) {
-        Future *w = t->fut_waiter;
-        t->fut_waiter = NULL;
+    Future *w = waiter(t);
+    if (w) {
+        set_waiter(t, NULL);
         future_release(w);
     }
 }

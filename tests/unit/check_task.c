@@ -2,6 +2,8 @@
  * (asyncio-semantics §3, §5, §6; iteration numbers as CPython prints them). */
 #include "tests/unit/engine_test.h"
 
+#include <stdlib.h>
+
 static char *name_of(Task *t, char *buf)
 {
     task_name(t, buf, 32);
@@ -731,6 +733,85 @@ START_TEST(test_run_stepped)
 }
 END_TEST
 
+/* Tasks made with a name take no number, wherever they fall: N of
+ * "Task-N" counts the unnamed ones only (the engine keeps no N per task but
+ * derives it from the id), in this loop, the next and once detached. */
+START_TEST(test_name_numbers_around_named)
+{
+    TWorld w;
+    tw_init(&w);
+    static const TStep nop[] = {S_END};
+    static const char *const names[] = {NULL, "x", NULL, "y", "z", NULL, NULL, "w", NULL};
+    static const char *const want[] = {"Task-1", "x", "Task-2", "y", "z", "Task-3", "Task-4", "w",
+                                       "Task-5"};
+    enum { N = sizeof names / sizeof *names };
+    Task *t[N];
+    char b[32];
+    for (int i = 0; i < N; i++)
+        t[i] = task_new(w.loop, tco(&w, nop), names[i]);
+    for (int i = 0; i < N; i++) {
+        ck_assert_str_eq(name_of(t[i], b), want[i]);
+        ck_assert_uint_eq(task_name_num(t[i]), names[i] ? 0 : (uint64_t)atoi(want[i] + 5));
+    }
+    loop_run_forever(w.loop);
+    loop_free(w.loop); /* detached tasks still know their names */
+    ck_assert_str_eq(name_of(t[8], b), "Task-5");
+    ck_assert_str_eq(name_of(t[7], b), "w");
+    for (int i = 0; i < N; i++)
+        task_release(t[i]);
+    w.loop = loop_new(&w.host);
+    Task *u = task_new(w.loop, tco(&w, nop), "v");
+    Task *v = task_new(w.loop, tco(&w, nop), NULL);
+    ck_assert_str_eq(name_of(v, b), "Task-6");
+    task_set_name(v, "renamed");
+    ck_assert_uint_eq(task_name_num(v), 0);
+    loop_run_forever(w.loop);
+    task_release(u);
+    task_release(v);
+    tw_fini(&w);
+}
+END_TEST
+
+/* The future a task waits on (kept where its result goes once done), and
+ * cancelling() counts (kept with the task's rarely used fields). */
+START_TEST(test_waiter_and_cancelling)
+{
+    TWorld w;
+    tw_init(&w);
+    Future *f = future_new(w.loop);
+    static TStep prog[] = {S_AWAIT(NULL), S_RET(5)};
+    prog[0].f = f;
+    Task *t = task_new(w.loop, tco(&w, prog), NULL);
+    ck_assert_ptr_null(task_fut_waiter(t));
+    loop_run_once(w.loop);
+    ck_assert_ptr_eq(task_fut_waiter(t), f);
+    ck_assert_int_eq(task_cancelling(t), 0);
+    ck_assert_int_eq(task_uncancel(t), 0);
+    future_set_result(f, host_int(3));
+    ck_assert_ptr_eq(task_fut_waiter(t), f); /* until the wakeup runs */
+    loop_run_forever(w.loop);
+    ck_assert_ptr_null(task_fut_waiter(t));
+    ck_assert_int_eq(host_to_int(future_result(task_future(t))), 5);
+    future_release(f);
+    task_release(t);
+    static const TStep waits[] = {S_TRY("t", 0), S_SLEEP(LOOP_NS_PER_SEC), S_RET(1)};
+    t = task_new(w.loop, tco(&w, waits), NULL);
+    loop_run_once(w.loop);
+    for (int i = 1; i <= 300; i++) {
+        ck_assert(task_cancel(t, NULL));
+        ck_assert_int_eq(task_cancelling(t), i);
+    }
+    ck_assert_int_eq(task_uncancel(t), 299);
+    loop_run_forever(w.loop);
+    ck_assert_int_eq(host_to_int(future_result(task_future(t))), 1);
+    ck_assert_int_eq(task_cancelling(t), 299);
+    ck_assert(!task_cancel(t, NULL)); /* done: not counted */
+    ck_assert_int_eq(task_cancelling(t), 299);
+    task_release(t);
+    tw_fini(&w);
+}
+END_TEST
+
 ENGINE_SUITE_MAIN("task", test_loop_free_survives_rude_drops, test_task_created_hook,
                   test_name_counter_across_loops, test_steps_and_result, test_await_task_hop,
                   test_sleep0_ping_pong, test_cancel_before_first_step, test_cancel_while_sleeping,
@@ -740,4 +821,5 @@ ENGINE_SUITE_MAIN("task", test_loop_free_survives_rude_drops, test_task_created_
                   test_tsleep_cancel_twice, test_tsleep_cancel_in_same_step,
                   test_tsleep_equal_deadlines, test_tsleep_many_cancelled,
                   test_tsleep_loop_freed_while_due, test_tsleep_abandon, test_trace_parent,
-                  test_first_steps_in_a_run, test_run_stepped)
+                  test_first_steps_in_a_run, test_run_stepped,
+                  test_name_numbers_around_named, test_waiter_and_cancelling)

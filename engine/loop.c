@@ -95,9 +95,18 @@ void loop_block_for(Loop *L, int64_t ns)
 
 /* ---------------------------------------------------------------- ready ring */
 
-static int ring_grow(Loop *L)
+/* The ring and the heap give memory back once they drain: a large one
+ * (more than SHRINK_MIN cells or entries) used to less than a quarter (the
+ * heap) or an eighth (the ring) halves at the start of an iteration, so that
+ * 100,000 first steps or timers do not keep their megabytes through a long
+ * sleeping phase, and a later burst (gather's results) finds them free. The
+ * gap between the two thresholds and doubling on growth keep a size that
+ * goes up and down from resizing at every step. */
+enum { SHRINK_MIN = 1024 };
+
+/* Copies the ring into a block of ncap cells (>= ncells), head at 0. */
+static int ring_resize(Loop *L, size_t ncap)
 {
-    size_t ncap = L->cap ? L->cap * 2 : 64;
     ReadyCell *n = mem_alloc(L->mem, ncap * sizeof *n);
     if (!n) return -1;
     for (size_t i = 0; i < L->ncells; i++)
@@ -107,6 +116,11 @@ static int ring_grow(Loop *L)
     L->cap = ncap;
     L->head = 0;
     return 0;
+}
+
+static int ring_grow(Loop *L)
+{
+    return ring_resize(L, L->cap ? L->cap * 2 : 64);
 }
 
 int loop_ring_grow(Loop *L)
@@ -405,6 +419,16 @@ static void timer_done(Loop *L, uintptr_t r)
         return;
     }
     mem_free(L->mem, ref_timer(r), sizeof(LoopTimer));
+}
+
+static void heap_shrink(Loop *L)
+{
+    size_t ncap = L->capheap / 2;
+    HeapEnt *n = mem_realloc(L->mem, L->heap, L->capheap * sizeof *n, ncap * sizeof *n);
+    if (n) {
+        L->heap = n;
+        L->capheap = ncap;
+    }
 }
 
 static int heap_reserve(Loop *L)
@@ -728,6 +752,9 @@ static void start_iteration(Loop *L)
         }
     }
     L->batch_left = L->count;
+    if (__builtin_expect(L->capheap > SHRINK_MIN && L->nheap < L->capheap / 4, 0)) heap_shrink(L);
+    if (__builtin_expect(L->cap > SHRINK_MIN && L->ncells < L->cap / 8, 0))
+        ring_resize(L, L->cap / 2); /* on ENOMEM it stays as it is */
 }
 
 static LoopStatus end_check(Loop *L)

@@ -306,14 +306,13 @@ static void gather_child_done(Loop *L, void *data, void *arg)
     }
     if (g->nfinished == g->nfuts) {
         void **items = mem_alloc(L->mem, g->n * sizeof *items);
-        uint8_t *made = mem_calloc(L->mem, g->n);
         void *list = NULL;
-        if (items && made) {
+        if (items) {
+            /* the items made here are the cancelled children's */
             for (size_t i = 0; i < g->n; i++) {
                 Future *c = g->children[i];
                 if (c->state == FUTURE_CANCELLED) {
                     items[i] = h->ops->cancelled_error(h->ctx, future_cancel_message(c), true);
-                    made[i] = 1;
                 } else {
                     if (c->state == FUTURE_EXCEPTION) c->log_exc = 0;
                     items[i] = c->value;
@@ -321,10 +320,9 @@ static void gather_child_done(Loop *L, void *data, void *arg)
             }
             list = h->ops->list_new(h->ctx, items, g->n);
             for (size_t i = 0; i < g->n; i++)
-                if (made[i]) host_release(h, items[i]);
+                if (g->children[i]->state == FUTURE_CANCELLED) host_release(h, items[i]);
         }
         mem_free(L->mem, items, g->n * sizeof *items);
-        mem_free(L->mem, made, g->n);
         if (g->cancel_requested) {
             /* CPython uses the last child of the loop above here. */
             void *exc = future_make_cancelled_error(g->children[g->n - 1]);

@@ -493,9 +493,57 @@ START_TEST(test_clock_carries_over_loops)
 }
 END_TEST
 
+/* A ring and a heap that held thousands of entries give their memory back
+ * once drained (loop.c, SHRINK_MIN), and keep the order while they shrink:
+ * callbacks queued two by two as the ring drains (its cells wrap around when
+ * it is copied), timers firing one per iteration. */
+typedef struct Seq {
+    int next, bad;
+} Seq;
+
+static void seq_cb(Loop *L, void *data, void *arg)
+{
+    Seq *q = data;
+    if ((int)(intptr_t)arg != q->next) q->bad++;
+    q->next++;
+}
+
+START_TEST(test_ring_and_heap_shrink)
+{
+    TWorld w;
+    tw_init(&w);
+    size_t used0 = w.mem.used;
+    enum { N = 20000 };
+    Seq soon = {0}, later = {0};
+    for (int i = 0; i < N; i++)
+        loop_call_soon(w.loop, seq_cb, &soon, (void *)(intptr_t)i);
+    for (int i = 0; i < N; i++)
+        loop_call_later(w.loop, (int64_t)(i + 1) * 1000, seq_cb, &later, (void *)(intptr_t)i);
+    size_t used_full = w.mem.used;
+    ck_assert_int_eq(loop_run_once(w.loop), LOOP_RAN);
+    ck_assert_int_eq(soon.next, N);
+    /* keep two callbacks queued while the timers drain, one per iteration */
+    int extra = N;
+    while (later.next < N) {
+        loop_call_soon(w.loop, seq_cb, &soon, (void *)(intptr_t)extra++);
+        loop_call_soon(w.loop, seq_cb, &soon, (void *)(intptr_t)extra++);
+        ck_assert_int_eq(loop_run_once(w.loop), LOOP_RAN);
+    }
+    loop_run_forever(w.loop);
+    ck_assert_int_eq(soon.next, extra);
+    ck_assert_int_eq(soon.bad, 0);
+    ck_assert_int_eq(later.bad, 0);
+    /* 20,000 cells and entries took 640 KB; drained, at most 1,024 of each */
+    ck_assert_uint_gt(used_full, used0 + 600000);
+    ck_assert_uint_le(w.mem.used, used0 + 2 * 1024 * 16);
+    tw_fini(&w);
+}
+END_TEST
+
 ENGINE_SUITE_MAIN("loop", test_fifo_and_batches, test_call_later0_after_call_soon,
                   test_equal_deadlines_fifo, test_cancel_many_keeps_order, test_ten_tenths_equal_one, test_virtual_jump,
                   test_stepped_clock, test_run_step, test_real_clock_fast, test_real_clock_no_block,
                   test_sleep0_does_not_starve_timers, test_busy_guard_off_is_pure_virtual,
                   test_block_for, test_stop_finishes_iteration, test_run_until_complete,
-                  test_run_until_time, test_run_until_busy, test_clock_carries_over_loops)
+                  test_run_until_time, test_run_until_busy, test_clock_carries_over_loops,
+                  test_ring_and_heap_shrink)

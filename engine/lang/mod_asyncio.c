@@ -929,7 +929,25 @@ static RtStatus f_sleep(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw,
 
 /* gather's duplicate arguments share one child (CPython's arg_to_fut): an
  * open-addressing table of argument indices (+1, 0 = empty) keyed by the
- * object's address finds the first occurrence of each in O(1). */
+ * object's address finds the first occurrence of each in O(1). Coroutines,
+ * the usual arguments (gather(*[f() for ...])), need no table unless one
+ * repeats: a mark bit in each, set by a first scan and cleared by a second,
+ * tells whether one does (100,000 coroutines: no 1 MiB table alive while
+ * their tasks are made). */
+static bool coro_mark(Value v, bool set)
+{
+    if (val_is_type(v, &vm_coro_type)) {
+        CoroObj *c = (CoroObj *)v.u.o;
+        bool was = c->mark;
+        c->mark = set;
+        return was;
+    }
+    NcoObj *n = (NcoObj *)v.u.o;
+    bool was = (n->hdr.flags & NCOF_MARK) != 0;
+    n->hdr.flags = set ? n->hdr.flags | NCOF_MARK : n->hdr.flags & ~(uint32_t)NCOF_MARK;
+    return was;
+}
+
 static size_t arg_slot(const Value *a, const uint32_t *tab, size_t mask, size_t i)
 {
     uint64_t h = ((uint64_t)(uintptr_t)a[i].u.o >> 4) * 0x9E3779B97F4A7C15ull;
@@ -1000,13 +1018,30 @@ static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw
         if (!vm_is_coroutine(a[i]) && !val_is_type(a[i], &vm_task_type) &&
             !val_is_type(a[i], &vm_future_type) && !val_is_type(a[i], &vm_gfuture_type))
             return rt_raise_id(rt, CLS_TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
+    /* Which arguments go through the table: the futures and tasks, and
+     * every argument when a coroutine repeats. */
+    bool repeats = false;
+    size_t nfut = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!vm_is_coroutine(a[i]))
+            nfut++;
+        else if (coro_mark(a[i], true))
+            repeats = true;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (vm_is_coroutine(a[i]))
+            coro_mark(a[i], false);
+    size_t intab = repeats ? n : nfut;
     size_t cap = n ? n : 1;
-    size_t tsize = 4;
-    while (tsize < 2 * cap)
-        tsize *= 2;
+    size_t tsize = 0;
+    if (intab) {
+        tsize = 4;
+        while (tsize < 2 * intab)
+            tsize *= 2;
+    }
     Future **fs = mem_alloc(vm->mem, cap * sizeof *fs); /* fs[0..nfs) are set */
-    uint32_t *tab = mem_calloc(vm->mem, tsize * sizeof *tab);
-    if (!fs || !tab || n >= UINT32_MAX) {
+    uint32_t *tab = tsize ? mem_calloc(vm->mem, tsize * sizeof *tab) : NULL;
+    if (!fs || (tsize && !tab) || n >= UINT32_MAX) {
         mem_free(vm->mem, fs, cap * sizeof *fs);
         mem_free(vm->mem, tab, tsize * sizeof *tab);
         return rt_no_memory(rt);
@@ -1015,13 +1050,15 @@ static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw
     size_t nfs = 0;
     for (size_t i = 0; i < n && st == RT_OK; i++, nfs++) {
         fs[i] = NULL;
-        size_t k = arg_slot(a, tab, tsize - 1, i);
-        if (tab[k]) { /* a duplicate: shares the first one's child */
-            fs[i] = fs[tab[k] - 1];
-            future_retain(fs[i]);
-            continue;
+        if (repeats || !vm_is_coroutine(a[i])) {
+            size_t k = arg_slot(a, tab, tsize - 1, i);
+            if (tab[k]) { /* a duplicate: shares the first one's child */
+                fs[i] = fs[tab[k] - 1];
+                future_retain(fs[i]);
+                continue;
+            }
+            tab[k] = (uint32_t)i + 1;
         }
-        tab[k] = (uint32_t)i + 1;
         if (vm_is_coroutine(a[i])) {
             Task *t = vm_new_task(vm, a[i], NULL);
             if (!t)

@@ -66,7 +66,8 @@ typedef struct CoroObj {
             uint8_t state;    /* CoroState */
             bool has_frame;   /* the body's frame is live (until done or closed) */
             bool in_task;     /* driven by a Task (the Task owns one reference) */
-            bool closed;      /* closed without running: no warning */
+            bool closed : 1;  /* closed without running: no warning */
+            bool mark : 1;    /* asyncio.gather's scan for duplicates (f_gather) */
         };
     };
 } CoroObj;
@@ -83,9 +84,9 @@ typedef CoroStatus (*NcoStepFn)(NcoObj *n, Task *task, CoroIn how, void *in, voi
 /* hdr.flags (which obj.c leaves to each kind) holds the NcoKind and two
  * bits, so that an asyncio.sleep object, the most common awaitable of all,
  * is 64 bytes. */
-enum { NCOF_KIND = 3, NCOF_STARTED = 4, NCOF_IN_TASK = 8 };
+enum { NCOF_KIND = 3, NCOF_STARTED = 4, NCOF_IN_TASK = 8, NCOF_MARK = 16 /* f_gather's scan */ };
 struct NcoObj {
-    Obj hdr;          /* flags: NcoKind | NCOF_STARTED | NCOF_IN_TASK */
+    Obj hdr;          /* flags: NcoKind | NCOF_STARTED | NCOF_IN_TASK | NCOF_MARK */
     Vm *vm;
     int64_t delay_ns;
     Value result;     /* sleep's result / wait_for's awaitable */

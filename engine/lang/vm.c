@@ -2696,7 +2696,7 @@ void vm_fini(Vm *vm)
     val_decref(rt, vm->budget_exc);
     mod_random_fini(vm);
     mem_free(vm->mem, vm->warned, vm->warned_cap * sizeof *vm->warned);
-    mem_free(vm->mem, vm->task_codes, vm->ntask_codes * sizeof *vm->task_codes);
+    vm_task_codes_fini(vm);
     mem_free(vm->mem, vm->task_code_tab, vm->ntask_code_tab * sizeof *vm->task_code_tab);
     rt_fini(rt);
     host_fini(&vm->host);

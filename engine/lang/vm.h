@@ -273,9 +273,11 @@ struct Vm {
     size_t nwarned, warned_cap;
     struct MtState *mt;       /* random's generator (mod_random.c) */
     /* task id -> coroutine code (reprs, timelines), for every task ever made:
-     * 2 bytes per task, an index (+1, 0 = none) into the codes seen */
-    uint16_t *task_codes;
-    size_t ntask_codes;
+     * an index (+1, 0 = none) into the codes seen, kept by pages of ids
+     * (mod_asyncio.c): 16 bytes for a page whose tasks share one code, 2
+     * bytes per id in one that mixes them */
+    struct TaskCodePage *task_code_pages;
+    size_t ntask_code_pages;
     Code **task_code_tab;
     size_t ntask_code_tab;
     int64_t real_start_ns;
@@ -365,6 +367,7 @@ extern const HostOps vm_host_ops;
 void vm_note_task_code(Vm *vm, Task *t, Code *code);
 Code *vm_task_code(Vm *vm, Task *t);
 Code *vm_task_id_code(const Vm *vm, uint64_t task_id); /* NULL: unknown */
+void vm_task_codes_fini(Vm *vm); /* frees the table (vm_fini) */
 /* Repr of a Task as asyncio prints it. */
 void vm_task_repr(Vm *vm, Task *t, StrBuf *sb);
 

@@ -323,6 +323,49 @@ START_TEST(test_stepping)
 }
 END_TEST
 
+/* The task id -> coroutine name table (timelines, reprs) over runs of one
+ * coroutine, mixed runs, page boundaries (4,096 ids) and tasks of native
+ * coroutines, which have none. */
+START_TEST(test_task_codes)
+{
+    const char *src = "import asyncio\nasync def a(): pass\nasync def b(): pass\n"
+                      "async def main():\n"
+                      "    await asyncio.gather(*[a() for _ in range(5000)])\n"
+                      "    await asyncio.gather(*[a() if i % 3 else b() for i in range(3000)])\n"
+                      "    await asyncio.gather(*[b() for _ in range(100)])\n"
+                      "    await asyncio.gather(asyncio.sleep(0))\n"
+                      "    await asyncio.create_task(a())\n"
+                      "    await asyncio.gather(*[b() for _ in range(200)])\n"
+                      "asyncio.run(main())\n";
+    Cap c;
+    memset(&c, 0, sizeof c);
+    InterpConfig cfg;
+    interp_config_init(&cfg);
+    cfg.out = cap_out;
+    cfg.err = cap_err;
+    cfg.host = &c;
+    Interp *ip = interp_new(&cfg);
+    ck_assert_int_eq(interp_load(ip, src, strlen(src), "t.py"), 0);
+    ck_assert_int_eq(interp_run(ip), 0);
+    ck_assert_str_eq(c.err, "");
+    ck_assert_str_eq(interp_task_coro_name(ip, 1), "main");
+    for (uint64_t id = 2; id <= 5001; id++) /* ids 1-4095 are page 0 */
+        ck_assert_str_eq(interp_task_coro_name(ip, id), "a");
+    for (uint64_t id = 5002; id <= 8001; id++)
+        ck_assert_str_eq(interp_task_coro_name(ip, id), (id - 5002) % 3 ? "a" : "b");
+    for (uint64_t id = 8002; id <= 8101; id++)
+        ck_assert_str_eq(interp_task_coro_name(ip, id), "b");
+    ck_assert_ptr_null(interp_task_coro_name(ip, 8102)); /* asyncio.sleep(0)'s task */
+    ck_assert_str_eq(interp_task_coro_name(ip, 8103), "a");
+    for (uint64_t id = 8104; id <= 8303; id++) /* page 2 (from 8192) is one range */
+        ck_assert_str_eq(interp_task_coro_name(ip, id), "b");
+    ck_assert_ptr_null(interp_task_coro_name(ip, 8304));
+    ck_assert_ptr_null(interp_task_coro_name(ip, 0));
+    ck_assert_ptr_null(interp_task_coro_name(ip, (uint64_t)1 << 40));
+    interp_free(ip);
+}
+END_TEST
+
 START_TEST(test_syntax_diag)
 {
     InterpDiag d;
@@ -354,6 +397,7 @@ static Suite *vm_suite(void)
     tcase_add_test(tc, test_never_awaited_once);
     tcase_add_test(tc, test_async);
     tcase_add_test(tc, test_stepping);
+    tcase_add_test(tc, test_task_codes);
     tcase_add_test(tc, test_syntax_diag);
     suite_add_tcase(s, tc);
     return s;

@@ -357,6 +357,21 @@ size_t future_callback_count(const Future *f)
     return ncallbacks(f);
 }
 
+LoopFn future_callback_at(const Future *f, size_t i, void **data)
+{
+    const FutureCb *cb = i == 0 ? &f->cb0 : &f->ext->cbs[i - 1];
+    *data = cb->data;
+    return cb->fn;
+}
+
+FutureCbKind future_callback_kind(LoopFn fn)
+{
+    if (fn == task_wakeup_cb) return FUTURE_CB_TASK_WAKEUP;
+    if (fn == nco_gather_child_done) return FUTURE_CB_GATHER_CHILD;
+    if (fn == nco_release_waiter_cb) return FUTURE_CB_RELEASE_WAITER;
+    return FUTURE_CB_OTHER;
+}
+
 /* Labels the engine and the interpreter use, kept as a byte; others go to
  * the side block. Index 0 (FUTURE_LABEL_KIND) is the kind's own. */
 static const char *const label_names[] = {NULL,       "future",   "task",

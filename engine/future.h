@@ -77,6 +77,19 @@ int future_add_callback(Future *f, LoopFn fn, void *data);
 /* Removes every registration of (fn, data) not yet queued; returns how many. */
 size_t future_remove_callback(Future *f, LoopFn fn, void *data);
 size_t future_callback_count(const Future *f);
+/* The i-th callback (i < future_callback_count(f)), in the order they will
+ * run, for reprs: its function, *data set to its data. */
+LoopFn future_callback_at(const Future *f, size_t i, void **data);
+/* Which of the engine's own callbacks fn is (a Future's repr names each as
+ * CPython does); FUTURE_CB_OTHER for one the engine does not own. The data
+ * of FUTURE_CB_RELEASE_WAITER (wait_for's) is the waiter future. */
+typedef enum FutureCbKind {
+    FUTURE_CB_OTHER,
+    FUTURE_CB_TASK_WAKEUP,    /* a task awaiting the future */
+    FUTURE_CB_GATHER_CHILD,   /* a gather over the future */
+    FUTURE_CB_RELEASE_WAITER, /* wait_for on the future */
+} FutureCbKind;
+FutureCbKind future_callback_kind(LoopFn fn);
 
 /* What the future stands for, for the trace and the timeline ("sleep",
  * "gather", "Lock.acquire", ...). A static string, not copied. */

@@ -205,6 +205,10 @@ struct Loop {
     /* state */
     uint64_t iter, steps;
     bool stopping, running, no_block, nomem;
+    /* task_cancel's nesting through fut_waiters, and whether it ran past
+     * TASK_CANCEL_MAX_DEPTH (tasks awaiting each other in a cycle) */
+    bool cancel_overflow;
+    uint32_t cancel_depth;
     Task *current;
     Task *tasks_head, *tasks_tail;
     size_t ntasks;
@@ -337,5 +341,7 @@ void nco_gather_detach(Gather *g);
 /* The done-callback whose data is a referenced waiter future: a detached
  * future's callback list drops that reference. */
 void nco_release_waiter_cb(Loop *loop, void *data, void *arg);
+/* A gather's callback on each of its children (future_callback_kind). */
+void nco_gather_child_done(Loop *L, void *data, void *arg);
 
 #endif

@@ -226,7 +226,6 @@ Coro nco_await(Loop *L, Future *f)
 
 /* gather ------------------------------------------------------------------ */
 
-static void gather_child_done(Loop *L, void *data, void *arg);
 
 static void gather_unref_self(Gather *g)
 {
@@ -274,14 +273,14 @@ Future *nco_gather(Loop *L, Future *const *children, size_t n, bool return_excep
         if (c->mark) continue;
         c->mark = 1;
         g->nfuts++;
-        if (future_add_callback(c, gather_child_done, g) < 0) L->nomem = true;
+        if (future_add_callback(c, nco_gather_child_done, g) < 0) L->nomem = true;
     }
     for (size_t i = 0; i < n; i++)
         children[i]->mark = 0;
     return &g->fut;
 }
 
-static void gather_child_done(Loop *L, void *data, void *arg)
+void nco_gather_child_done(Loop *L, void *data, void *arg)
 {
     Gather *g = data;
     Future *child = arg;
@@ -374,7 +373,7 @@ void nco_gather_detach(Gather *g)
 {
     /* Children's callbacks are cleared by their own detach; drop the cycle. */
     for (size_t i = 0; i < g->n; i++)
-        future_remove_callback(g->children[i], gather_child_done, g);
+        future_remove_callback(g->children[i], nco_gather_child_done, g);
     gather_drop_children(g);
     gather_unref_self(g);
 }

@@ -433,6 +433,8 @@ bool task_cancel(Task *t, void *msg)
 {
     if (t->fut.state != FUTURE_PENDING) return false;
     Loop *L = t->fut.loop;
+    if (L && L->cancel_depth == 0)
+        L->cancel_overflow = false; /* a new cancel, whatever the last one met */
     FutureExt *x = future_ext(&t->fut);
     if (x)
         x->cancelling++;
@@ -446,10 +448,27 @@ bool task_cancel(Task *t, void *msg)
         return true;
     }
     Future *w = waiter(t);
-    if (w && future_cancel(w, msg)) return true;
+    if (w) {
+        if (L && L->cancel_depth >= TASK_CANCEL_MAX_DEPTH) {
+            L->cancel_overflow = true;
+            return false;
+        }
+        if (L) L->cancel_depth++;
+        bool taken = future_cancel(w, msg);
+        if (L) L->cancel_depth--;
+        if (L && L->cancel_overflow) return false; /* unwinding: nothing more is done */
+        if (taken) return true;
+    }
     t->fut.must_cancel = 1;
     if (L) future_set_cancel_msg(&t->fut, msg);
     return true;
+}
+
+bool task_cancel_overflowed(Loop *L)
+{
+    bool o = L->cancel_overflow;
+    L->cancel_overflow = false;
+    return o;
 }
 
 int task_cancelling(const Task *t)

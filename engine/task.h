@@ -55,6 +55,14 @@ void task_release(Task *t);
 Loop *task_loop(const Task *t);
 
 bool task_cancel(Task *t, void *msg);
+/* Tasks awaiting each other in a cycle pass a cancel round forever; CPython
+ * stops with RecursionError ("maximum recursion depth exceeded while
+ * calling a Python object") about a thousand fut_waiter.cancel() calls
+ * deep, after counting the cancel on every task on the way and marking none
+ * for cancellation. task_cancel stops there too (returning false all the
+ * way out); task_cancel_overflowed says, once, that the last one did. */
+enum { TASK_CANCEL_MAX_DEPTH = 990 };
+bool task_cancel_overflowed(Loop *loop);
 int task_cancelling(const Task *t);
 int task_uncancel(Task *t);           /* decrements (not below 0), returns the new count */
 bool task_must_cancel(const Task *t); /* a cancel waits for the next step */

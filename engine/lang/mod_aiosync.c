@@ -923,6 +923,11 @@ static void tg_on_done(Loop *loop, void *data, void *arg)
     obj_decref(rt, &g->hdr);
 }
 
+const char *mod_aiosync_cb_name(LoopFn fn)
+{
+    return fn == tg_on_done ? "TaskGroup._on_task_done() at <stdlib>/asyncio/taskgroups.py:184" : NULL;
+}
+
 METHOD(tg_aenter)
 {
     if (noargs(rt, "__aenter__", a, n, kw) != RT_OK)

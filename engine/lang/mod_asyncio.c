@@ -341,6 +341,111 @@ static void exc_repr_sb(Vm *vm, void *e, StrBuf *sb)
 static const CoroVt ncotask_vt;
 
 static int paused_line(CoroObj *c);
+static void done_cb_run(Loop *loop, void *data, void *arg);
+static void stop_cb(Loop *loop, void *data, void *arg);
+
+/* add_done_callback(fn): fn(task) is called through the loop. */
+typedef struct DoneCb {
+    Vm *vm;
+    Value fn;
+} DoneCb;
+
+/* repr(v) through reprlib (a handle prints "..." inside its own repr); an
+ * error inside is dropped, as a repr should not raise here. */
+static void reprlib_value(Vm *vm, Value v, StrBuf *sb)
+{
+    if (obj_reprlib_sb(&vm->rt, v, sb) != RT_OK)
+        rt_clear_exc(&vm->rt);
+}
+
+/* A lesson callable as CPython's format_helpers._format_callback_source
+ * shows it: its qualname, "()", and " at FILE:LINE" for a function. */
+static void callable_source(Vm *vm, Value fn, StrBuf *sb)
+{
+    if (val_is_type(fn, &vm_function_type)) {
+        Code *c = ((Function *)fn.u.o)->code;
+        sb_printf(sb, "%s() at %s:%d", c->qualname->data, c->filename, c->firstline);
+        return;
+    }
+    static const char *const attrs[] = {"__qualname__", "__name__"};
+    for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
+        Value name;
+        if (obj_getattr(&vm->rt, fn, rt_intern_cstr(&vm->rt, attrs[i]), &name) != RT_OK) {
+            rt_clear_exc(&vm->rt);
+            continue;
+        }
+        bool ok = val_is_str(name) && val_str(name)->len > 0;
+        if (ok)
+            sb_put(sb, val_str(name)->data, val_str(name)->len);
+        val_decref(&vm->rt, name);
+        if (ok) {
+            sb_puts(sb, "()");
+            return;
+        }
+    }
+    if (obj_repr_sb(&vm->rt, fn, sb) != RT_OK)
+        rt_clear_exc(&vm->rt);
+    sb_puts(sb, "()");
+}
+
+/* One done-callback as a Future's repr lists it. asyncio's own are named
+ * with the line of CPython 3.11's source that defines them, under
+ * "<stdlib>/asyncio/" as tracebacks show that source. */
+static void cb_repr(Vm *vm, LoopFn fn, void *data, StrBuf *sb)
+{
+    const char *name = NULL;
+    switch (future_callback_kind(fn)) {
+    case FUTURE_CB_TASK_WAKEUP: name = "Task.task_wakeup()"; break;
+    case FUTURE_CB_GATHER_CHILD: name = "gather.<locals>._done_callback() at <stdlib>/asyncio/tasks.py:764"; break;
+    case FUTURE_CB_RELEASE_WAITER: {
+        /* functools.partial(_release_waiter, waiter): the partial's
+         * arguments, then those of the call, which has none */
+        sb_puts(sb, "_release_waiter(");
+        FutObj *h = vm_fut_wrap(vm, data);
+        if (h) {
+            reprlib_value(vm, val_obj(&h->hdr), sb);
+            obj_decref(&vm->rt, &h->hdr);
+        } else {
+            rt_clear_exc(&vm->rt);
+        }
+        sb_puts(sb, ")() at <stdlib>/asyncio/tasks.py:431");
+        return;
+    }
+    case FUTURE_CB_OTHER:
+        if (fn == done_cb_run) {
+            callable_source(vm, ((const DoneCb *)data)->fn, sb);
+            return;
+        }
+        if (fn == stop_cb)
+            name = "_run_until_complete_cb() at <stdlib>/asyncio/base_events.py:180";
+        else if (!(name = mod_aioflow_cb_name(fn)))
+            name = mod_aiosync_cb_name(fn);
+        break;
+    }
+    sb_puts(sb, name ? name : "<callback>()");
+}
+
+/* " cb=[...]": a pending future's done-callbacks, as
+ * base_futures._format_callbacks: one, two, or the first, "<N more>" and
+ * the last. */
+static void cbs_repr(Vm *vm, const Future *f, StrBuf *sb)
+{
+    size_t n = future_callback_count(f);
+    if (n == 0)
+        return;
+    void *data;
+    sb_puts(sb, " cb=[");
+    LoopFn fn = future_callback_at(f, 0, &data);
+    cb_repr(vm, fn, data, sb);
+    if (n > 2)
+        sb_printf(sb, ", <%zu more>", n - 2);
+    if (n > 1) {
+        sb_puts(sb, ", ");
+        fn = future_callback_at(f, n - 1, &data);
+        cb_repr(vm, fn, data, sb);
+    }
+    sb_putc(sb, ']');
+}
 
 void vm_task_repr(Vm *vm, Task *t, StrBuf *sb)
 {
@@ -362,8 +467,15 @@ void vm_task_repr(Vm *vm, Task *t, StrBuf *sb)
             sb_printf(sb, " coro=<%s() done, defined at %s:%d>", code->qualname->data, code->filename,
                       code->firstline);
     } else if (task_coro(t).vt == &ncotask_vt) {
-        /* create_task(ev.wait()): the native coroutine's qualname */
-        sb_printf(sb, " coro=<%s()>", nco_name((NcoObj *)task_coro(t).self));
+        /* create_task(ev.wait()): the native coroutine's qualname; an
+         * asyncio.sleep where CPython's sleep() is paused: its def, the
+         * `await __sleep0()` or the `return await future` */
+        NcoObj *n = task_coro(t).self;
+        if (nco_kind(n) == NK_SLEEP && st == FUTURE_PENDING)
+            sb_printf(sb, " coro=<sleep() running at <stdlib>/asyncio/tasks.py:%d>",
+                      !(n->hdr.flags & NCOF_STARTED) ? 637 : n->delay_ns > 0 ? 649 : 640);
+        else
+            sb_printf(sb, " coro=<%s()>", nco_name(n));
     } else {
         sb_printf(sb, " coro=<%s()>", task_coro(t).vt ? task_coro(t).vt->name : "coroutine");
     }
@@ -380,6 +492,19 @@ void vm_task_repr(Vm *vm, Task *t, StrBuf *sb)
         void *e = future_exception(f);
         exc_repr_sb(vm, e, sb);
         (void)unret;
+    } else if (st == FUTURE_PENDING && task_fut_waiter(t) &&
+               (task_from_future(task_fut_waiter(t)) || future_kind(task_fut_waiter(t)) == FUTURE_GATHER)) {
+        /* awaiting a task or a gather: its own repr (a task waiting, in a
+         * cycle, on itself prints "..." there) */
+        sb_puts(sb, " wait_for=");
+        FutObj *h = vm_fut_wrap(vm, task_fut_waiter(t));
+        if (h) {
+            if (obj_repr_sb(&vm->rt, val_obj(&h->hdr), sb) != RT_OK)
+                rt_clear_exc(&vm->rt);
+            obj_decref(&vm->rt, &h->hdr);
+        } else {
+            rt_clear_exc(&vm->rt);
+        }
     } else if (st == FUTURE_PENDING && (task_fut_waiter(t) || task_sleeping(t))) {
         /* A future it waits on that is already done (its wakeup is queued)
          * prints as CPython's does: asyncio.sleep's, a plain future's. */
@@ -401,6 +526,8 @@ void vm_task_repr(Vm *vm, Task *t, StrBuf *sb)
             sb_puts(sb, " wait_for=<Future pending cb=[Task.task_wakeup()]>");
         }
     }
+    if (st == FUTURE_PENDING)
+        cbs_repr(vm, f, sb);
     sb_putc(sb, '>');
 }
 
@@ -425,6 +552,8 @@ static void fut_repr_sb(Vm *vm, Future *f, StrBuf *sb)
         sb_puts(sb, " exception=");
         exc_repr_sb(vm, future_exception(f), sb);
     }
+    if (st == FUTURE_PENDING)
+        cbs_repr(vm, f, sb);
     sb_putc(sb, '>');
 }
 
@@ -593,8 +722,11 @@ static RtStatus m_cancel(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw
     if (rt_parse_args(rt, "cancel", "|msg", a, n, kw, msg) != RT_OK)
         return RT_ERR;
     void *hm = val_is_undef(msg[0]) ? NULL : vm_to_host(vm, msg[0]);
-    bool r = future_cancel(self_fut(self), hm);
+    Future *f = self_fut(self);
+    bool r = future_cancel(f, hm);
     host_release(&vm->host, hm);
+    if (future_loop(f) && task_cancel_overflowed(future_loop(f)))
+        return rt_raise_id(rt, CLS_RecursionError, "maximum recursion depth exceeded while calling a Python object");
     *out = val_bool(r);
     return RT_OK;
 }
@@ -640,11 +772,6 @@ static RtStatus m_get_coro(Rt *rt, Value self, const Value *a, size_t n, Tuple *
     return RT_OK;
 }
 
-/* add_done_callback(fn): fn(task) is called through the loop. */
-typedef struct DoneCb {
-    Vm *vm;
-    Value fn;
-} DoneCb;
 
 static void done_cb_run(Loop *loop, void *data, void *arg)
 {
@@ -1376,8 +1503,28 @@ static bool next_phase(Vm *vm, AioRun *r)
             r->cancelled[r->ncancelled++] = task_future(t);
             future_retain(task_future(t));
         }
-        for (size_t i = 0; i < r->ncancelled; i++)
+        for (size_t i = 0; i < r->ncancelled; i++) {
             task_cancel(task_from_future(r->cancelled[i]), NULL);
+            if (task_cancel_overflowed(loop)) {
+                /* tasks awaiting each other in a cycle: _cancel_all_tasks
+                 * stops at the RecursionError, which asyncio.run raises
+                 * instead of main's outcome; the tasks stay pending */
+                rt_raise_id(&vm->rt, CLS_RecursionError,
+                            "maximum recursion depth exceeded while calling a Python object");
+                Value e = rt_fetch_exc(&vm->rt);
+                if (vm->shutdown_exc && val_is_exc(e)) { /* raised while main's exception is handled */
+                    Exc *x = (Exc *)e.u.o;
+                    val_decref(&vm->rt, x->context);
+                    x->context = val_incref(val_obj(&vm->shutdown_exc->hdr));
+                }
+                vm->shutdown_exc = NULL; /* r->main_err kept it */
+                host_release(&vm->host, r->main_err);
+                r->main_err = vm_to_host(vm, e);
+                val_decref(&vm->rt, e);
+                r->phase = AR_DONE;
+                return true;
+            }
+        }
         r->wait = nco_gather(loop, r->cancelled, r->ncancelled, true);
         if (!r->wait || future_add_callback(r->wait, stop_cb, NULL) < 0)
             return false;

@@ -731,6 +731,15 @@ static void shield_outer_done(Loop *loop, void *data, void *arg)
     future_release(inner);
 }
 
+const char *mod_aioflow_cb_name(LoopFn fn)
+{
+    if (fn == wait_on_completion) return "_wait.<locals>._on_completion() at <stdlib>/asyncio/tasks.py:519";
+    if (fn == ac_on_completion) return "as_completed.<locals>._on_completion() at <stdlib>/asyncio/tasks.py:602";
+    if (fn == shield_inner_done) return "shield.<locals>._inner_done_callback() at <stdlib>/asyncio/tasks.py:891";
+    if (fn == shield_outer_done) return "shield.<locals>._outer_done_callback() at <stdlib>/asyncio/tasks.py:908";
+    return NULL;
+}
+
 static RtStatus f_shield(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, Value *out)
 {
     (void)self;

@@ -382,6 +382,10 @@ RtStatus mod_asyncio_init(Vm *vm);
 RtStatus mod_random_init(Vm *vm);
 RtStatus mod_aiosync_init(Vm *vm, Module *asyncio); /* Lock, Queue, TaskGroup, ... */
 RtStatus mod_aioflow_init(Vm *vm, Module *asyncio); /* wait, as_completed, shield */
+/* How a Future's repr names a done-callback of these modules, as CPython's
+ * does ("TaskGroup._on_task_done() at ..."), or NULL when fn is not theirs. */
+const char *mod_aiosync_cb_name(LoopFn fn);
+const char *mod_aioflow_cb_name(LoopFn fn);
 void mod_random_fini(Vm *vm);
 /* import NAME: the module, or ModuleNotFoundError. */
 RtStatus vm_import(Vm *vm, Str *name, Value *out);

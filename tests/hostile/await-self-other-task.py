@@ -1,6 +1,6 @@
-# A task awaiting itself through a global (CPython's message, up to the repr's cb=).
+# A task awaiting itself through a global (CPython's message, the repr's cb= included).
 # expect-status: 1
-# expect-stderr-prefix: RuntimeError: Task cannot await on itself: <Task pending name='Task-2' coro=<f() running at await-self-other-task.py:
+# expect-stderr-prefix: RuntimeError: Task cannot await on itself: <Task pending name='Task-2' coro=<f() running at await-self-other-task.py:7> cb=[Task.task_wakeup()]>
 import asyncio
 
 async def f():

@@ -1017,10 +1017,12 @@ static bool as_engine_coro(Vm *vm, Value v, Coro *c, Code **code)
     (void)vm;
     if (val_is_type(v, &vm_coro_type)) {
         CoroObj *co = (CoroObj *)v.u.o;
-        if (co->state != CS_CREATED)
+        /* A finished (or closed) coroutine makes a task too, which fails at
+         * its first step with "cannot reuse already awaited coroutine"
+         * (coro_vt_resume), as CPython's does: the task takes its Task-N. */
+        if (co->state == CS_RUNNING || co->state == CS_SUSPENDED)
             return false;
         *c = vm_coro_as_engine(co);
-        co->state = CS_CREATED; /* still not started: the task starts it */
         *code = coro_code(co);
         return true;
     }

@@ -9,9 +9,6 @@
  * is replayed from the moments `aiotutor run` saw it, merged with the
  * trace by the number of trace events at each.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* wcwidth */
-#endif
 #include "app/textline.h"
 
 #include <langinfo.h>
@@ -19,7 +16,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "app/utext.h"
 #include "engine/lang/interp.h"
@@ -219,11 +215,7 @@ static void put_label(FILE *out, const char *s, int width, bool utf8)
     for (int i = 0; i < n;) {
         uint32_t cp;
         int k = utext_decode(s + i, n - i, &cp);
-        int w = 1;
-        if (cp >= 0x80 && utf8) {
-            w = wcwidth((wchar_t)cp);
-            if (w < 0) w = 1;
-        }
+        int w = utext_cp_width(cp, !utf8);
         if (used + w > width) break;
         if (cp < 0x20 || cp == 0x7F) fputc(' ', out);
         else if (cp >= 0x80 && !utf8) fputc('?', out);

@@ -1,12 +1,8 @@
 /* ui_canvas: the cell grid views draw into (see ui_canvas.h). */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* wcwidth */
-#endif
 #include "app/ui_canvas.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "app/utext.h"
 
@@ -71,13 +67,6 @@ static uint32_t ascii_of(uint32_t cp)
     }
 }
 
-static int cp_width(uint32_t cp, bool ascii)
-{
-    if (cp < 0x80 || ascii) return 1;
-    int w = wcwidth((wchar_t)cp);
-    return w < 0 ? 1 : w;
-}
-
 static inline UiCell *cell(UiCanvas *c, int y, int x)
 {
     return &c->cells[y * c->w + x];
@@ -102,7 +91,7 @@ int ui_canvas_putn(UiCanvas *c, int y, int x, int maxw, ThemeRole role, const ch
         i += utext_decode(s + i, nbytes - i, &cp);
         if (cp == '\t') cp = ' ';
         if (cp >= 0x80 && c->ascii) cp = ascii_of(cp);
-        int w = cp_width(cp, c->ascii);
+        int w = utext_cp_width(cp, c->ascii);
         if (w == 0) continue; /* combining marks: dropped rather than misplaced */
         if (used + w > maxw) break;
         if (x + used >= 0) {
@@ -170,7 +159,7 @@ int ui_text_width(const char *s, int nbytes, bool ascii)
     for (int i = 0; i < nbytes && s[i];) {
         uint32_t cp;
         i += utext_decode(s + i, nbytes - i, &cp);
-        w += cp_width(cp == '\t' ? ' ' : cp, ascii);
+        w += utext_cp_width(cp == '\t' ? ' ' : cp, ascii);
     }
     return w;
 }

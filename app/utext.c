@@ -1,5 +1,10 @@
 /* utext: see utext.h. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* wcwidth */
+#endif
 #include "app/utext.h"
+
+#include <wchar.h>
 
 int utext_decode(const char *s, int n, uint32_t *cp)
 {
@@ -37,4 +42,11 @@ size_t utext_cut(const char *s, size_t len, size_t max)
     while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
         n--;
     return n;
+}
+
+int utext_cp_width(uint32_t cp, bool ascii)
+{
+    if (cp < 0x80 || ascii) return 1;
+    int w = wcwidth((wchar_t)cp);
+    return w < 0 ? 1 : w;
 }

@@ -1513,12 +1513,8 @@ static bool next_phase(Vm *vm, AioRun *r)
                  * instead of main's outcome; the tasks stay pending */
                 rt_raise_id(&vm->rt, CLS_RecursionError,
                             "maximum recursion depth exceeded while calling a Python object");
+                vm_set_exc_context(vm, NULL); /* main's exception, when it raised */
                 Value e = rt_fetch_exc(&vm->rt);
-                if (vm->shutdown_exc && val_is_exc(e)) { /* raised while main's exception is handled */
-                    Exc *x = (Exc *)e.u.o;
-                    val_decref(&vm->rt, x->context);
-                    x->context = val_incref(val_obj(&vm->shutdown_exc->hdr));
-                }
                 vm->shutdown_exc = NULL; /* r->main_err kept it */
                 host_release(&vm->host, r->main_err);
                 r->main_err = vm_to_host(vm, e);

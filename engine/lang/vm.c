@@ -536,7 +536,7 @@ static Value handled_exc(Frame *f)
     return VAL_UNDEF_V;
 }
 
-static void set_context(Vm *vm, Frame *f)
+void vm_set_exc_context(Vm *vm, Frame *f)
 {
     Rt *rt = &vm->rt;
     Value h = handled_exc(f);
@@ -2129,7 +2129,7 @@ load:
         /* rt->exc is set; pc is the instruction after the failing one. */
         SAVE();
         if (!reraise) {
-            set_context(vm, f);
+            vm_set_exc_context(vm, f);
             if (add_traceback(vm, f, f->pc ? f->pc - 1 : 0) != RT_OK)
                 rt_no_memory(rt);
         }

@@ -340,6 +340,10 @@ void vm_write_err(Vm *vm, const char *s, size_t n);
 void vm_print_exception(Vm *vm, Value exc);
 /* The whole report (chain, tracebacks, last line) appended to sb. */
 void vm_format_exception(Vm *vm, Value exc, StrBuf *sb);
+/* Python's implicit chaining: the exception being raised (rt->exc) gets as
+ * its __context__ the one f or its callers handle, or, with no frame,
+ * asyncio.run's main exception during the loop's shutdown. */
+void vm_set_exc_context(Vm *vm, Frame *f);
 /* Traceback entries for CPython's own asyncio frames (code NULL in a
  * TbEntry, pc = which), so reports read as CPython's. */
 typedef enum VmStdlibFrame {

@@ -350,12 +350,20 @@ typedef struct DoneCb {
     Value fn;
 } DoneCb;
 
-/* repr(v) through reprlib (a handle prints "..." inside its own repr); an
- * error inside is dropped, as a repr should not raise here. */
-static void reprlib_value(Vm *vm, Value v, StrBuf *sb)
+/* The repr of f's lesson handle (made if it has none), through reprlib when
+ * limited: the handle prints "..." inside its own repr (a cycle of waits).
+ * An error is dropped, as a repr should not raise here. */
+static void handle_repr(Vm *vm, Future *f, bool limited, StrBuf *sb)
 {
-    if (obj_reprlib_sb(&vm->rt, v, sb) != RT_OK)
+    FutObj *h = vm_fut_wrap(vm, f);
+    if (!h) {
         rt_clear_exc(&vm->rt);
+        return;
+    }
+    Value v = val_obj(&h->hdr);
+    if ((limited ? obj_reprlib_sb(&vm->rt, v, sb) : obj_repr_sb(&vm->rt, v, sb)) != RT_OK)
+        rt_clear_exc(&vm->rt);
+    obj_decref(&vm->rt, &h->hdr);
 }
 
 /* A lesson callable as CPython's format_helpers._format_callback_source
@@ -401,13 +409,7 @@ static void cb_repr(Vm *vm, LoopFn fn, void *data, StrBuf *sb)
         /* functools.partial(_release_waiter, waiter): the partial's
          * arguments, then those of the call, which has none */
         sb_puts(sb, "_release_waiter(");
-        FutObj *h = vm_fut_wrap(vm, data);
-        if (h) {
-            reprlib_value(vm, val_obj(&h->hdr), sb);
-            obj_decref(&vm->rt, &h->hdr);
-        } else {
-            rt_clear_exc(&vm->rt);
-        }
+        handle_repr(vm, data, true, sb);
         sb_puts(sb, ")() at <stdlib>/asyncio/tasks.py:431");
         return;
     }
@@ -497,14 +499,7 @@ void vm_task_repr(Vm *vm, Task *t, StrBuf *sb)
         /* awaiting a task or a gather: its own repr (a task waiting, in a
          * cycle, on itself prints "..." there) */
         sb_puts(sb, " wait_for=");
-        FutObj *h = vm_fut_wrap(vm, task_fut_waiter(t));
-        if (h) {
-            if (obj_repr_sb(&vm->rt, val_obj(&h->hdr), sb) != RT_OK)
-                rt_clear_exc(&vm->rt);
-            obj_decref(&vm->rt, &h->hdr);
-        } else {
-            rt_clear_exc(&vm->rt);
-        }
+        handle_repr(vm, task_fut_waiter(t), false, sb);
     } else if (st == FUTURE_PENDING && (task_fut_waiter(t) || task_sleeping(t))) {
         /* A future it waits on that is already done (its wakeup is queued)
          * prints as CPython's does: asyncio.sleep's, a plain future's. */

@@ -2201,6 +2201,9 @@ static AstExpr *atom_strings(P *p)
 
 /* ---- Statements ------------------------------------------------------- */
 
+static AstStmtList block_levels(P *p, const char *what, int header_line, int levels);
+/* An indented block spends 6 of CPython's parser levels, a def's or an
+ * else's 7 (where a long chain inside gives MemoryError). */
 static AstStmtList block(P *p, const char *what, int header_line);
 static AstStmt *statement_into(P *p, Vec *out);
 static void fix_end(P *p, AstStmt *s);
@@ -2589,7 +2592,7 @@ static void simple_stmts(P *p, Vec *out)
 
 /* A block after a header's ':' — an indented suite or simple statements
  * on the same line. what: "'if' statement", "function definition". */
-static AstStmtList block(P *p, const char *what, int header_line)
+static AstStmtList block_levels(P *p, const char *what, int header_line, int levels)
 {
     Vec v = {0};
     if (kind(p) != LEX_NEWLINE) {
@@ -2612,15 +2615,17 @@ static AstStmtList block(P *p, const char *what, int header_line)
                  header_line);
     }
     advance(p);
-    /* CPython's rules spend 6 levels on an indented block, 7 on a def's or
-     * an else's (the depth at which a long chain inside gives MemoryError) */
-    int k = strcmp(what, "function definition") == 0 || strcmp(what, "'else' statement") == 0 ? 7 : 6;
-    enter_n(p, k);
+    enter_n(p, levels);
     while (kind(p) != LEX_DEDENT && kind(p) != LEX_EOF)
         statement_into(p, &v);
     accept(p, LEX_DEDENT);
-    p->depth -= k;
+    p->depth -= levels;
     return vec_stmts(&v);
+}
+
+static AstStmtList block(P *p, const char *what, int header_line)
+{
+    return block_levels(p, what, header_line, 6);
 }
 
 static AstStmt *funcdef(P *p, const LexToken *start, int is_async)
@@ -2643,7 +2648,7 @@ static AstStmt *funcdef(P *p, const LexToken *start, int is_async)
     p->in_func = 2;
     p->in_async = is_async;
     p->in_loop = 0;
-    s->u.funcdef.body = block(p, "function definition", d->line);
+    s->u.funcdef.body = block_levels(p, "function definition", d->line, 7);
     p->in_func = f;
     p->in_async = a;
     p->in_loop = l;
@@ -2694,7 +2699,7 @@ static AstStmt *if_stmt(P *p, const char *kw)
     } else if (kind(p) == LEX_ELSE) {
         const LexToken *et = advance(p);
         expect_forced(p, LEX_COLON);
-        s->u.cond.orelse = block(p, "'else' statement", et->line);
+        s->u.cond.orelse = block_levels(p, "'else' statement", et->line, 7);
     }
     fix_end(p, s);
     return s;
@@ -2707,7 +2712,7 @@ static AstStmtList loop_else(P *p)
         return none;
     const LexToken *et = advance(p);
     expect_forced(p, LEX_COLON);
-    return block(p, "'else' statement", et->line);
+    return block_levels(p, "'else' statement", et->line, 7);
 }
 
 static AstStmt *compound(P *p)
@@ -2810,7 +2815,7 @@ static AstStmt *compound(P *p)
         if (hs.n && kind(p) == LEX_ELSE) {
             const LexToken *et = advance(p);
             expect_forced(p, LEX_COLON);
-            s->u.try_.orelse = block(p, "'else' statement", et->line);
+            s->u.try_.orelse = block_levels(p, "'else' statement", et->line, 7);
         }
         if (kind(p) == LEX_FINALLY) {
             const LexToken *ft = advance(p);

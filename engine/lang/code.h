@@ -41,7 +41,10 @@ typedef struct CodeExc {
 enum {
     CODE_COROUTINE = 1,    /* async def (or a comprehension with await in one) */
     CODE_MODULE = 2,       /* names are module globals */
-    CODE_COMPREHENSION = 4 /* <listcomp>, <dictcomp>, <genexpr> */
+    CODE_COMPREHENSION = 4, /* <listcomp>, <dictcomp>, <genexpr> */
+    CODE_NATIVE = 8         /* no body: one of asyncio's own coroutines (sleep,
+                               Queue.get, ...) as CPython defines it, for the
+                               repr of a task running it (mod_asyncio.c) */
 };
 
 typedef struct Code Code;

@@ -492,10 +492,10 @@ struct Trace *interp_trace(const Interp *ip)
 
 const char *interp_task_coro_name(const Interp *ip, uint64_t task_id)
 {
-    const Vm *vm = &ip->vm;
-    if (vm_task_id_code(vm, task_id))
-        return vm_task_id_code(vm, task_id)->qualname->data;
-    return NULL;
+    /* a task of the program's coroutines; asyncio's own (CODE_NATIVE, for
+     * reprs) keep the timeline's lanes as they were: no coroutine name */
+    const Code *code = vm_task_id_code(&ip->vm, task_id);
+    return code && !(code->flags & CODE_NATIVE) ? code->qualname->data : NULL;
 }
 
 int interp_trace_internal_task(const TraceEvent *e)

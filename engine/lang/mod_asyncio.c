@@ -189,11 +189,95 @@ static void h_unretrieved(void *ctx, Future *f)
     sb_fini(&sb);
 }
 
+static const CoroVt ncotask_vt;
+
+/* asyncio's own coroutines, where CPython 3.11.7 defines them (a task's
+ * repr names the def line once done, and the line of the await it is paused
+ * at while pending). Natives of the simulated network are not CPython's:
+ * they are not here, and their tasks print coro=<name()>. */
+static const struct NativeDef {
+    const char *qualname, *file;
+    int def_line, await_line;
+} native_defs[] = {
+    {"sleep", "<stdlib>/asyncio/tasks.py", 637, 649}, /* 640 for sleep(0): native_paused_line */
+    {"wait_for", "<stdlib>/asyncio/tasks.py", 436, 476}, /* 452, 460: native_paused_line */
+    {"wait", "<stdlib>/asyncio/tasks.py", 399, 428},
+    {"as_completed.<locals>._wait_for_one", "<stdlib>/asyncio/tasks.py", 610, 611},
+    {"Lock.acquire", "<stdlib>/asyncio/locks.py", 93, 114},
+    {"Semaphore.acquire", "<stdlib>/asyncio/locks.py", 364, 387},
+    {"Event.wait", "<stdlib>/asyncio/locks.py", 200, 213},
+    {"_ContextManagerMixin.__aenter__", "<stdlib>/asyncio/locks.py", 14, 15},
+    {"_ContextManagerMixin.__aexit__", "<stdlib>/asyncio/locks.py", 20, 20},
+    {"Queue.put", "<stdlib>/asyncio/queues.py", 110, 120},
+    {"Queue.get", "<stdlib>/asyncio/queues.py", 149, 158},
+    {"Queue.join", "<stdlib>/asyncio/queues.py", 206, 215},
+    {"TaskGroup.__aexit__", "<stdlib>/asyncio/taskgroups.py", 68, 110},
+};
+_Static_assert(sizeof native_defs / sizeof native_defs[0] <= sizeof((Vm *)0)->native_codes /
+                                                                  sizeof((Vm *)0)->native_codes[0],
+               "Vm.native_codes holds a Code per native_defs entry");
+
+static const struct NativeDef *native_def(const char *qualname)
+{
+    for (size_t i = 0; i < sizeof native_defs / sizeof native_defs[0]; i++)
+        if (strcmp(native_defs[i].qualname, qualname) == 0)
+            return &native_defs[i];
+    return NULL;
+}
+
+/* The CODE_NATIVE stand-in for n's coroutine (made on first use; NULL when
+ * n is not one of asyncio's or memory ran out: the repr then does without). */
+static Code *native_code(Vm *vm, const NcoObj *n)
+{
+    const struct NativeDef *d = native_def(nco_name(n));
+    if (!d)
+        return NULL;
+    Code **slot = &vm->native_codes[d - native_defs];
+    if (!*slot) {
+        Str *q = rt_intern_cstr(&vm->rt, d->qualname);
+        Code *c = q ? mem_calloc(vm->mem, sizeof *c) : NULL;
+        if (!c) {
+            rt_clear_exc(&vm->rt);
+            return NULL;
+        }
+        c->name = c->qualname = q;
+        c->filename = d->file;
+        c->firstline = d->def_line;
+        c->flags = CODE_NATIVE | CODE_COROUTINE;
+        c->mem = vm->mem;
+        c->rt = &vm->rt;
+        *slot = c;
+    }
+    return *slot;
+}
+
+/* The line CPython's coroutine for n is paused at, n started and its task
+ * pending: sleep(0) at its bare yield, wait_for at the await that its
+ * timeout picks (none: `return await fut`, <= 0: the cancel), the others
+ * at their one await. */
+static int native_paused_line(const NcoObj *n, const Code *code)
+{
+    const struct NativeDef *d = native_def(code->qualname->data);
+    if (!nco_started(n) || !d)
+        return code->firstline;
+    if (nco_kind(n) == NK_SLEEP && n->delay_ns <= 0)
+        return 640;
+    if (nco_kind(n) == NK_WAIT_FOR)
+        return n->delay_ns == NCO_NO_TIMEOUT ? 452 : n->delay_ns == 0 ? 460 : 476;
+    return d->await_line;
+}
+
 static void h_task_created(void *ctx, Task *t)
 {
-    CoroObj *c = vm_coro_of_engine(task_coro(t));
-    if (c)
+    Coro co = task_coro(t);
+    CoroObj *c = vm_coro_of_engine(co);
+    if (c) {
         vm_note_task_code(ctx, t, coro_code(c));
+    } else if (co.vt == &ncotask_vt) {
+        Code *code = native_code(ctx, co.self);
+        if (code)
+            vm_note_task_code(ctx, t, code);
+    }
 }
 
 const HostOps vm_host_ops = {
@@ -316,6 +400,10 @@ Code *vm_task_id_code(const Vm *vm, uint64_t id)
 
 void vm_task_codes_fini(Vm *vm)
 {
+    for (size_t i = 0; i < sizeof vm->native_codes / sizeof vm->native_codes[0]; i++) {
+        mem_free(vm->mem, vm->native_codes[i], sizeof(Code));
+        vm->native_codes[i] = NULL;
+    }
     for (size_t i = 0; i < vm->ntask_code_pages; i++)
         mem_free(vm->mem, vm->task_code_pages[i].ks, TC_PAGE * sizeof(uint16_t));
     mem_free(vm->mem, vm->task_code_pages, vm->ntask_code_pages * sizeof *vm->task_code_pages);
@@ -338,7 +426,6 @@ static void exc_repr_sb(Vm *vm, void *e, StrBuf *sb)
     val_decref(&vm->rt, v);
 }
 
-static const CoroVt ncotask_vt;
 
 static int paused_line(CoroObj *c);
 static void done_cb_run(Loop *loop, void *data, void *arg);
@@ -461,30 +548,27 @@ void vm_task_repr(Vm *vm, Task *t, StrBuf *sb)
     sb_printf(sb, "<Task %s name='%s'", state, name);
     Code *code = vm_task_code(vm, t);
     if (code) {
-        CoroObj *c = vm_coro_of_engine(task_coro(t));
-        if (st == FUTURE_PENDING) /* the line its coroutine is paused at, as CPython */
-            sb_printf(sb, " coro=<%s() running at %s:%d>", code->qualname->data, code->filename,
-                      c ? paused_line(c) : code->firstline);
+        /* the line its coroutine is paused at, as CPython; asyncio's own
+         * (create_task(asyncio.sleep(1)), of ev.wait()) where CPython's is */
+        Coro co = task_coro(t);
+        CoroObj *c = vm_coro_of_engine(co);
+        int line = c                        ? paused_line(c)
+                   : co.vt == &ncotask_vt ? native_paused_line(co.self, code)
+                                          : code->firstline;
+        if (st == FUTURE_PENDING)
+            sb_printf(sb, " coro=<%s() running at %s:%d>", code->qualname->data, code->filename, line);
         else
             sb_printf(sb, " coro=<%s() done, defined at %s:%d>", code->qualname->data, code->filename,
                       code->firstline);
     } else if (task_coro(t).vt == &ncotask_vt) {
-        /* create_task(ev.wait()): the native coroutine's qualname; an
-         * asyncio.sleep where CPython's sleep() is paused: its def, the
-         * `await __sleep0()` or the `return await future` */
-        NcoObj *n = task_coro(t).self;
-        if (nco_kind(n) == NK_SLEEP && st == FUTURE_PENDING)
-            sb_printf(sb, " coro=<sleep() running at <stdlib>/asyncio/tasks.py:%d>",
-                      !(n->hdr.flags & NCOF_STARTED) ? 637 : n->delay_ns > 0 ? 649 : 640);
-        else
-            sb_printf(sb, " coro=<%s()>", nco_name(n));
+        sb_printf(sb, " coro=<%s()>", nco_name(task_coro(t).self)); /* the simulated network's */
     } else {
         sb_printf(sb, " coro=<%s()>", task_coro(t).vt ? task_coro(t).vt->name : "coroutine");
     }
     if (st == FUTURE_RESULT) {
         sb_puts(sb, " result=");
         Value r = vm_from_host(vm, future_result(f));
-        if (obj_repr_sb(&vm->rt, r, sb) != RT_OK)
+        if (obj_reprlib_sb(&vm->rt, r, sb) != RT_OK) /* base_futures: reprlib.repr(result) */
             rt_clear_exc(&vm->rt);
         val_decref(&vm->rt, r);
     } else if (st == FUTURE_EXCEPTION) {
@@ -513,7 +597,7 @@ void vm_task_repr(Vm *vm, Task *t, StrBuf *sb)
         } else if (ws == FUTURE_RESULT) {
             sb_puts(sb, " wait_for=<Future finished result=");
             Value r = w ? vm_from_host(vm, future_result(w)) : VAL_NONE_V;
-            if (obj_repr_sb(&vm->rt, r, sb) != RT_OK)
+            if (obj_reprlib_sb(&vm->rt, r, sb) != RT_OK)
                 rt_clear_exc(&vm->rt);
             val_decref(&vm->rt, r);
             sb_putc(sb, '>');
@@ -540,7 +624,7 @@ static void fut_repr_sb(Vm *vm, Future *f, StrBuf *sb)
     if (st == FUTURE_RESULT) {
         sb_puts(sb, " result=");
         Value r = vm_from_host(vm, future_result(f));
-        if (obj_repr_sb(&vm->rt, r, sb) != RT_OK)
+        if (obj_reprlib_sb(&vm->rt, r, sb) != RT_OK) /* base_futures: reprlib.repr(result) */
             rt_clear_exc(&vm->rt);
         val_decref(&vm->rt, r);
     } else if (st == FUTURE_EXCEPTION) {

@@ -898,6 +898,29 @@ static RtStatus reprlib_rec(Rt *rt, Value v, int level, StrBuf *sb)
         val_decref(rt, keys);
         return st == RT_OK ? sb_status(sb) : st;
     }
+    if (v.tag == VAL_OBJ && strcmp(obj_type_name(rt, v), "set") == 0) {
+        /* asyncio.wait's done and pending sets (mod_asyncio_flow.c):
+         * reprlib.Repr.repr_set, items sorted when they can be */
+        Value items;
+        if (obj_to_list(rt, v, &items) != RT_OK)
+            return RT_ERR;
+        List *l = val_list(items);
+        RtStatus st = RT_OK;
+        if (l->len == 0) {
+            sb_puts(sb, "set()");
+        } else {
+            if (list_sort(rt, l, VAL_UNDEF_V, false) != RT_OK) {
+                if (!rt_exc_matches(rt, rt->cls[CLS_TypeError]))
+                    st = RT_ERR;
+                else
+                    rt_clear_exc(rt); /* unorderable: the set's own order */
+            }
+            if (st == RT_OK)
+                st = reprlib_items(rt, l->items, l->len, level, "{", "}", false, sb);
+        }
+        val_decref(rt, items);
+        return st == RT_OK ? sb_status(sb) : st;
+    }
     if (val_is_str(v)) {
         /* s = repr(x[:30]); if len(s) > 30: s = repr(x[:13] + x[-14:]),
          * then s[:13] + '...' + s[-14:] (reprlib.Repr.repr_str). */

@@ -280,6 +280,8 @@ struct Vm {
     size_t ntask_code_pages;
     Code **task_code_tab;
     size_t ntask_code_tab;
+    Code *native_codes[16];   /* CODE_NATIVE stand-ins for the table's ids, made on first
+                                 use (mod_asyncio.c's native_defs), owned */
     int64_t real_start_ns;
     List *destroyed;          /* tasks left pending by asyncio.run, reported at exit (mod_asyncio.c) */
     Exc *shutdown_exc;        /* main's exception while asyncio.run shuts down (CPython does it in

@@ -29,6 +29,10 @@
 #define MEM_NCLASS (MEM_SMALL_MAX / 16)
 
 typedef struct MemChunk MemChunk;
+typedef struct MemBig {
+    void *p;
+    size_t len;
+} MemBig;
 
 typedef struct Mem {
     size_t used;  /* bytes currently allocated through this Mem (as requested) */
@@ -42,6 +46,8 @@ typedef struct Mem {
     bool bump_zero;              /* ... which is still zero (a fresh mapping) */
     MemChunk *chunks;
     size_t chunk_bytes; /* total size of the chunks, sets the next one's */
+    MemBig *big; /* the blocks mapped on their own (mem.c); malloc'ed */
+    size_t nbig, capbig;
 } Mem;
 
 void mem_init(Mem *m, size_t limit);

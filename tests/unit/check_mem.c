@@ -118,6 +118,64 @@ START_TEST(test_many_blocks)
 }
 END_TEST
 
+/* Blocks of 2 MiB and more: a new one is its own mapping at a 2 MiB
+ * boundary (huge pages), zeroed by mem_calloc, resized with its bytes kept
+ * in both directions and back to a malloc'ed block; a malloc'ed block grown
+ * past 2 MiB stays malloc's. All counted; mem_fini unmaps a live one. */
+START_TEST(test_big_blocks)
+{
+    enum { MiB = 1 << 20 };
+    Mem m;
+    mem_init(&m, 0);
+    unsigned char *a = mem_calloc(&m, 3 * MiB + 5);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_int_eq(a[0] | a[2 * MiB] | a[3 * MiB + 4], 0);
+    if (!m.direct) {
+        ck_assert_uint_eq((uintptr_t)a % (2 * MiB), 0);
+        ck_assert_uint_eq(m.nbig, 1);
+    }
+    for (size_t i = 0; i < 3 * MiB + 5; i += 4093)
+        a[i] = (unsigned char)(i % 251 + 1);
+    a[3 * MiB + 4] = 7;
+    a = mem_realloc(&m, a, 3 * MiB + 5, 5 * MiB); /* grows: moved or not, bytes kept */
+    ck_assert_ptr_nonnull(a);
+    for (size_t i = 0; i < 3 * MiB + 5; i += 4093)
+        ck_assert_int_eq(a[i], i % 251 + 1);
+    ck_assert_int_eq(a[3 * MiB + 4], 7);
+    a[5 * MiB - 1] = 9;
+    a = mem_realloc(&m, a, 5 * MiB, 2 * MiB + 1); /* shrinks, still big */
+    ck_assert_ptr_nonnull(a);
+    for (size_t i = 0; i < 2 * MiB + 1; i += 4093)
+        ck_assert_int_eq(a[i], i % 251 + 1);
+    a = mem_realloc(&m, a, 2 * MiB + 1, 100000); /* to a malloc'ed block */
+    ck_assert_ptr_nonnull(a);
+    for (size_t i = 0; i < 100000; i += 4093)
+        ck_assert_int_eq(a[i], i % 251 + 1);
+    ck_assert_uint_eq(m.nbig, 0);
+    ck_assert_uint_eq(m.used, 100000);
+
+    unsigned char *b = mem_alloc(&m, MiB); /* malloc'ed, then grown past 2 MiB */
+    ck_assert_ptr_nonnull(b);
+    memset(b, 'b', MiB);
+    b = mem_realloc(&m, b, MiB, 3 * MiB);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_int_eq(b[MiB - 1], 'b');
+    ck_assert_uint_eq(m.nbig, 0);
+    b[3 * MiB - 1] = 'e';
+    mem_free(&m, b, 3 * MiB);
+    mem_free(&m, a, 100000);
+    ck_assert_uint_eq(m.used, 0);
+    ck_assert_uint_eq(m.count, 0);
+
+    unsigned char *c = mem_alloc(&m, 4 * MiB);
+    ck_assert_ptr_nonnull(c);
+    c[4 * MiB - 1] = 1;
+    ck_assert_uint_eq(m.peak, 5 * MiB);
+    if (!m.direct) mem_fini(&m); /* live: unmapped (direct mode: malloc'ed, freed below) */
+    else mem_free(&m, c, 4 * MiB), mem_fini(&m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("mem");
@@ -126,6 +184,7 @@ int main(void)
     tcase_add_test(tc, test_cap_refuses_and_keeps_block);
     tcase_add_test(tc, test_classes_reuse_and_resize);
     tcase_add_test(tc, test_many_blocks);
+    tcase_add_test(tc, test_big_blocks);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -238,11 +238,11 @@ static void gather_unref_self(Gather *g)
 /* Duplicates share one child and one callback: the first occurrence of
  * each future marks it (Future.mark, cleared again before returning), so
  * callbacks are registered in argument order in O(n). */
-Future *nco_gather(Loop *L, Future *const *children, size_t n, bool return_exceptions)
+Future *nco_gather_take(Loop *L, Future **children, size_t n, bool return_exceptions)
 {
     Host *h = L->host;
     Gather *g = mem_calloc(L->mem, sizeof *g);
-    if (!g) return NULL;
+    if (!g) goto fail;
     future_init(&g->fut, L, FUTURE_GATHER);
     future_link(&g->fut);
     g->return_exceptions = return_exceptions;
@@ -256,15 +256,7 @@ Future *nco_gather(Loop *L, Future *const *children, size_t n, bool return_excep
         host_release(h, list);
         return &g->fut;
     }
-    g->children = mem_alloc(L->mem, n * sizeof *g->children);
-    if (!g->children) {
-        future_release(&g->fut);
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++) {
-        g->children[i] = children[i];
-        future_retain(children[i]);
-    }
+    g->children = children;
     g->n = n;
     g->self_ref = true;
     g->fut.refs++; /* held until every distinct child has reported */
@@ -278,6 +270,25 @@ Future *nco_gather(Loop *L, Future *const *children, size_t n, bool return_excep
     for (size_t i = 0; i < n; i++)
         children[i]->mark = 0;
     return &g->fut;
+fail:
+    for (size_t i = 0; i < n; i++)
+        future_release(children[i]);
+    mem_free(L->mem, children, n * sizeof *children);
+    return NULL;
+}
+
+Future *nco_gather(Loop *L, Future *const *children, size_t n, bool return_exceptions)
+{
+    Future **c = NULL;
+    if (n) {
+        c = mem_alloc(L->mem, n * sizeof *c);
+        if (!c) return NULL;
+        for (size_t i = 0; i < n; i++) {
+            c[i] = children[i];
+            future_retain(c[i]);
+        }
+    }
+    return nco_gather_take(L, c, n, return_exceptions);
 }
 
 void nco_gather_child_done(Loop *L, void *data, void *arg)

@@ -42,6 +42,11 @@ Coro nco_sleep(Loop *loop, int64_t delay_ns, void *result);
 /* New reference to the gathering future; n == 0 gives a future already done
  * with an empty list. NULL on ENOMEM. children are retained. */
 Future *nco_gather(Loop *loop, Future *const *children, size_t n, bool return_exceptions);
+/* The same, adopting children: an array of n futures allocated from the
+ * loop's Mem (NULL when n is 0), and the reference to each. It is the
+ * gather's from then on, also when NULL is returned (then freed). Spares
+ * gather(*100_000 coroutines) a copy of 800 KB. */
+Future *nco_gather_take(Loop *loop, Future **children, size_t n, bool return_exceptions);
 
 /* What wait_for awaits: a Future (retained) or a coroutine (adopted). */
 typedef struct NcoAwaitable {

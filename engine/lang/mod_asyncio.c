@@ -1346,18 +1346,20 @@ static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw
         }
     }
     mem_free(vm->mem, tab, tsize * sizeof *tab);
-    Future *g = NULL;
-    if (st == RT_OK) {
-        g = nco_gather(vm->loop, fs, n, retexc);
-        if (!g)
-            st = rt_no_memory(rt);
-    }
-    for (size_t i = 0; i < nfs; i++)
-        if (fs[i])
-            future_release(fs[i]);
-    mem_free(vm->mem, fs, cap * sizeof *fs);
-    if (st != RT_OK)
+    if (st != RT_OK) {
+        for (size_t i = 0; i < nfs; i++)
+            if (fs[i])
+                future_release(fs[i]);
+        mem_free(vm->mem, fs, cap * sizeof *fs);
         return st;
+    }
+    if (n == 0) {
+        mem_free(vm->mem, fs, cap * sizeof *fs);
+        fs = NULL;
+    }
+    Future *g = nco_gather_take(vm->loop, fs, n, retexc); /* fs is the gather's now */
+    if (!g)
+        return rt_no_memory(rt);
     FutObj *h = vm_fut_wrap(vm, g);
     future_release(g);
     if (!h)

@@ -555,7 +555,7 @@ void vm_task_repr(Vm *vm, Task *t, StrBuf *sb)
         int line = c                        ? paused_line(c)
                    : co.vt == &ncotask_vt ? native_paused_line(co.self, code)
                                           : code->firstline;
-        if (st == FUTURE_PENDING)
+        if (st == FUTURE_PENDING && !(c && vm->repr_coros_closed))
             sb_printf(sb, " coro=<%s() running at %s:%d>", code->qualname->data, code->filename, line);
         else
             sb_printf(sb, " coro=<%s() done, defined at %s:%d>", code->qualname->data, code->filename,
@@ -1596,6 +1596,13 @@ static bool next_phase(Vm *vm, AioRun *r)
                             "maximum recursion depth exceeded while calling a Python object");
                 vm_set_exc_context(vm, NULL); /* main's exception, when it raised */
                 Value e = rt_fetch_exc(&vm->rt);
+                /* raised in Runner.__exit__, not through run_until_complete */
+                vm_tb_prepend_stdlib(vm, e, VM_TB_RUNNERS_199);
+                vm_tb_prepend_stdlib(vm, e, VM_TB_RUNNERS_71);
+                vm_tb_prepend_stdlib(vm, e, VM_TB_RUNNERS_63);
+                vm_tb_prepend_stdlib(vm, e, VM_TB_RUNNERS_189);
+                r->tb_prepended = true;
+                r->cancel_raised = true;
                 vm->shutdown_exc = NULL; /* r->main_err kept it */
                 host_release(&vm->host, r->main_err);
                 r->main_err = vm_to_host(vm, e);
@@ -1734,15 +1741,30 @@ static int paused_line(CoroObj *c)
 }
 
 /* The task's repr at its deallocation: coro=<f() running at FILE:LINE>
- * (ready queue) or, after its coroutine was closed, coro=<f() done, defined
- * at FILE:LINE> wait_for=<Future pending cb=[Task.task_wakeup()]>. */
-static RtStatus destroyed_repr(Vm *vm, Task *t, CoroObj *c, Value *out)
+ * (ready queue) or, waiting on a future, its repr as a program would print
+ * it (what it waits for, the tasks waiting for it), with its coroutine
+ * closed, coro=<f() done, defined at FILE:LINE>: the collector finalizes
+ * the coroutine before the task (made first, tracked first; corpus 232).
+ * When _cancel_all_tasks raised, its traceback kept every task alive
+ * through the first collection at exit, which moves a coroutine behind its
+ * task: the task is finalized first, and its coroutine still shows where
+ * it is paused (tests/hostile/cancel-await-cycle.py; CPython's order of the
+ * reports then follows that collection, ours is creation order). */
+static RtStatus destroyed_repr(Vm *vm, Task *t, CoroObj *c, bool cancel_raised, Value *out)
 {
     StrBuf sb;
     sb_init(&sb, &vm->rt);
+    if (c && (task_fut_waiter(t) || task_sleeping(t))) {
+        vm->repr_coros_closed = !cancel_raised;
+        handle_repr(vm, task_future(t), false, &sb);
+        vm->repr_coros_closed = false;
+        return sb_finish(&sb, out);
+    }
     char name[128];
     task_name(t, name, sizeof name);
-    sb_printf(&sb, "<Task pending name='%s' coro=<", name);
+    /* a task whose cancel() went round a cycle of awaits (RecursionError)
+     * was counted cancelling on the way: CPython's repr says so */
+    sb_printf(&sb, "<Task %s name='%s' coro=<", task_cancelling(t) > 0 ? "cancelling" : "pending", name);
     Coro tc = task_coro(t);
     if (!c)
         sb_printf(&sb, "%s()>", tc.vt == &ncotask_vt ? ((NcoObj *)tc.self)->name : "coroutine");
@@ -1759,7 +1781,7 @@ static RtStatus destroyed_repr(Vm *vm, Task *t, CoroObj *c, Value *out)
 
 /* At the loop's close: reports (and closes) the ready ones, keeps the
  * waiting ones for aiorun_at_exit. */
-static void drop_leftover_tasks(Vm *vm, Loop *loop)
+static void drop_leftover_tasks(Vm *vm, Loop *loop, bool cancel_raised)
 {
     Rt *rt = &vm->rt;
     Loop *running = vm->loop;
@@ -1767,7 +1789,7 @@ static void drop_leftover_tasks(Vm *vm, Loop *loop)
     for (Task *t = loop_first_task(loop); t; t = task_next_pending(t)) {
         CoroObj *c = vm_coro_of_engine(task_coro(t));
         Value report;
-        if (destroyed_repr(vm, t, c, &report) != RT_OK) {
+        if (destroyed_repr(vm, t, c, cancel_raised, &report) != RT_OK) {
             rt_clear_exc(rt);
             continue;
         }
@@ -1831,7 +1853,7 @@ static void aiorun_finish(Vm *vm, AioRun *r)
     r->cancelled = NULL;
     r->ncancelled = 0;
     if (r->loop && !vm->aborting)
-        drop_leftover_tasks(vm, r->loop);
+        drop_leftover_tasks(vm, r->loop, r->cancel_raised);
     vm->shutdown_exc = NULL;
     vm->loop = NULL;
     if (r->loop)

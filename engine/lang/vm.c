@@ -2413,6 +2413,11 @@ static const struct {
     [VM_TB_TASKGROUPS_145] = {"<stdlib>/asyncio/taskgroups.py", "__aexit__", "raise me from None", 145, 0, 0},
     [VM_TB_TIMEOUTS_115] = {"<stdlib>/asyncio/timeouts.py", "__aexit__", "raise TimeoutError from exc_val", 115,
                             0, 0},
+    /* asyncio.run's shutdown (Runner.__exit__), when _cancel_all_tasks raises */
+    [VM_TB_RUNNERS_189] = {"<stdlib>/asyncio/runners.py", "run", "with Runner(debug=debug) as runner:", 189, 0, 0},
+    [VM_TB_RUNNERS_63] = {"<stdlib>/asyncio/runners.py", "__exit__", "self.close()", 63, 0, 0},
+    [VM_TB_RUNNERS_71] = {"<stdlib>/asyncio/runners.py", "close", "_cancel_all_tasks(loop)", 71, 0, 0},
+    [VM_TB_RUNNERS_199] = {"<stdlib>/asyncio/runners.py", "_cancel_all_tasks", "task.cancel()", 199, 0, 0},
 };
 
 RtStatus vm_tb_prepend_stdlib(Vm *vm, Value exc, VmStdlibFrame which)

@@ -280,6 +280,8 @@ struct Vm {
     size_t ntask_code_pages;
     Code **task_code_tab;
     size_t ntask_code_tab;
+    bool repr_coros_closed;   /* task reprs show pending tasks' coroutines as closed
+                                 ("done, defined at"): drop_leftover_tasks */
     Code *native_codes[16];   /* CODE_NATIVE stand-ins for the table's ids, made on first
                                  use (mod_asyncio.c's native_defs), owned */
     int64_t real_start_ns;
@@ -350,7 +352,8 @@ void vm_set_exc_context(Vm *vm, Frame *f);
  * TbEntry, pc = which), so reports read as CPython's. */
 typedef enum VmStdlibFrame {
     VM_TB_RUNNERS_190, VM_TB_RUNNERS_118, VM_TB_BASE_EVENTS_653, VM_TB_SLEEP_649, VM_TB_WAIT_FOR_500,
-    VM_TB_WAIT_FOR_502, VM_TB_TASKGROUPS_145, VM_TB_TIMEOUTS_115, VM_TB__COUNT
+    VM_TB_WAIT_FOR_502, VM_TB_TASKGROUPS_145, VM_TB_TIMEOUTS_115, VM_TB_RUNNERS_189, VM_TB_RUNNERS_63,
+    VM_TB_RUNNERS_71, VM_TB_RUNNERS_199, VM_TB__COUNT
 } VmStdlibFrame;
 RtStatus vm_tb_prepend_stdlib(Vm *vm, Value exc, VmStdlibFrame which);
 /* Formats the traceback lines of one exception (no chain, no header). */
@@ -416,6 +419,8 @@ typedef struct AioRun {
     size_t ncancelled;
     bool tb_prepended;  /* main's exception has asyncio.run's frames */
     void *main_err;     /* main's exception (host reference) once shutdown began */
+    bool cancel_raised; /* _cancel_all_tasks raised (a cycle of awaits): its traceback
+                           keeps the tasks alive past their coroutines (drop_leftover_tasks) */
 } AioRun;
 /* Creates the loop and the main task; RT_ERR with the exception set. */
 RtStatus aiorun_start(Vm *vm, AioRun *r, Value coro);

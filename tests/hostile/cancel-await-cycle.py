@@ -1,9 +1,11 @@
 # Two tasks awaiting each other, then cancelled: the cancel goes round the
 # cycle (each task cancels what it awaits). It used to recurse in C until
 # the stack ran out (a segfault); CPython stops with RecursionError raised
-# by t.cancel(), and so do we.
+# by t.cancel(), and so do we. The tasks it leaves pending are reported at
+# exit as "cancelling" (their cancel() counted before the recursion), their
+# coroutines still where they are paused, each waiting for the other.
 # expect-status: 1
-# expect-stderr-prefix: task: <Task
+# expect-stderr-prefix: task: <Task cancelling name='B' coro=<b() running at cancel-await-cycle.py:19> wait_for=<Task cancelling name='A'
 import asyncio
 
 tasks = {}

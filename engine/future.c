@@ -74,9 +74,17 @@ static size_t future_size(const Future *f)
     }
 }
 
-static uint32_t ncallbacks(const Future *f)
+/* The callbacks registered, whatever the state (schedule_callbacks). */
+static uint32_t cb_count(const Future *f)
 {
     return f->cb0.fn ? 1 + (f->ext ? f->ext->ncbs : 0) : 0;
+}
+
+/* A done future has none: its cb0 may still hold the first one, queued
+ * (loop_enqueue_cb0). */
+static uint32_t ncallbacks(const Future *f)
+{
+    return f->state == FUTURE_PENDING ? cb_count(f) : 0;
 }
 
 static FutureCb *cb_at(Future *f, uint32_t i)
@@ -164,20 +172,20 @@ bool future_cancelled(const Future *f)
     return f->state == FUTURE_CANCELLED;
 }
 
-/* Completion: every done-callback is queued now, in registration order. */
+/* Completion: every done-callback is queued now, in registration order;
+ * the first stays in cb0 until it runs (loop_enqueue_cb0). */
 static void schedule_callbacks(Future *f)
 {
     Loop *L = f->loop;
     if (!L) return; /* detached: it has none */
-    uint32_t n = ncallbacks(f);
-    FutureCb first = f->cb0;
-    clear_callbacks(f);
-    f->cb0.data = NULL;
+    uint32_t n = cb_count(f);
+    if (f->ext) f->ext->ncbs = 0; /* cbs is kept until freed */
     for (uint32_t i = 0; i < n; i++) {
-        FutureCb cb = i == 0 ? first : f->ext->cbs[i - 1]; /* cbs is kept until freed */
+        FutureCb cb = *cb_at(f, i);
         f->refs++;
-        if (loop_enqueue_arg(L, cb.fn, cb.data, f, true) < 0) {
+        if ((i == 0 ? loop_enqueue_cb0(L, f) : loop_enqueue_arg(L, cb.fn, cb.data, f, true)) < 0) {
             f->refs--;
+            if (i == 0) f->cb0.fn = NULL, f->cb0.data = NULL;
             continue;
         }
         if (cb.fn == task_wakeup_cb)
@@ -338,6 +346,7 @@ int future_add_callback(Future *f, LoopFn fn, void *data)
 size_t future_remove_callback(Future *f, LoopFn fn, void *data)
 {
     uint32_t n = ncallbacks(f), j = 0;
+    if (n == 0) return 0; /* done: cb0 may be queued, and stays */
     size_t removed = 0;
     for (uint32_t i = 0; i < n; i++) {
         FutureCb c = *cb_at(f, i);

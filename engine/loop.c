@@ -142,6 +142,7 @@ int loop_enqueue_slow(Loop *L, LoopFn fn, void *data)
 void loop_ready_arg(Loop *L, void *data, void *arg) {}
 void loop_ready_arg_hold(Loop *L, void *data, void *arg) {}
 void loop_ready_run(Loop *L, void *data, void *arg) {}
+void loop_ready_cb0(Loop *L, void *data, void *arg) {}
 
 /* The ring's last item is p's first step, alone or ending a run: t, the
  * task created right after p, joins it (ReadyCell). Looking backwards is
@@ -206,7 +207,14 @@ static inline ReadyItem ready_pop(Loop *L)
         L->count--;
         return (ReadyItem){task_step_cb, t, NULL, NULL};
     }
-    if (__builtin_expect(c.head.mark == loop_ready_arg || c.head.mark == loop_ready_arg_hold, 0)) {
+    if (c.cb0.mark == loop_ready_cb0) {
+        Future *f = c.cb0.f;
+        it = (ReadyItem){f->cb0.fn, f->cb0.data, f, f};
+        f->cb0.fn = NULL;
+        f->cb0.data = NULL;
+        L->head = (L->head + 1) & m;
+        L->ncells--;
+    } else if (__builtin_expect(c.head.mark == loop_ready_arg || c.head.mark == loop_ready_arg_hold, 0)) {
         ReadyCell t = L->ring[(L->head + 1) & m];
         it = (ReadyItem){c.head.fn, t.tail.data, t.tail.arg,
                          c.head.mark == loop_ready_arg_hold ? t.tail.arg : NULL};

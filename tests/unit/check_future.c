@@ -36,6 +36,9 @@ START_TEST(test_result_and_callback_order)
     ck_assert_int_eq(future_set_result(f, host_int(12)), -1); /* InvalidStateError */
     ck_assert_int_eq(g_calls.n, 0);                           /* queued, not called */
     ck_assert_uint_eq(loop_ready_count(w.loop), 5);
+    /* done: it has none left to remove (the first waits in cb0, queued) */
+    ck_assert_uint_eq(future_remove_callback(f, cb1, (void *)1), 0);
+    ck_assert_uint_eq(future_callback_count(f), 0);
     loop_run_once(w.loop);
     ck_assert_int_eq(g_calls.n, 5);
     int expect[] = {1, 2, 4, 5, 6};
@@ -317,8 +320,13 @@ START_TEST(test_callback_dropped_hook)
     loop_call_later(w.loop, 5, host_cb, (void *)1000, NULL); /* pending timer */
     LoopTimer *due = loop_call_later(w.loop, 0, host_cb, (void *)10000, NULL);
     (void)due;
+    Future *done = future_new(w.loop); /* done: its callbacks queued, never run */
+    future_add_callback(done, host_cb, (void *)100000);
+    future_add_callback(done, host_cb, (void *)1000000);
+    future_set_result(done, NULL);
+    future_release(done); /* the queue holds it */
     loop_free(w.loop);
-    ck_assert_int_eq(g_dropped, 11111);
+    ck_assert_int_eq(g_dropped, 1111111);
     future_release(kept);
     w.loop = loop_new(&w.host);
     tw_fini(&w);

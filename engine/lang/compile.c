@@ -1387,8 +1387,10 @@ static void c_call(Compiler *c, const AstExpr *e)
     }
     c_expr(c, f);
     if (star) {
+        /* the list itself, not a tuple of it: only the stack holds it, so
+         * the call borrows its items (100,000 coroutines to gather are not
+         * copied into a 1.6 MB tuple) */
         c_starred_list(c, &e->u.call.args);
-        emit(c, OP_LIST_TO_TUPLE, 0);
         if (nkw) {
             for (int i = 0; i < nkw; i++) {
                 emit(c, OP_LOAD_CONST,

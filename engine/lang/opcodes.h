@@ -73,7 +73,7 @@
     X(CALL_KW, 0, I)        /* callable args... kwnames(tuple) */                 \
     X(CALL_METHOD, 0, I)    /* obj args...: ARG = name index << 8 | argc */       \
     X(CALL_METHOD_KW, 0, I) /* obj args... kwnames (argc counts keywords too) */  \
-    X(CALL_EX, 0, I)        /* callable argtuple [kwdict if ARG&1] */             \
+    X(CALL_EX, 0, I)        /* callable arglist [kwdict if ARG&1] */              \
     X(MAKE_FUNCTION, 0, I)  /* [defaults] [kwdefaults] [closure] code */          \
     X(RETURN_VALUE, -1, N)                                                         \
     X(GET_AWAITABLE, 0, N)  /* check TOS can be awaited (TypeError otherwise) */  \

@@ -765,31 +765,34 @@ static RtStatus make_exc(Vm *vm, Value v, Value *out)
     return rt_raise_id(rt, CLS_TypeError, "exceptions must derive from BaseException");
 }
 
-static RtStatus call_ex_args(Vm *vm, Value argt, Value kwd, Value **args, size_t *nargs, Tuple **kwnames,
+/* f(*a, **k): argl is the list c_starred_list built, which only the
+ * stack holds: nothing the callee runs can reach it to change it. */
+static RtStatus call_ex_args(Vm *vm, Value argl, Value kwd, Value **args, size_t *nargs, Tuple **kwnames,
                              size_t *asize)
 {
     Rt *rt = &vm->rt;
-    Tuple *t = val_tuple(argt);
+    List *l = val_list(argl);
     size_t nkw = 0;
     if (!val_is_undef(kwd))
         nkw = val_dict(kwd)->len;
-    if (!nkw) { /* the tuple's own items, borrowed: it stays on the stack */
-        *args = t->items;
-        *nargs = t->len;
+    if (!nkw) { /* the list's own items, borrowed: it stays on the stack */
+        static Value none[1]; /* an empty list may have no items array */
+        *args = l->len ? l->items : none;
+        *nargs = l->len;
         *kwnames = NULL;
         *asize = 0;
         return RT_OK;
     }
-    Value *a = mem_alloc(vm->mem, (t->len + nkw + 1) * sizeof(Value));
+    Value *a = mem_alloc(vm->mem, (l->len + nkw + 1) * sizeof(Value));
     if (!a)
         return rt_no_memory(rt);
-    for (size_t i = 0; i < t->len; i++)
-        a[i] = t->items[i];
+    for (size_t i = 0; i < l->len; i++)
+        a[i] = l->items[i];
     *kwnames = NULL;
     if (nkw) {
         Tuple *kn = tuple_new(rt, nkw);
         if (!kn) {
-            mem_free(vm->mem, a, (t->len + nkw + 1) * sizeof(Value));
+            mem_free(vm->mem, a, (l->len + nkw + 1) * sizeof(Value));
             return RT_ERR;
         }
         size_t pos = 0, i = 0;
@@ -797,14 +800,14 @@ static RtStatus call_ex_args(Vm *vm, Value argt, Value kwd, Value **args, size_t
         while (dict_next(val_dict(kwd), &pos, &k, &v)) {
             Str *in = rt_intern(rt, val_str(k)->data, val_str(k)->len);
             kn->items[i] = val_obj(&in->hdr);
-            a[t->len + i] = v;
+            a[l->len + i] = v;
             i++;
         }
         *kwnames = kn;
     }
     *args = a;
-    *nargs = t->len;
-    *asize = (t->len + nkw + 1) * sizeof(Value);
+    *nargs = l->len;
+    *asize = (l->len + nkw + 1) * sizeof(Value);
     return RT_OK;
 }
 
@@ -1752,12 +1755,12 @@ load:
                 Value *top = sp;
                 if (arg & 1)
                     kwd = *--top;
-                Value argt = top[-1];
+                Value argl = top[-1];
                 callee = top[-2];
                 base = top - 2;
                 SAVE();
-                CHECK(call_ex_args(vm, argt, kwd, &args, &nargs, &kwnames, &exsize));
-                if (exsize) /* allocated (keywords); else the tuple's items */
+                CHECK(call_ex_args(vm, argl, kwd, &args, &nargs, &kwnames, &exsize));
+                if (exsize) /* allocated (keywords); else the list's items */
                     exargs = args;
             } else {
                 size_t total = arg;

@@ -47,11 +47,13 @@ enum { CHUNK_MIN = 16 << 10, CHUNK_MAX = 1 << 20, DIRECT_HDR = 16 };
 /* Once a Mem holds this much in chunks, further chunks are huge pages:
  * 2 MiB mapped at a 2 MiB boundary with MADV_HUGEPAGE. Filling 100 MB of
  * tasks page by page costs ~25,000 page faults, a quarter of the CPU time of
- * the spawn benchmark on a VM; huge pages take 50. Small programs never get
- * there and keep their small footprint. */
+ * the spawn benchmark on a VM; huge pages take 50. Small programs (a
+ * lesson's example holds well under 256 KiB) never get there and keep
+ * their small footprint; the chunks of 16-128 KiB before it cost a big one
+ * ~60 faults. */
 #if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
 #define HUGE_CHUNK ((size_t)2 << 20)
-#define HUGE_AFTER ((size_t)2 << 20)
+#define HUGE_AFTER ((size_t)256 << 10)
 #endif
 
 /* A new block of BIG_MIN bytes or more is mapped on its own, at a 2 MiB

@@ -24,10 +24,14 @@
 /* Source position of one instruction (same meaning as AstPos: 1-based lines,
  * 0-based byte columns, end exclusive). `op_col`/`op_end` mark the operator
  * of a binary operation or the index of a subscript (for 3.11's `~~^~~`
- * carets), -1 when not applicable. */
+ * carets), -1 when not applicable. A method call (CALL_METHOD) also keeps
+ * where its `obj.name` is, `sub_*` (sub_end_line 0 otherwise): CPython
+ * looks the method up before the arguments, and a missing one's
+ * AttributeError underlines only `obj.name`. */
 typedef struct CodeLoc {
     int32_t line, col, end_line, end_col;
     int32_t op_col, op_end;
+    int32_t sub_line, sub_col, sub_end_line, sub_end_col;
 } CodeLoc;
 
 /* An exception-table entry: an exception raised by an instruction in

@@ -648,7 +648,7 @@ static void emit_jump(Compiler *c, Opcode op, int label)
 
 static void set_loc(Compiler *c, AstPos p)
 {
-    c->u->loc = (CodeLoc){p.line, p.col, p.end_line, p.end_col, -1, -1};
+    c->u->loc = (CodeLoc){p.line, p.col, p.end_line, p.end_col, -1, -1, 0, 0, 0, 0};
 }
 
 static uint32_t add_const(Compiler *c, Value v)
@@ -1313,8 +1313,15 @@ static void c_expr(Compiler *c, const AstExpr *e)
         {
             CodeLoc *l = &c->u->loc;
             const AstExpr *ix = e->u.subscript.index;
-            if (ix->pos.line == l->line && e->pos.end_line == l->line) {
-                l->op_col = e->u.subscript.value->pos.end_col;
+            if (ix->pos.line == l->line && e->pos.end_line == l->line &&
+                e->u.subscript.value->pos.end_line == l->line) {
+                /* from the `[` on (past a `)` closing the value, spaces) */
+                size_t len;
+                const char *src = code_source_line(c->ast->source, c->ast->source_len, l->line, &len);
+                int i = e->u.subscript.value->pos.end_col;
+                while (src && i < e->pos.end_col && (size_t)i < len && src[i] != '[')
+                    i++;
+                l->op_col = i;
                 l->op_end = e->pos.end_col;
             }
         }
@@ -1357,6 +1364,20 @@ static void c_expr(Compiler *c, const AstExpr *e)
     c->depth--;
 }
 
+/* An argument whose evaluation can do nothing a program sees: a constant
+ * (maybe negated) or a name (only its NameError, were the method missing
+ * too, would come first: CPython's AttributeError wins there). */
+static bool quiet_arg(const AstExpr *a)
+{
+    if (a->kind == AST_UNARYOP && (a->u.unary.op == AST_UNEG || a->u.unary.op == AST_UPOS))
+        a = a->u.unary.operand;
+    switch (a->kind) {
+    case AST_INT: case AST_FLOAT: case AST_STR: case AST_NAME: case AST_TRUE: case AST_FALSE: case AST_NONE:
+        return true;
+    default: return false;
+    }
+}
+
 static void c_call(Compiler *c, const AstExpr *e)
 {
     const AstExpr *f = e->u.call.func;
@@ -1364,6 +1385,21 @@ static void c_call(Compiler *c, const AstExpr *e)
     bool star = has_starred(&e->u.call.args);
     if (!star && f->kind == AST_ATTRIBUTE && nargs + nkw < 256) {
         c_expr(c, f->u.attr.value);
+        /* CPython looks the method up before the arguments: a typo in
+         * asyncio.create_tsk(work()) fails before work() makes a coroutine
+         * (no never-awaited warning) and before an argument prints. The
+         * check costs an instruction, so calls whose arguments do nothing
+         * visible (asyncio.sleep(0)) go without it; CALL_METHOD's lookup
+         * then fails at the same point of the program. */
+        bool quiet = true;
+        for (int i = 0; i < nargs && quiet; i++)
+            quiet = quiet_arg(e->u.call.args.items[i]);
+        for (int i = 0; i < nkw && quiet; i++)
+            quiet = quiet_arg(e->u.call.keywords[i].value);
+        if (!quiet) {
+            set_loc(c, f->pos);
+            emit(c, OP_CHECK_METHOD, add_name(c, f->u.attr.attr));
+        }
         for (int i = 0; i < nargs; i++)
             c_expr(c, e->u.call.args.items[i]);
         for (int i = 0; i < nkw; i++)
@@ -1372,6 +1408,10 @@ static void c_call(Compiler *c, const AstExpr *e)
         if (name > 0xffff)
             syntax_error(c, e->pos, "program too large");
         set_loc(c, e->pos);
+        c->u->loc.sub_line = f->pos.line;
+        c->u->loc.sub_col = f->pos.col;
+        c->u->loc.sub_end_line = f->pos.end_line;
+        c->u->loc.sub_end_col = f->pos.end_col;
         if (nkw) {
             Tuple *t = tuple_new(c->rt, (size_t)nkw);
             if (!t)
@@ -1578,6 +1618,34 @@ static bool is_const_true(const AstExpr *e)
     return e->kind == AST_TRUE || (e->kind == AST_INT && e->u.ival != 0);
 }
 
+/* CPython 3.11 compiles a condition (compiler_jump_if) through `not`,
+ * `and`/`or` and `x if c else y` down to its comparisons, and a comparison
+ * there sets the location of what the statement emits after it: an
+ * assert's AssertionError points at the last comparison of its test
+ * (`assert x > 10 and y` underlines `x > 10`), or at the whole statement
+ * when the test has none (`assert isinstance(x, str)`). NULL: none. */
+static const AstPos *cond_leaked_pos(const AstExpr *e)
+{
+    const AstPos *p = NULL, *q;
+    switch (e->kind) {
+    case AST_COMPARE: return &e->pos;
+    case AST_UNARYOP: return e->u.unary.op == AST_UNOT ? cond_leaked_pos(e->u.unary.operand) : NULL;
+    case AST_BOOLOP:
+        for (int i = 0; i < e->u.boolop.values.len; i++)
+            if ((q = cond_leaked_pos(e->u.boolop.values.items[i])))
+                p = q;
+        return p;
+    case AST_IFEXP:
+        p = cond_leaked_pos(e->u.ifexp.test);
+        if ((q = cond_leaked_pos(e->u.ifexp.body)))
+            p = q;
+        if ((q = cond_leaked_pos(e->u.ifexp.orelse)))
+            p = q;
+        return p;
+    default: return NULL;
+    }
+}
+
 static void c_stmt(Compiler *c, const AstStmt *s)
 {
     Unit *u = c->u;
@@ -1750,7 +1818,8 @@ static void c_stmt(Compiler *c, const AstStmt *s)
         emit_jump(c, OP_POP_JUMP_IF_TRUE, ok);
         if (s->u.assert_.msg)
             c_expr(c, s->u.assert_.msg);
-        set_loc(c, s->pos);
+        const AstPos *at = cond_leaked_pos(s->u.assert_.test);
+        set_loc(c, at ? *at : s->pos);
         emit_raw(c, OP_ASSERT_FAIL, s->u.assert_.msg ? 1 : 0, s->u.assert_.msg ? -1 : 0);
         place(c, ok);
         break;
@@ -2039,7 +2108,7 @@ static Code *c_scope_code(Compiler *c, Scope *s)
         body = &c->ast->body;
     }
     assign_slots(c, s, params, s->type == SC_COMP);
-    unit->loc = (CodeLoc){firstline, 0, firstline, 0, -1, -1};
+    unit->loc = (CodeLoc){firstline, 0, firstline, 0, -1, -1, 0, 0, 0, 0};
 
     if (body) {
         c_stmts(c, body);

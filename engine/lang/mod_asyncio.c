@@ -182,7 +182,9 @@ static void h_unretrieved(void *ctx, Future *f)
     sb_putc(&sb, '\n');
     void *e = future_exception(f);
     Value ev = vm_from_host(vm, e);
+    vm->tb_logged = true; /* through asyncio's logger */
     vm_format_exception(vm, ev, &sb);
+    vm->tb_logged = false;
     val_decref(rt, ev);
     if (sb.buf)
         vm_write_err(vm, sb.buf, sb.len);
@@ -872,7 +874,9 @@ static void done_cb_run(Loop *loop, void *data, void *arg)
             sb_puts(&sb, "Exception in callback ");
             obj_repr_sb(&vm->rt, d->fn, &sb);
             sb_puts(&sb, "\n");
+            vm->tb_logged = true; /* through asyncio's logger */
             vm_format_exception(vm, e, &sb);
+            vm->tb_logged = false;
             if (sb.buf)
                 vm_write_err(vm, sb.buf, sb.len);
             sb_fini(&sb);
@@ -937,10 +941,10 @@ static const MethodDef future_methods[] = {
 };
 
 const ObjType vm_task_type = {
-    .name = "Task", .free = futobj_free, .repr = futobj_repr, .methods = task_methods,
+    .name = "Task", .tp_name = "_asyncio.Task", .free = futobj_free, .repr = futobj_repr, .methods = task_methods,
     .traverse = futobj_traverse, .clear = futobj_clear, .gc_clear_first = true};
 const ObjType vm_future_type = {
-    .name = "Future", .free = futobj_free, .repr = futobj_repr, .methods = future_methods,
+    .name = "Future", .tp_name = "_asyncio.Future", .free = futobj_free, .repr = futobj_repr, .methods = future_methods,
     .traverse = futobj_traverse, .clear = futobj_clear, .gc_clear_first = true};
 const ObjType vm_gfuture_type = {
     .name = "_GatheringFuture", .free = futobj_free, .repr = futobj_repr, .methods = future_methods};
@@ -1523,7 +1527,9 @@ static void report_shutdown_errors(Vm *vm, AioRun *r)
         fut_repr_sb(vm, f, &sb);
         sb_putc(&sb, '\n');
         Value ev = vm_from_host(vm, e);
+        vm->tb_logged = true; /* through asyncio's logger */
         vm_format_exception(vm, ev, &sb);
+        vm->tb_logged = false;
         val_decref(&vm->rt, ev);
         if (sb.buf)
             vm_write_err(vm, sb.buf, sb.len);

@@ -294,7 +294,7 @@ bool obj_isinstance(Rt *rt, Value v, const Class *cls)
 const char *obj_type_name(Rt *rt, Value v)
 {
     if (v.tag == VAL_OBJ && !v.u.o->type->builtin_class && v.u.o->type != &obj_exc_type)
-        return v.u.o->type->name;
+        return v.u.o->type->tp_name ? v.u.o->type->tp_name : v.u.o->type->name;
     return obj_class_of(rt, v)->name->data;
 }
 
@@ -1206,6 +1206,20 @@ RtStatus obj_call_method(Rt *rt, Value self, Str *name, const Value *args, size_
     RtStatus st = obj_call(rt, f, args, nargs, kwnames, out);
     val_decref(rt, f);
     return st;
+}
+
+RtStatus obj_check_method(Rt *rt, Value self, Str *name)
+{
+    if (self.tag == VAL_OBJ) {
+        const ObjType *t = self.u.o->type;
+        if ((!t->getattr || (t != &obj_module_type && t != &obj_class_type)) && find_method(t, name))
+            return RT_OK;
+    }
+    Value f;
+    if (obj_getattr(rt, self, name, &f) != RT_OK)
+        return RT_ERR;
+    val_decref(rt, f);
+    return RT_OK;
 }
 
 RtStatus obj_call(Rt *rt, Value callee, const Value *args, size_t nargs, Tuple *kwnames,

@@ -106,6 +106,9 @@ typedef struct MethodDef {
  */
 struct ObjType {
     const char *name; /* type(x).__name__, e.g. "coroutine" */
+    /* CPython's tp_name when it is not `name` (a C type of a module:
+     * "_asyncio.Task"): what its error messages name (obj_type_name) */
+    const char *tp_name;
     void (*free)(Rt *rt, Obj *o);
     /* Append the repr / str to `sb`. */
     RtStatus (*repr)(Rt *rt, Obj *o, StrBuf *sb);
@@ -426,6 +429,9 @@ RtStatus obj_to_list(Rt *rt, Value iterable, Value *out);
 RtStatus obj_getattr(Rt *rt, Value v, Str *name, Value *out);
 RtStatus obj_setattr(Rt *rt, Value v, Str *name, Value value);
 /* v.name(*args): calls a method without making the bound method first. */
+/* What obj_call_method(self, name, ...) would find: RT_OK when the method
+ * is there, else the AttributeError the call would raise. */
+RtStatus obj_check_method(Rt *rt, Value self, Str *name);
 RtStatus obj_call_method(Rt *rt, Value self, Str *name, const Value *args, size_t nargs,
                          Tuple *kwnames, Value *out);
 /* callee(*args) for anything callable: natives, bound methods, classes, and

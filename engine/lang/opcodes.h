@@ -88,7 +88,8 @@
     X(IMPORT_NAME, 1, S)                                                           \
     X(IMPORT_FROM, 1, S)    /* module -> module attr */                           \
     X(BEFORE_ASYNC_WITH, 1, N) /* mgr -> bound __aexit__, awaitable __aenter__() */ \
-    X(ASYNC_WITH_EXIT, 1, I) /* 0: exit -> exit aw; 1: exit prev exc -> ... aw */
+    X(ASYNC_WITH_EXIT, 1, I) /* 0: exit -> exit aw; 1: exit prev exc -> ... aw */ \
+    X(CHECK_METHOD, 0, S)   /* obj: AttributeError unless CALL_METHOD finds it */
 
 typedef enum {
 #define OPCODE_ENUM(name, effect, kind) OP_##name,

@@ -8,6 +8,7 @@
  * caller.
  */
 #include "engine/lang/vm.h"
+#include "engine/lang/dirs.h"
 #include "engine/lang/net.h"
 
 #include <stdio.h>
@@ -522,9 +523,34 @@ static RtStatus add_traceback(Vm *vm, Frame *f, uint32_t pc)
     }
     t->code = f->code;
     t->pc = pc;
+    t->at_sub = vm->tb_at_sub;
+    vm->tb_at_sub = false;
     t->next = val_is_undef(e->traceback) ? VAL_NONE_V : e->traceback;
     e->traceback = val_obj(&t->hdr);
     return RT_OK;
+}
+
+static void attr_suggest(Vm *vm, Value obj, Str *name);
+
+/* A method call failed: when the method itself is missing (not an error
+ * from inside it), the traceback entry underlines `obj.name` only, as
+ * CPython's LOAD_METHOD (add_traceback takes the mark). Only on the error
+ * path: looks the method up again with the exception put aside. */
+static void note_method_missing(Vm *vm, Value self, Str *name)
+{
+    Rt *rt = &vm->rt;
+    if (!rt_exc_matches(rt, rt->cls[CLS_AttributeError]))
+        return;
+    Value e = rt_fetch_exc(rt);
+    bool missing = obj_check_method(rt, self, name) != RT_OK;
+    if (missing) {
+        rt_clear_exc(rt);
+        vm->tb_at_sub = true;
+    }
+    rt_raise_value(rt, e);
+    val_decref(rt, e);
+    if (missing)
+        attr_suggest(vm, self, name);
 }
 
 /* The exception being handled by f or the frames it was called from. */
@@ -653,6 +679,35 @@ static RtStatus name_error(Vm *vm, Frame *f, Str *name)
         }
     }
     return RT_ERR;
+}
+
+/* An AttributeError of looking `name` up on obj gets CPython's "Did you
+ * mean", computed as CPython's from dir(obj) (dirs.h), in the notes slot
+ * as name_error's. Nothing for a kind of value dirs.h does not know. */
+static void attr_suggest(Vm *vm, Value obj, Str *name)
+{
+    Rt *rt = &vm->rt;
+    if (!val_is_exc(rt->exc) || !rt_exc_matches(rt, rt->cls[CLS_AttributeError]))
+        return;
+    Exc *e = (Exc *)rt->exc.u.o;
+    const char *const *dir = dirs_of(rt, obj);
+    if (!val_is_undef(e->notes) || !dir)
+        return;
+    if (dirs_has(rt, obj, name->data, name->len))
+        return; /* CPython has it: one the subset leaves out (sandbox), no hint */
+    Suggest s = {name->data, name->len, NULL, 0, 0};
+    for (; *dir; dir++)
+        suggest_try(&s, *dir, strlen(*dir));
+    if (!s.best)
+        return;
+    Value ev = rt_fetch_exc(rt);
+    Str *t = str_new(rt, s.best, s.best_len);
+    if (t)
+        e->notes = val_obj(&t->hdr);
+    else
+        rt_clear_exc(rt); /* no memory for the hint: the error without it */
+    rt_raise_value(rt, ev);
+    val_decref(rt, ev);
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -1345,11 +1400,21 @@ load:
         case OP_LOAD_ATTR: {
             Value o = TOP(), v;
             SAVE();
-            CHECK(obj_getattr(rt, o, co->names[arg], &v));
+            if (obj_getattr(rt, o, co->names[arg], &v) != RT_OK) {
+                attr_suggest(vm, o, co->names[arg]);
+                goto error;
+            }
             sp[-1] = v;
             val_decref(rt, o);
             break;
         }
+        case OP_CHECK_METHOD:
+            SAVE();
+            if (obj_check_method(rt, TOP(), co->names[arg]) != RT_OK) {
+                attr_suggest(vm, TOP(), co->names[arg]);
+                goto error;
+            }
+            break;
         case OP_STORE_ATTR: {
             Value o = sp[-1], v = sp[-2];
             sp -= 2;
@@ -1825,8 +1890,11 @@ load:
                 mem_free(vm->mem, exargs, exsize);
             }
             vm->frame = f;
-            if (st != RT_OK)
+            if (st != RT_OK) {
+                if (mname)
+                    note_method_missing(vm, callee, mname);
                 goto error;
+            }
             for (Value *p = sp; p > base;)
                 val_decref(rt, *--p);
             sp = base;
@@ -2361,7 +2429,12 @@ static size_t chars_in(const char *s, size_t n)
     return c;
 }
 
-static void format_line_and_carets(const Code *code, const CodeLoc *l, StrBuf *sb)
+/* The source line and its carets as CPython prints them: without its
+ * indentation, and with its trailing white space when CPython's C printer
+ * writes it (an uncaught exception, sys.unraisablehook), where a line with
+ * trailing spaces is longer than what the carets underline; asyncio's logger
+ * goes through the traceback module, which strips the line (vm->tb_logged). */
+static void format_line_and_carets(const Vm *vm, const Code *code, const CodeLoc *l, StrBuf *sb)
 {
     size_t len;
     const char *line = code_source_line(code->source, code->src_len, l->line, &len);
@@ -2371,17 +2444,20 @@ static void format_line_and_carets(const Code *code, const CodeLoc *l, StrBuf *s
     while (lead < len && (line[lead] == ' ' || line[lead] == '\t' || line[lead] == '\f'))
         lead++;
     size_t end = len;
-    while (end > lead && (line[end - 1] == ' ' || line[end - 1] == '\t'))
+    while (end > lead && (line[end - 1] == ' ' || line[end - 1] == '\t' || line[end - 1] == '\f'))
         end--;
     if (end <= lead)
         return;
+    if (!vm->tb_logged)
+        end = len;
     sb_puts(sb, "    ");
     sb_put(sb, line + lead, end - lead);
     sb_putc(sb, '\n');
     if (l->end_line != l->line || l->col < (int)lead || l->end_col > (int)end || l->end_col <= l->col)
         return;
-    if ((size_t)l->col == lead && (size_t)l->end_col == end)
-        return; /* the whole line: no carets */
+    if ((size_t)l->col == lead && (size_t)l->end_col == end && l->op_col < 0)
+        return; /* the whole line and no operator to point at: no carets
+                   (`x[5]` or `1/0` alone on a line keep their ~^~) */
     sb_puts(sb, "    ");
     size_t pad = chars_in(line + lead, (size_t)l->col - lead);
     for (size_t i = 0; i < pad; i++)
@@ -2435,6 +2511,7 @@ RtStatus vm_tb_prepend_stdlib(Vm *vm, Value exc, VmStdlibFrame which)
     }
     t->code = NULL;
     t->pc = (uint32_t)which;
+    t->at_sub = false;
     t->next = val_is_undef(e->traceback) ? VAL_NONE_V : e->traceback;
     e->traceback = val_obj(&t->hdr);
     return RT_OK;
@@ -2442,7 +2519,6 @@ RtStatus vm_tb_prepend_stdlib(Vm *vm, Value exc, VmStdlibFrame which)
 
 void vm_format_tb(Vm *vm, Value tb, StrBuf *sb)
 {
-    (void)vm;
     int n = 0, repeat = 0;
     const Code *lastc = NULL;
     int lastline = -1;
@@ -2466,6 +2542,11 @@ void vm_format_tb(Vm *vm, Value tb, StrBuf *sb)
             continue;
         }
         const CodeLoc *l = &t->code->locs[t->pc < t->code->nins ? t->pc : 0];
+        CodeLoc sub;
+        if (t->at_sub && l->sub_end_line) { /* a missing method: `obj.name` */
+            sub = (CodeLoc){l->sub_line, l->sub_col, l->sub_end_line, l->sub_end_col, -1, -1, 0, 0, 0, 0};
+            l = &sub;
+        }
         /* CPython folds runs of the same line (deep recursion). */
         if (t->code == lastc && l->line == lastline) {
             repeat++;
@@ -2481,7 +2562,7 @@ void vm_format_tb(Vm *vm, Value tb, StrBuf *sb)
         lastline = l->line;
         sb_printf(sb, "  File \"%s\", line %d, in %s\n", t->code->filename, l->line,
                   t->code->name->data);
-        format_line_and_carets(t->code, l, sb);
+        format_line_and_carets(vm, t->code, l, sb);
         n++;
     }
     if (repeat >= 3)

@@ -143,6 +143,7 @@ typedef struct TbEntry {
     Value next;  /* TbEntry or VAL_NONE */
     Code *code;
     uint32_t pc; /* index of the instruction */
+    bool at_sub; /* at the instruction's sub-span (CodeLoc.sub_*: a missing method) */
 } TbEntry;
 extern const ObjType vm_tb_type;
 
@@ -280,6 +281,9 @@ struct Vm {
     size_t ntask_code_pages;
     Code **task_code_tab;
     size_t ntask_code_tab;
+    bool tb_at_sub;           /* the next traceback entry gets at_sub (note_method_missing) */
+    bool tb_logged;           /* tracebacks as asyncio's logger prints them (the traceback
+                                 module: source lines stripped), not as CPython's C printer */
     bool repr_coros_closed;   /* task reprs show pending tasks' coroutines as closed
                                  ("done, defined at"): drop_leftover_tasks */
     Code *native_codes[16];   /* CODE_NATIVE stand-ins for the table's ids, made on first

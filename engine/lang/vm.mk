@@ -8,7 +8,8 @@ engine_lang_liblang_a_SOURCES += \
 	engine/lang/builtins.c \
 	engine/lang/mod_time.c engine/lang/mod_asyncio.c engine/lang/mod_random.c \
 	engine/lang/mod_aiosync.c \
-	engine/lang/interp.c engine/lang/interp.h
+	engine/lang/interp.c engine/lang/interp.h \
+	engine/lang/dirs.c engine/lang/dirs.h engine/lang/dirs_table.h
 
 # The compiler and VM through interp.h.
 check_PROGRAMS += tests/unit/check_vm
@@ -20,3 +21,4 @@ TESTS += tests/unit/check_vm
 # asyncio part 2 (PART2): wait/as_completed/shield; the simulated network.
 engine_lang_liblang_a_SOURCES += engine/lang/mod_asyncio_flow.c engine/lang/mod_net.c engine/lang/net.h \
 	engine/lang/excgroup.c
+EXTRA_DIST += engine/lang/gen_dirs.py

@@ -169,6 +169,126 @@ START_TEST(test_tracebacks)
 }
 END_TEST
 
+/* Where CPython 3.11 puts carets and what it suggests (texts from python3
+ * through the oracle): an assert's AssertionError at the last comparison of
+ * its test; `~^~` kept on a line the expression fills when it has an
+ * operator or an index; an uncaught traceback's line with its trailing
+ * spaces; a method looked up before its arguments run, a missing one
+ * underlined as `obj.name`; "Did you mean" from dir() for attributes (lists,
+ * strings, modules, tasks), and tasks named _asyncio.Task in messages. */
+START_TEST(test_carets_and_suggestions)
+{
+    Cap c;
+    ck_assert_int_eq(run("x = 5\n"
+                "y = 0\n"
+                "assert x > 10 and y\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 3, in <module>\n"
+                "    assert x > 10 and y\n"
+                "           ^^^^^^\n"
+                "AssertionError\n");
+    ck_assert_int_eq(run("x = 5\n"
+                "assert isinstance(x, str), 'not a str'\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 2, in <module>\n"
+                "    assert isinstance(x, str), 'not a str'\n"
+                "AssertionError: not a str\n");
+    ck_assert_int_eq(run("x = 5\n"
+                "y = 0\n"
+                "assert (y or x > 10) and y, 'm'\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 3, in <module>\n"
+                "    assert (y or x > 10) and y, 'm'\n"
+                "                 ^^^^^^\n"
+                "AssertionError: m\n");
+    ck_assert_int_eq(run("x = [1]\n"
+                "x[5]\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 2, in <module>\n"
+                "    x[5]\n"
+                "    ~^^^\n"
+                "IndexError: list index out of range\n");
+    ck_assert_int_eq(run("x = [1]\n"
+                "(x)  [5]\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 2, in <module>\n"
+                "    (x)  [5]\n"
+                "    ~~~~~^^^\n"
+                "IndexError: list index out of range\n");
+    ck_assert_int_eq(run("x = 1\n"
+                "-'x'   \n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 2, in <module>\n"
+                "    -'x'   \n"
+                "    ^^^^\n"
+                "TypeError: bad operand type for unary -: 'str'\n");
+    ck_assert_int_eq(run("def side(v):\n"
+                "    print('side', v)\n"
+                "    return v\n"
+                "x = []\n"
+                "x.foo(side(1))\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 5, in <module>\n"
+                "    x.foo(side(1))\n"
+                "    ^^^^^\n"
+                "AttributeError: 'list' object has no attribute 'foo'\n");
+    ck_assert_int_eq(run("x = []\n"
+                "x.foo()\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 2, in <module>\n"
+                "    x.foo()\n"
+                "    ^^^^^\n"
+                "AttributeError: 'list' object has no attribute 'foo'\n");
+    ck_assert_int_eq(run("x = [1]\n"
+                "x.pop(5)\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 2, in <module>\n"
+                "    x.pop(5)\n"
+                "IndexError: pop index out of range\n");
+    EXPECT_ERR("x = []\n"
+                "x.apend(1)\n",
+               "", "AttributeError: 'list' object has no attribute 'apend'. Did you mean: 'append'?");
+    EXPECT_ERR("import asyncio\n"
+                "asyncio.slep(1)\n",
+               "", "AttributeError: module 'asyncio' has no attribute 'slep'. Did you mean: 'sleep'?");
+    EXPECT_ERR("import asyncio\n"
+                "async def w():\n"
+                "    pass\n"
+                "asyncio.create_tsk(w())\n",
+               "", "AttributeError: module 'asyncio' has no attribute 'create_tsk'. Did you mean: 'create_task'?");
+    EXPECT_ERR("import time\n"
+                "time.perfcounter()\n",
+               "", "AttributeError: module 'time' has no attribute 'perfcounter'. Did you mean: 'perf_counter'?");
+    EXPECT_ERR("x = 'a'\n"
+                "x.uppr()\n",
+               "", "AttributeError: 'str' object has no attribute 'uppr'. Did you mean: 'upper'?");
+    EXPECT_ERR("d = {}\n"
+                "d.iteritems()\n",
+               "", "AttributeError: 'dict' object has no attribute 'iteritems'");
+    EXPECT_ERR("import asyncio\n"
+                "async def main():\n"
+                "    t = asyncio.create_task(asyncio.sleep(0))\n"
+                "    t.cancell()\n"
+                "asyncio.run(main())\n",
+               "", "AttributeError: '_asyncio.Task' object has no attribute 'cancell'. Did you mean: 'cancel'?");
+    EXPECT_ERR("import asyncio\n"
+                "async def main():\n"
+                "    t = asyncio.create_task(asyncio.sleep(0))\n"
+                "    t[0]\n"
+                "asyncio.run(main())\n",
+               "", "TypeError: '_asyncio.Task' object is not subscriptable");
+}
+END_TEST
+
 START_TEST(test_limits)
 {
     Cap c;
@@ -391,6 +511,7 @@ static Suite *vm_suite(void)
     tcase_add_test(tc, test_loops);
     tcase_add_test(tc, test_try_finally);
     tcase_add_test(tc, test_tracebacks);
+    tcase_add_test(tc, test_carets_and_suggestions);
     tcase_add_test(tc, test_limits);
     tcase_add_test(tc, test_busy_limit);
     tcase_add_test(tc, test_syntax_warning);

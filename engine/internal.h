@@ -47,14 +47,14 @@ enum { FUTURE_LABEL_KIND = 0, FUTURE_LABEL_WAIT_FOR = 5, FUTURE_LABEL_EXT = 255 
  * ready queue); cb0.fn != NULL iff there is at least one, and ext->ncbs > 0
  * only if cb0 is taken. Once done, a future has no callbacks; cb0 then
  * holds the first one while the ready queue holds it (loop_enqueue_cb0),
- * and is cleared when it runs or is dropped. loop is NULL once the loop was freed (the future is
- * then "detached": it can still be read and released, completing it
- * schedules nothing; cb0.data then holds its Host). Every live future of a
- * loop is on one of the loop's lists through prev/next: a task that is not
- * done on the pending-tasks list (on_tasks), an armed sleep block on none
- * (the timer heap or the ready queue holds it, and the link slots hold its
- * timer's deadline and sequence number), every other on the all-futures
- * list. */
+ * and is cleared when it runs or is dropped. loop is NULL once the loop
+ * was freed (the future is then "detached": it can still be read and
+ * released, completing it schedules nothing; cb0.data then holds its
+ * Host). Every live future of a loop is on one of the loop's lists through
+ * prev/next: a task that is not done on the pending-tasks list (on_tasks),
+ * an armed sleep block on none (the timer heap or the ready queue holds
+ * it, and the link slots hold its timer's deadline and sequence number),
+ * every other on the all-futures list. */
 struct Future {
     uint32_t refs;
     uint8_t state;                /* FutureState */

@@ -10,7 +10,8 @@
  * of that class takes it back, new ones are carved from chunks the Mem
  * allocates in bulk. A program that creates and drops 100,000 tasks thus
  * calls malloc a few dozen times instead of half a million. Larger blocks
- * go to malloc directly. The chunks are given back when the last block is
+ * go to malloc directly, those of 2 MiB and more to a mapping of their own
+ * (huge pages, mem.c). The chunks are given back when the last block is
  * freed (count drops to 0) or at mem_fini.
  *
  * Because the sizes are classes, mem_free and mem_realloc must be given the

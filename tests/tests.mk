@@ -29,6 +29,9 @@ dist-hook:
 
 # The language benchmarks against python3 (not run by make check; see
 # tests/bench/RESULTS.md for how to run them), shipped in the tarball.
+# cputime, their microsecond CPU timer, is built by make check.
+check_PROGRAMS += tests/bench/cputime
+tests_bench_cputime_SOURCES = tests/bench/cputime.c
 EXTRA_DIST += tests/bench/bench.sh tests/bench/pertask.sh tests/bench/RESULTS.md \
 	tests/bench/spawn.py tests/bench/switch.py tests/bench/timers.py tests/bench/fib.py \
 	tests/bench/tree.py

@@ -34,6 +34,10 @@ struct Interp {
     IState state;
     int status;
     InterpDiag diag;
+    /* The uncaught exception once printed, kept as CPython's sys.last_value
+     * until exit (teardown_program): what its traceback's frames held goes
+     * then, warning as `sys:1:`. */
+    Value last_exc;
     Trace *trace;
     /* The spin watch (spin_watch): the loop it watches, loop_steps() at the
      * last sign of progress, and the clock and timer count seen last. */
@@ -125,6 +129,9 @@ static void teardown_program(Interp *ip)
     if (ip->state == IS_LOOP)
         aiorun_abort(vm, &ip->run);
     vm->at_exit = true;
+    Value last = ip->last_exc; /* sys.last_value goes first (finalize_modules_delete_special) */
+    ip->last_exc = VAL_UNDEF_V;
+    val_decref(&vm->rt, last);
     aiorun_at_exit(vm, ended); /* CPython's collection of cycles at exit */
     if (ip->modframe) {
         vm_frame_free(vm, ip->modframe);
@@ -322,7 +329,8 @@ static InterpState run_module(Interp *ip)
     default: {
         Value e = rt_fetch_exc(rt);
         vm_print_exception(vm, e);
-        val_decref(rt, e);
+        val_decref(rt, ip->last_exc);
+        ip->last_exc = e; /* until teardown_program */
         finish(ip, 1);
         return INTERP_FINISHED;
     }

@@ -347,6 +347,11 @@ struct Exc {
     Value traceback;
     Value notes; /* reserved, VAL_UNDEF */
     Tuple *exceptions;
+    /* The locals of the frames it propagated out of (a List of tuples, or
+     * VAL_NONE): CPython's traceback holds those frames, so what they held
+     * lives as long as the exception (a coroutine never awaited there warns
+     * when the exception goes, not when the frame is left). */
+    Value kept;
 };
 extern const ObjType obj_exc_type;
 /* New instance of an exception class with the given arguments, as calling

@@ -22,6 +22,7 @@ static void exc_traverse(Obj *o, GcVisit visit, void *arg)
     gc_visit_val(e->context, visit, arg);
     gc_visit_val(e->traceback, visit, arg);
     gc_visit_val(e->notes, visit, arg);
+    gc_visit_val(e->kept, visit, arg);
 }
 
 /* cls is not a reference (classes live as long as the Rt). args, cause and
@@ -31,14 +32,14 @@ static void exc_clear(Rt *rt, Obj *o)
 {
     Exc *e = (Exc *)o;
     Obj *objs[2] = {(Obj *)e->args, (Obj *)e->exceptions};
-    Value vals[4] = {e->cause, e->context, e->traceback, e->notes};
+    Value vals[5] = {e->cause, e->context, e->traceback, e->kept, e->notes};
     e->args = NULL;
     e->exceptions = NULL;
-    e->cause = e->context = e->traceback = VAL_NONE_V;
+    e->cause = e->context = e->traceback = e->kept = VAL_NONE_V;
     e->notes = VAL_UNDEF_V;
     for (int i = 0; i < 2; i++)
         obj_decref(rt, objs[i]);
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         val_decref(rt, vals[i]);
 }
 
@@ -52,6 +53,7 @@ static void exc_free(Rt *rt, Obj *o)
     val_decref(rt, e->cause);
     val_decref(rt, e->context);
     val_decref(rt, e->traceback);
+    val_decref(rt, e->kept);
     val_decref(rt, e->notes);
     obj_release(rt, o, sizeof(Exc));
 }
@@ -174,6 +176,7 @@ static Exc *exc_alloc(Rt *rt, Class *cls, Tuple *args_take)
     e->cause = VAL_NONE_V;
     e->context = VAL_NONE_V;
     e->traceback = VAL_NONE_V;
+    e->kept = VAL_NONE_V;
     e->notes = VAL_UNDEF_V;
     return e;
 }

@@ -553,6 +553,46 @@ static void note_method_missing(Vm *vm, Value self, Str *name)
         attr_suggest(vm, self, name);
 }
 
+/* f is left by the pending exception: its local slots (cells included) move
+ * into the exception's `kept` list, as CPython's traceback keeps the frame.
+ * Frames of plain values are not kept (nothing to free later); nor when
+ * memory runs out (they go with the frame, as before). */
+static void keep_frame_locals(Vm *vm, Frame *f)
+{
+    Rt *rt = &vm->rt;
+    size_t n = (size_t)f->code->nlocals + (size_t)f->code->ncells + (size_t)f->code->nfree;
+    if (!val_is_exc(rt->exc))
+        return;
+    bool objs = false;
+    for (size_t i = 0; i < n && !objs; i++)
+        objs = f->slots[i].tag == VAL_OBJ;
+    if (!objs)
+        return;
+    Value ev = rt_fetch_exc(rt);
+    Exc *e = (Exc *)ev.u.o;
+    Tuple *t = tuple_new(rt, n);
+    if (t && !val_is_type(e->kept, &obj_list_type)) {
+        List *l = list_new(rt, 0);
+        if (l) {
+            val_decref(rt, e->kept);
+            e->kept = val_obj(&l->hdr);
+        }
+    }
+    if (t && val_is_type(e->kept, &obj_list_type)) {
+        for (size_t i = 0; i < n; i++) {
+            t->items[i] = f->slots[i];
+            f->slots[i] = VAL_UNDEF_V;
+        }
+        if (list_append_take(rt, val_list(e->kept), val_obj(&t->hdr)) != RT_OK)
+            rt_clear_exc(rt);
+    } else {
+        if (t)
+            obj_decref(rt, &t->hdr);
+        rt_clear_exc(rt);
+    }
+    rt->exc = ev;
+}
+
 /* The exception being handled by f or the frames it was called from. */
 static Value handled_exc(Frame *f)
 {
@@ -2223,7 +2263,8 @@ load:
                 goto load;
             }
         }
-        /* No handler here: leave the frame. */
+        /* No handler here: leave the frame, its locals kept by the exception. */
+        keep_frame_locals(vm, f);
         if (f->entry) {
             result = VM_ERROR;
             goto leave;

@@ -816,6 +816,8 @@ static void op_span(Compiler *c, const AstExpr *left, const AstExpr *right, int 
     if (!src)
         return;
     int i = left->pos.end_col;
+    if (i < 0 || (size_t)right->pos.col > len)
+        return;
     while (i < right->pos.col && (src[i] == ' ' || src[i] == ')' || src[i] == '\t'))
         i++;
     l->op_col = i;
@@ -2299,24 +2301,30 @@ void code_free(Rt *rt, Code *c)
     mem_free(m, c, sizeof *c);
 }
 
+/* Lines end as the lexer ends them (and CPython's tokenizer): at \n, \r\n
+ * or a lone \r. Splitting at \n only gave a file with lone \r fewer lines
+ * than its positions count: no source line in its tracebacks, and columns
+ * of one line read in another, shorter one (fuzz_vm: op_span past the
+ * end of the source). */
+static const char *line_end(const char *p, const char *end)
+{
+    while (p < end && *p != '\n' && *p != '\r')
+        p++;
+    return p;
+}
+
 const char *code_source_line(const char *source, size_t src_len, int line, size_t *len)
 {
     if (!source || line < 1)
         return NULL;
     const char *p = source, *end = source + src_len;
     for (int l = 1; l < line; l++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
+        const char *e = line_end(p, end);
+        if (e == end)
             return NULL;
-        p = nl + 1;
+        p = e + (e[0] == '\r' && e + 1 < end && e[1] == '\n' ? 2 : 1);
     }
-    if (p > end)
-        return NULL;
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-    if (n && p[n - 1] == '\r')
-        n--;
-    *len = n;
+    *len = (size_t)(line_end(p, end) - p);
     return p;
 }
 

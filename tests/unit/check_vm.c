@@ -176,6 +176,28 @@ END_TEST
  * spaces; a method looked up before its arguments run, a missing one
  * underlined as `obj.name`; "Did you mean" from dir() for attributes (lists,
  * strings, modules, tasks), and tasks named _asyncio.Task in messages. */
+/* A lone \r ends a line as \n and \r\n do (CPython's tokenizer): the
+ * traceback shows the line the error is on, carets in its columns
+ * (CPython 3.11's output for the same files). */
+START_TEST(test_cr_line_ends)
+{
+    Cap c;
+    ck_assert_int_eq(run("x = (1 +\r 2 ** 3 ** [5])\n", &c), 1);
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 2, in <module>\n"
+                "    2 ** 3 ** [5])\n"
+                "         ~~^^~~~~\n"
+                "TypeError: unsupported operand type(s) for ** or pow(): 'int' and 'list'\n");
+    ck_assert_int_eq(run("print(1)\rx = [1]\r\nx[5]\r", &c), 1);
+    ck_assert_str_eq(c.out, "1\n");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 3, in <module>\n"
+                "    x[5]\n"
+                "    ~^^^\n"
+                "IndexError: list index out of range\n");
+}
+END_TEST
+
 START_TEST(test_carets_and_suggestions)
 {
     Cap c;
@@ -520,6 +542,7 @@ static Suite *vm_suite(void)
     tcase_add_test(tc, test_stepping);
     tcase_add_test(tc, test_task_codes);
     tcase_add_test(tc, test_syntax_diag);
+    tcase_add_test(tc, test_cr_line_ends);
     suite_add_tcase(s, tc);
     return s;
 }

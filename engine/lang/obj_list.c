@@ -212,8 +212,11 @@ static RtStatus seq_eq_slot(Rt *rt, Obj *a, Value b, bool *out)
 static void list_free(Rt *rt, Obj *o)
 {
     List *l = (List *)o;
-    for (size_t i = 0; i < l->len; i++)
-        val_decref(rt, l->items[i]);
+    /* Last item first, as CPython's list_dealloc: the order in which what
+     * the items held goes (never-awaited warnings, unretrieved task
+     * exceptions) is CPython's. */
+    for (size_t i = l->len; i > 0; i--)
+        val_decref(rt, l->items[i - 1]);
     mem_free(rt->mem, l->items, l->cap * sizeof(Value));
     obj_release(rt, o, sizeof(List));
 }
@@ -231,9 +234,9 @@ static void list_clear(Rt *rt, Obj *o)
     List *l = (List *)o;
     size_t n = l->len;
     l->len = 0;
-    for (size_t i = 0; i < n; i++) {
-        Value v = l->items[i];
-        l->items[i] = VAL_UNDEF_V;
+    for (size_t i = n; i > 0; i--) { /* backwards, as _list_clear */
+        Value v = l->items[i - 1];
+        l->items[i - 1] = VAL_UNDEF_V;
         val_decref(rt, v);
     }
 }
@@ -964,8 +967,8 @@ const MethodDef list_methods[] = {
 static void tuple_free(Rt *rt, Obj *o)
 {
     Tuple *t = (Tuple *)o;
-    for (size_t i = 0; i < t->len; i++)
-        val_decref(rt, t->items[i]);
+    for (size_t i = t->len; i > 0; i--) /* backwards, as CPython's tupledealloc */
+        val_decref(rt, t->items[i - 1]);
     obj_release(rt, o, sizeof(Tuple) + t->len * sizeof(Value));
 }
 

@@ -1,7 +1,8 @@
 /* cli: the aiotutor command line. Each subcommand is a function that takes
  * its own argc/argv (argv[0] is the subcommand's name) and returns the exit
  * status: 0 success, 1 failure (a failed check, an uncaught exception), 2 a
- * usage error or an input that could not be read. */
+ * usage error, an input that could not be read, or standard output that
+ * could not be written (app/main.c checks it after every command). */
 #ifndef AIO_CLI_H
 #define AIO_CLI_H
 

@@ -5,7 +5,9 @@
 #include "config.h"
 #include "app/cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,13 +51,32 @@ static void print_version(void)
            PACKAGE_VERSION);
 }
 
+/* Output that never reached its file is an error, not a success: `aiotutor
+ * grade ... > marks.csv` or `check --format=junit > report.xml` on a full
+ * disk must not exit 0 (or 1, "a check failed") with half a report. The
+ * error may have happened long before the last write, when errno said
+ * why; the final flush usually fails again with the same reason. */
+static int close_stdout(int status)
+{
+    errno = 0;
+    bool flush_failed = fflush(stdout) != 0;
+    int e = errno;
+    if (!flush_failed && !ferror(stdout))
+        return status;
+    if (flush_failed && e)
+        fprintf(stderr, "aiotutor: write error on standard output: %s\n", strerror(e));
+    else
+        fputs("aiotutor: write error on standard output\n", stderr);
+    return status == 0 || status == 1 ? 2 : status;
+}
+
 int main(int argc, char **argv)
 {
     /* A subcommand's name comes first; its options are its own. */
     if (argc > 1 && argv[1][0] != '-') {
         for (const CliCommand *c = cli_commands; c->name; c++)
             if (strcmp(c->name, argv[1]) == 0)
-                return c->fn(argc - 1, argv + 1);
+                return close_stdout(c->fn(argc - 1, argv + 1));
         return cli_usage_error("unknown command '%s'", argv[1]);
     }
 
@@ -64,11 +85,11 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             cli_print_help();
-            return 0;
+            return close_stdout(0);
         }
         if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
             print_version();
-            return 0;
+            return close_stdout(0);
         }
     }
     return cli_tutor(argc, argv);

@@ -19,6 +19,9 @@ EXTRA_DIST += tests/run-limits.sh
 # `aiotutor run --trace=FILE`: the Chrome trace file as Perfetto reads it.
 TESTS += tests/trace.sh
 EXTRA_DIST += tests/trace.sh
+# Every command's stdout on a full disk or closed: a write error, exit 2.
+TESTS += tests/output-errors.sh
+EXTRA_DIST += tests/output-errors.sh
 
 # Whole test folders are distributed (tests/check, tests/corpus, ...); a
 # tree that ran `make check` in place holds the harness's .log and .trs

@@ -408,8 +408,12 @@ METHOD(lock_acquire)
 
 METHOD(lock_release)
 {
-    if (noargs(rt, "release", a, n, kw) != RT_OK || release(SELF) != RT_OK)
+    if (noargs(rt, "release", a, n, kw) != RT_OK)
         return RT_ERR;
+    if (release(SELF) != RT_OK) {
+        static const VmStdlibFrame lock_at[] = {VM_TB_LOCKS_140}, sem_at[] = {VM_TB_LOCKS_434};
+        return vm_raise_from_stdlib(SELF->vm, SELF->kind == SK_LOCK ? lock_at : sem_at, 1, NULL, 0);
+    }
     *out = VAL_NONE_V;
     return RT_OK;
 }
@@ -532,8 +536,11 @@ static RtStatus new_semaphore(Rt *rt, bool bounded, const Value *a, size_t n, Tu
             return rt_raise_id(rt, CLS_TypeError, "'<' not supported between instances of '%s' and 'int'",
                                obj_type_name(rt, v[0]));
         val = v[0].u.i;
-        if (val < 0)
-            return rt_raise_id(rt, CLS_ValueError, "Semaphore initial value must be >= 0");
+        if (val < 0) {
+            rt_raise_id(rt, CLS_ValueError, "Semaphore initial value must be >= 0");
+            static const VmStdlibFrame at[] = {VM_TB_LOCKS_348};
+            return vm_raise_from_stdlib(vm_of(rt), at, 1, NULL, 0);
+        }
     }
     SyncObj *s = sync_new(vm_of(rt), bounded ? &bsem_type : &sem_type, SK_SEM);
     if (!s)
@@ -688,8 +695,12 @@ static RtStatus q_get_nowait(SyncObj *s, Value *out)
 METHOD(q_put_nowait_m)
 {
     Value v[1];
-    if (rt_parse_args(rt, "put_nowait", "item", a, n, kw, v) != RT_OK || q_put_nowait(SELF, v[0]) != RT_OK)
+    if (rt_parse_args(rt, "put_nowait", "item", a, n, kw, v) != RT_OK)
         return RT_ERR;
+    if (q_put_nowait(SELF, v[0]) != RT_OK) {
+        static const VmStdlibFrame at[] = {VM_TB_QUEUES_143};
+        return vm_raise_from_stdlib(SELF->vm, at, 1, v, 1);
+    }
     *out = VAL_NONE_V;
     return RT_OK;
 }
@@ -698,7 +709,11 @@ METHOD(q_get_nowait_m)
 {
     if (noargs(rt, "get_nowait", a, n, kw) != RT_OK)
         return RT_ERR;
-    return q_get_nowait(SELF, out);
+    if (q_get_nowait(SELF, out) != RT_OK) {
+        static const VmStdlibFrame at[] = {VM_TB_QUEUES_181};
+        return vm_raise_from_stdlib(SELF->vm, at, 1, NULL, 0);
+    }
+    return RT_OK;
 }
 
 /* Queue.get() / put(): while the queue is empty (full), wait on a new
@@ -825,8 +840,11 @@ METHOD(q_task_done)
     if (noargs(rt, "task_done", a, n, kw) != RT_OK)
         return RT_ERR;
     SyncObj *s = SELF;
-    if (s->unfinished <= 0)
-        return rt_raise_id(rt, CLS_ValueError, "task_done() called too many times");
+    if (s->unfinished <= 0) {
+        rt_raise_id(rt, CLS_ValueError, "task_done() called too many times");
+        static const VmStdlibFrame at[] = {VM_TB_QUEUES_201};
+        return vm_raise_from_stdlib(s->vm, at, 1, NULL, 0);
+    }
     if (--s->unfinished == 0)
         wake_all(s->vm, &s->joiners);
     *out = VAL_NONE_V;

@@ -1156,8 +1156,11 @@ static RtStatus f_create_task(Rt *rt, Value self, const Value *a, size_t n, Tupl
         return RT_ERR;
     if (need_loop(vm) != RT_OK)
         return RT_ERR;
-    if (!vm_is_coroutine(v[0]))
-        return rt_raise_id(rt, CLS_TypeError, "a coroutine was expected, got %R", v[0]);
+    if (!vm_is_coroutine(v[0])) { /* create_task(f): the Task constructor's check */
+        rt_raise_id(rt, CLS_TypeError, "a coroutine was expected, got %R", v[0]);
+        static const VmStdlibFrame at[] = {VM_TB_TASKS_384, VM_TB_BASE_EVENTS_436};
+        return vm_raise_from_stdlib(vm, at, 2, v, 1);
+    }
     Task *t = vm_new_task(vm, v[0], NULL);
     if (!t)
         return RT_ERR;
@@ -1433,10 +1436,16 @@ static RtStatus f_run(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, V
     Value v[2];
     if (rt_parse_args(rt, "run", "main|$debug", a, n, kw, v) != RT_OK)
         return RT_ERR;
-    if (vm->loop)
-        return rt_raise_id(rt, CLS_RuntimeError, "asyncio.run() cannot be called from a running event loop");
-    if (!vm_is_coroutine(v[0]))
-        return rt_raise_id(rt, CLS_ValueError, "a coroutine was expected, got %R", v[0]);
+    if (vm->loop) {
+        rt_raise_id(rt, CLS_RuntimeError, "asyncio.run() cannot be called from a running event loop");
+        static const VmStdlibFrame at[] = {VM_TB_RUNNERS_186};
+        return vm_raise_from_stdlib(vm, at, 1, v, 1);
+    }
+    if (!vm_is_coroutine(v[0])) { /* asyncio.run(main): Runner.run's check */
+        rt_raise_id(rt, CLS_ValueError, "a coroutine was expected, got %R", v[0]);
+        static const VmStdlibFrame at[] = {VM_TB_RUNNERS_190, VM_TB_RUNNERS_89};
+        return vm_raise_from_stdlib(vm, at, 2, v, 1);
+    }
     if (vm->c_depth == 1 && vm->defer_runs) {
         /* Hand the loop to the host (interp.c), which resumes us after. */
         vm->run_request = val_incref(v[0]);

@@ -356,11 +356,17 @@ static CoroStatus wait_step(NcoObj *n, Task *task, CoroIn how, void *in, void **
         s->args = val_obj(&l->hdr);
         if (l->len == 0) {
             rt_raise_id(rt, CLS_ValueError, "Set of Tasks/Futures is empty.");
+            static const VmStdlibFrame at[] = {VM_TB_TASKS_418};
+            vm_raise_from_stdlib(vm, at, 1, NULL, 0);
             return raise_pending(vm, out);
         }
         for (size_t i = 0; i < l->len; i++)
             if (is_coroutine(l->items[i])) {
+                /* wait()'s frame keeps fs: its coroutines warn when the
+                 * exception goes */
                 rt_raise_id(rt, CLS_TypeError, "Passing coroutines is forbidden, use tasks explicitly.");
+                static const VmStdlibFrame at[] = {VM_TB_TASKS_425};
+                vm_raise_from_stdlib(vm, at, 1, &s->args, 1);
                 return raise_pending(vm, out);
             }
         for (size_t i = 0; i < l->len; i++)
@@ -456,8 +462,11 @@ static RtStatus f_wait(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw, 
             for (int i = 0; i < 3; i++)
                 if (str_eq_cstr(val_str(v[2]), when_names[i]))
                     rw = i;
-        if (rw < 0)
-            return rt_raise_id(rt, CLS_ValueError, "Invalid return_when value: %R", v[2]);
+        if (rw < 0) {
+            rt_raise_id(rt, CLS_ValueError, "Invalid return_when value: %R", v[2]);
+            static const VmStdlibFrame at[] = {VM_TB_TASKS_420};
+            return vm_raise_from_stdlib(vm, at, 1, v, 1);
+        }
     }
     FlowState *s = flow_new(vm, v[0], t);
     if (!s)

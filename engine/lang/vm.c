@@ -557,6 +557,8 @@ static void note_method_missing(Vm *vm, Value self, Str *name)
  * into the exception's `kept` list, as CPython's traceback keeps the frame.
  * Frames of plain values are not kept (nothing to free later); nor when
  * memory runs out (they go with the frame, as before). */
+static void exc_keep(Vm *vm, Value *vals, size_t n, bool take);
+
 static void keep_frame_locals(Vm *vm, Frame *f)
 {
     Rt *rt = &vm->rt;
@@ -567,6 +569,17 @@ static void keep_frame_locals(Vm *vm, Frame *f)
     for (size_t i = 0; i < n && !objs; i++)
         objs = f->slots[i].tag == VAL_OBJ;
     if (!objs)
+        return;
+    exc_keep(vm, f->slots, n, true);
+}
+
+/* Appends a tuple of vals (moved out of vals[], left VAL_UNDEF, when
+ * `take`; else new references) to the pending exception's `kept` list.
+ * Out of memory: nothing kept (taken values are then left in place). */
+static void exc_keep(Vm *vm, Value *vals, size_t n, bool take)
+{
+    Rt *rt = &vm->rt;
+    if (!val_is_exc(rt->exc))
         return;
     Value ev = rt_fetch_exc(rt);
     Exc *e = (Exc *)ev.u.o;
@@ -580,8 +593,9 @@ static void keep_frame_locals(Vm *vm, Frame *f)
     }
     if (t && val_is_type(e->kept, &obj_list_type)) {
         for (size_t i = 0; i < n; i++) {
-            t->items[i] = f->slots[i];
-            f->slots[i] = VAL_UNDEF_V;
+            t->items[i] = take ? vals[i] : val_incref(vals[i]);
+            if (take)
+                vals[i] = VAL_UNDEF_V;
         }
         if (list_append_take(rt, val_list(e->kept), val_obj(&t->hdr)) != RT_OK)
             rt_clear_exc(rt);
@@ -591,6 +605,23 @@ static void keep_frame_locals(Vm *vm, Frame *f)
         rt_clear_exc(rt);
     }
     rt->exc = ev;
+}
+
+RtStatus vm_raise_from_stdlib(Vm *vm, const VmStdlibFrame *frames, size_t nframes, const Value *keep,
+                              size_t nkeep)
+{
+    Rt *rt = &vm->rt;
+    if (!val_is_exc(rt->exc))
+        return RT_ERR;
+    Value ev = rt_fetch_exc(rt);
+    for (size_t i = nframes; i > 0; i--)
+        if (vm_tb_prepend_stdlib(vm, ev, frames[i - 1]) != RT_OK)
+            break;
+    rt_clear_exc(rt);
+    rt->exc = ev;
+    if (nkeep)
+        exc_keep(vm, (Value *)keep, nkeep, false);
+    return RT_ERR;
 }
 
 /* The exception being handled by f or the frames it was called from. */
@@ -2538,6 +2569,28 @@ static const struct {
     [VM_TB_RUNNERS_63] = {"<stdlib>/asyncio/runners.py", "__exit__", "self.close()", 63, 0, 0},
     [VM_TB_RUNNERS_71] = {"<stdlib>/asyncio/runners.py", "close", "_cancel_all_tasks(loop)", 71, 0, 0},
     [VM_TB_RUNNERS_199] = {"<stdlib>/asyncio/runners.py", "_cancel_all_tasks", "task.cancel()", 199, 0, 0},
+    [VM_TB_RUNNERS_186] = {"<stdlib>/asyncio/runners.py", "run", "raise RuntimeError(", 186, 0, 0},
+    [VM_TB_RUNNERS_89] = {"<stdlib>/asyncio/runners.py", "run",
+                          "raise ValueError(\"a coroutine was expected, got {!r}\".format(coro))", 89, 0, 0},
+    [VM_TB_TASKS_384] = {"<stdlib>/asyncio/tasks.py", "create_task", "task = loop.create_task(coro)", 384, 7, 29},
+    [VM_TB_BASE_EVENTS_436] = {"<stdlib>/asyncio/base_events.py", "create_task",
+                               "task = tasks.Task(coro, loop=self, name=name, context=context)", 436, 7, 62},
+    [VM_TB_TASKS_418] = {"<stdlib>/asyncio/tasks.py", "wait", "raise ValueError('Set of Tasks/Futures is empty.')",
+                         418, 0, 0},
+    [VM_TB_TASKS_420] = {"<stdlib>/asyncio/tasks.py", "wait",
+                         "raise ValueError(f'Invalid return_when value: {return_when}')", 420, 0, 0},
+    [VM_TB_TASKS_425] = {"<stdlib>/asyncio/tasks.py", "wait",
+                         "raise TypeError(\"Passing coroutines is forbidden, use tasks explicitly.\")", 425, 0, 0},
+    [VM_TB_QUEUES_181] = {"<stdlib>/asyncio/queues.py", "get_nowait", "raise QueueEmpty", 181, 0, 0},
+    [VM_TB_QUEUES_143] = {"<stdlib>/asyncio/queues.py", "put_nowait", "raise QueueFull", 143, 0, 0},
+    [VM_TB_QUEUES_201] = {"<stdlib>/asyncio/queues.py", "task_done",
+                          "raise ValueError('task_done() called too many times')", 201, 0, 0},
+    [VM_TB_LOCKS_348] = {"<stdlib>/asyncio/locks.py", "__init__",
+                         "raise ValueError(\"Semaphore initial value must be >= 0\")", 348, 0, 0},
+    [VM_TB_LOCKS_140] = {"<stdlib>/asyncio/locks.py", "release", "raise RuntimeError('Lock is not acquired.')", 140,
+                         0, 0},
+    [VM_TB_LOCKS_434] = {"<stdlib>/asyncio/locks.py", "release",
+                         "raise ValueError('BoundedSemaphore released too many times')", 434, 0, 0},
 };
 
 RtStatus vm_tb_prepend_stdlib(Vm *vm, Value exc, VmStdlibFrame which)

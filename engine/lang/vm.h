@@ -357,9 +357,20 @@ void vm_set_exc_context(Vm *vm, Frame *f);
 typedef enum VmStdlibFrame {
     VM_TB_RUNNERS_190, VM_TB_RUNNERS_118, VM_TB_BASE_EVENTS_653, VM_TB_SLEEP_649, VM_TB_WAIT_FOR_500,
     VM_TB_WAIT_FOR_502, VM_TB_TASKGROUPS_145, VM_TB_TIMEOUTS_115, VM_TB_RUNNERS_189, VM_TB_RUNNERS_63,
-    VM_TB_RUNNERS_71, VM_TB_RUNNERS_199, VM_TB__COUNT
+    VM_TB_RUNNERS_71, VM_TB_RUNNERS_199,
+    /* where asyncio's own functions raise on a program's mistake */
+    VM_TB_RUNNERS_186, VM_TB_RUNNERS_89, VM_TB_TASKS_384, VM_TB_BASE_EVENTS_436, VM_TB_TASKS_418,
+    VM_TB_TASKS_420, VM_TB_TASKS_425, VM_TB_QUEUES_181, VM_TB_QUEUES_143, VM_TB_QUEUES_201,
+    VM_TB_LOCKS_348, VM_TB_LOCKS_140, VM_TB_LOCKS_434, VM_TB__COUNT
 } VmStdlibFrame;
 RtStatus vm_tb_prepend_stdlib(Vm *vm, Value exc, VmStdlibFrame which);
+/* The pending exception was raised inside CPython's asyncio: its traceback
+ * gets those frames (`frames`, outermost first) under the caller's, and
+ * the values they hold (`keep`: the arguments) live as long as the
+ * exception, as CPython's frames do (a coroutine argument warns
+ * never-awaited when the exception goes). Returns RT_ERR. */
+RtStatus vm_raise_from_stdlib(Vm *vm, const VmStdlibFrame *frames, size_t nframes, const Value *keep,
+                              size_t nkeep);
 /* Formats the traceback lines of one exception (no chain, no header). */
 void vm_format_tb(Vm *vm, Value tb, StrBuf *sb);
 /* "ValueError: msg\n", the last line of a report. */

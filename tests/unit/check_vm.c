@@ -311,6 +311,260 @@ START_TEST(test_carets_and_suggestions)
 }
 END_TEST
 
+/* A mistake caught inside CPython's asyncio (asyncio.run(5), asyncio.run in
+ * a coroutine, create_task(5), wait([]), a full or empty queue, releasing
+ * a free lock...) shows asyncio's frames where it was raised (texts from
+ * python3 through the oracle), and what those frames hold lives as long as
+ * the exception (the never-awaited warnings after the traceback). */
+START_TEST(test_asyncio_raises)
+{
+    Cap c;
+    ck_assert_int_eq(run("import asyncio\n"
+                "asyncio.run(5)\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 2, in <module>\n"
+                "    asyncio.run(5)\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
+                "    return runner.run(main)\n"
+                "           ^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 89, in run\n"
+                "    raise ValueError(\"a coroutine was expected, got {!r}\".format(coro))\n"
+                "ValueError: a coroutine was expected, got 5\n");
+    ck_assert_int_eq(run("import asyncio\n"
+                "async def main():\n"
+                "    asyncio.run(asyncio.sleep(0))\n"
+                "asyncio.run(main())\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 4, in <module>\n"
+                "    asyncio.run(main())\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
+                "    return runner.run(main)\n"
+                "           ^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
+                "    return self._loop.run_until_complete(task)\n"
+                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
+                "    return future.result()\n"
+                "           ^^^^^^^^^^^^^^^\n"
+                "  File \"t.py\", line 3, in main\n"
+                "    asyncio.run(asyncio.sleep(0))\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 186, in run\n"
+                "    raise RuntimeError(\n"
+                "RuntimeError: asyncio.run() cannot be called from a running event loop\n"
+                "sys:1: RuntimeWarning: coroutine 'sleep' was never awaited\n");
+    ck_assert_int_eq(run("import asyncio\n"
+                "async def main():\n"
+                "    asyncio.create_task(5)\n"
+                "asyncio.run(main())\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 4, in <module>\n"
+                "    asyncio.run(main())\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
+                "    return runner.run(main)\n"
+                "           ^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
+                "    return self._loop.run_until_complete(task)\n"
+                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
+                "    return future.result()\n"
+                "           ^^^^^^^^^^^^^^^\n"
+                "  File \"t.py\", line 3, in main\n"
+                "    asyncio.create_task(5)\n"
+                "  File \"<stdlib>/asyncio/tasks.py\", line 384, in create_task\n"
+                "    task = loop.create_task(coro)\n"
+                "           ^^^^^^^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/base_events.py\", line 436, in create_task\n"
+                "    task = tasks.Task(coro, loop=self, name=name, context=context)\n"
+                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+                "TypeError: a coroutine was expected, got 5\n");
+    ck_assert_int_eq(run("import asyncio\n"
+                "async def main():\n"
+                "    await asyncio.wait([])\n"
+                "asyncio.run(main())\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 4, in <module>\n"
+                "    asyncio.run(main())\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
+                "    return runner.run(main)\n"
+                "           ^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
+                "    return self._loop.run_until_complete(task)\n"
+                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
+                "    return future.result()\n"
+                "           ^^^^^^^^^^^^^^^\n"
+                "  File \"t.py\", line 3, in main\n"
+                "    await asyncio.wait([])\n"
+                "  File \"<stdlib>/asyncio/tasks.py\", line 418, in wait\n"
+                "    raise ValueError('Set of Tasks/Futures is empty.')\n"
+                "ValueError: Set of Tasks/Futures is empty.\n");
+    ck_assert_int_eq(run("import asyncio\n"
+                "async def f():\n"
+                "    pass\n"
+                "async def main():\n"
+                "    await asyncio.wait([f()])\n"
+                "asyncio.run(main())\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 6, in <module>\n"
+                "    asyncio.run(main())\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
+                "    return runner.run(main)\n"
+                "           ^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
+                "    return self._loop.run_until_complete(task)\n"
+                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
+                "    return future.result()\n"
+                "           ^^^^^^^^^^^^^^^\n"
+                "  File \"t.py\", line 5, in main\n"
+                "    await asyncio.wait([f()])\n"
+                "  File \"<stdlib>/asyncio/tasks.py\", line 425, in wait\n"
+                "    raise TypeError(\"Passing coroutines is forbidden, use tasks explicitly.\")\n"
+                "TypeError: Passing coroutines is forbidden, use tasks explicitly.\n"
+                "sys:1: RuntimeWarning: coroutine 'f' was never awaited\n");
+    ck_assert_int_eq(run("import asyncio\n"
+                "async def main():\n"
+                "    q = asyncio.Queue(1)\n"
+                "    q.put_nowait(1)\n"
+                "    q.put_nowait(2)\n"
+                "asyncio.run(main())\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 6, in <module>\n"
+                "    asyncio.run(main())\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
+                "    return runner.run(main)\n"
+                "           ^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
+                "    return self._loop.run_until_complete(task)\n"
+                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
+                "    return future.result()\n"
+                "           ^^^^^^^^^^^^^^^\n"
+                "  File \"t.py\", line 5, in main\n"
+                "    q.put_nowait(2)\n"
+                "  File \"<stdlib>/asyncio/queues.py\", line 143, in put_nowait\n"
+                "    raise QueueFull\n"
+                "asyncio.queues.QueueFull\n");
+    ck_assert_int_eq(run("import asyncio\n"
+                "async def main():\n"
+                "    asyncio.Queue().get_nowait()\n"
+                "asyncio.run(main())\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 4, in <module>\n"
+                "    asyncio.run(main())\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
+                "    return runner.run(main)\n"
+                "           ^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
+                "    return self._loop.run_until_complete(task)\n"
+                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
+                "    return future.result()\n"
+                "           ^^^^^^^^^^^^^^^\n"
+                "  File \"t.py\", line 3, in main\n"
+                "    asyncio.Queue().get_nowait()\n"
+                "  File \"<stdlib>/asyncio/queues.py\", line 181, in get_nowait\n"
+                "    raise QueueEmpty\n"
+                "asyncio.queues.QueueEmpty\n");
+    ck_assert_int_eq(run("import asyncio\n"
+                "async def main():\n"
+                "    asyncio.Queue().task_done()\n"
+                "asyncio.run(main())\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 4, in <module>\n"
+                "    asyncio.run(main())\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
+                "    return runner.run(main)\n"
+                "           ^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
+                "    return self._loop.run_until_complete(task)\n"
+                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
+                "    return future.result()\n"
+                "           ^^^^^^^^^^^^^^^\n"
+                "  File \"t.py\", line 3, in main\n"
+                "    asyncio.Queue().task_done()\n"
+                "  File \"<stdlib>/asyncio/queues.py\", line 201, in task_done\n"
+                "    raise ValueError('task_done() called too many times')\n"
+                "ValueError: task_done() called too many times\n");
+    ck_assert_int_eq(run("import asyncio\n"
+                "async def main():\n"
+                "    asyncio.Lock().release()\n"
+                "asyncio.run(main())\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 4, in <module>\n"
+                "    asyncio.run(main())\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
+                "    return runner.run(main)\n"
+                "           ^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
+                "    return self._loop.run_until_complete(task)\n"
+                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
+                "    return future.result()\n"
+                "           ^^^^^^^^^^^^^^^\n"
+                "  File \"t.py\", line 3, in main\n"
+                "    asyncio.Lock().release()\n"
+                "  File \"<stdlib>/asyncio/locks.py\", line 140, in release\n"
+                "    raise RuntimeError('Lock is not acquired.')\n"
+                "RuntimeError: Lock is not acquired.\n");
+    ck_assert_int_eq(run("import asyncio\n"
+                "async def main():\n"
+                "    s = asyncio.BoundedSemaphore(1)\n"
+                "    s.release()\n"
+                "asyncio.run(main())\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 5, in <module>\n"
+                "    asyncio.run(main())\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
+                "    return runner.run(main)\n"
+                "           ^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
+                "    return self._loop.run_until_complete(task)\n"
+                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
+                "    return future.result()\n"
+                "           ^^^^^^^^^^^^^^^\n"
+                "  File \"t.py\", line 4, in main\n"
+                "    s.release()\n"
+                "  File \"<stdlib>/asyncio/locks.py\", line 434, in release\n"
+                "    raise ValueError('BoundedSemaphore released too many times')\n"
+                "ValueError: BoundedSemaphore released too many times\n");
+    ck_assert_int_eq(run("import asyncio\n"
+                "async def main():\n"
+                "    asyncio.Semaphore(-1)\n"
+                "asyncio.run(main())\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 4, in <module>\n"
+                "    asyncio.run(main())\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
+                "    return runner.run(main)\n"
+                "           ^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
+                "    return self._loop.run_until_complete(task)\n"
+                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
+                "    return future.result()\n"
+                "           ^^^^^^^^^^^^^^^\n"
+                "  File \"t.py\", line 3, in main\n"
+                "    asyncio.Semaphore(-1)\n"
+                "  File \"<stdlib>/asyncio/locks.py\", line 348, in __init__\n"
+                "    raise ValueError(\"Semaphore initial value must be >= 0\")\n"
+                "ValueError: Semaphore initial value must be >= 0\n");
+}
+END_TEST
+
 START_TEST(test_limits)
 {
     Cap c;
@@ -534,6 +788,7 @@ static Suite *vm_suite(void)
     tcase_add_test(tc, test_try_finally);
     tcase_add_test(tc, test_tracebacks);
     tcase_add_test(tc, test_carets_and_suggestions);
+    tcase_add_test(tc, test_asyncio_raises);
     tcase_add_test(tc, test_limits);
     tcase_add_test(tc, test_busy_limit);
     tcase_add_test(tc, test_syntax_warning);

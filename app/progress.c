@@ -38,6 +38,10 @@ struct Progress {
     int current_page;
     Rec *recs;
     int n, cap;
+    /* The last load found a file it could not read (unreadable, or from a
+     * newer aiotutor): saving would replace the student's real progress
+     * with this session's, so progress_save refuses. */
+    bool hands_off;
 };
 
 Progress *progress_new(void)
@@ -236,10 +240,15 @@ ProgressResult progress_load(Progress *p, const char *dir, char *msg, size_t msg
     msg[0] = 0;
     clear(p);
     snprintf(path, sizeof path, "%s/progress", dir);
+    p->hands_off = false;
     FILE *f = fopen(path, "r");
     if (!f) {
-        if (errno == ENOENT) return PROGRESS_MISSING;
-        snprintf(msg, msglen, "cannot read %s: %s", path, strerror(errno));
+        if (errno == ENOENT || errno == ENOTDIR) return PROGRESS_MISSING; /* nothing there */
+        p->hands_off = true;
+        /* The reason and what follows first: a status line may cut the path. */
+        snprintf(msg, msglen,
+                 "cannot read progress (%s), so it will not be saved this session: %s",
+                 strerror(errno), path);
         return PROGRESS_IO_ERROR;
     }
     char line[512];
@@ -255,6 +264,19 @@ ProgressResult progress_load(Progress *p, const char *dir, char *msg, size_t msg
         while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
             line[--l] = 0;
         if (lineno == 1) {
+            int version, n = 0;
+            if (sscanf(line, "aiotutor-progress %d%n", &version, &n) == 1 && !line[n] &&
+                version > 1) {
+                /* Not damaged: a later aiotutor's format, which this one
+                 * must neither move aside nor overwrite. */
+                fclose(f);
+                p->hands_off = true;
+                snprintf(msg, msglen,
+                         "progress is from a newer aiotutor (format %d), so it will not be saved "
+                         "this session: %s",
+                         version, path);
+                return PROGRESS_IO_ERROR;
+            }
             if (strcmp(line, PROGRESS_MAGIC) != 0) {
                 bad = true;
                 break;
@@ -266,11 +288,14 @@ ProgressResult progress_load(Progress *p, const char *dir, char *msg, size_t msg
             break;
         }
     }
-    bool read_err = ferror(f);
+    int read_err = ferror(f) ? errno : 0;
     fclose(f);
     if (read_err) {
-        snprintf(msg, msglen, "cannot read %s", path);
         clear(p);
+        p->hands_off = true;
+        snprintf(msg, msglen,
+                 "cannot read progress (%s), so it will not be saved this session: %s",
+                 strerror(read_err), path);
         return PROGRESS_IO_ERROR;
     }
     if (lineno == 0) bad = true; /* an empty file is a truncated one */
@@ -318,6 +343,12 @@ ProgressResult progress_save(const Progress *p, const char *dir, char *msg, size
 {
     char path[4096], tmp[4200];
     msg[0] = 0;
+    if (p->hands_off) {
+        snprintf(msg, msglen,
+                 "progress not saved: %s/progress could not be read, and saving would replace it",
+                 dir);
+        return PROGRESS_IO_ERROR;
+    }
     if (make_dirs(dir) != 0) {
         snprintf(msg, msglen, "cannot save progress: cannot create %s: %s", dir, strerror(errno));
         return PROGRESS_IO_ERROR;

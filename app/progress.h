@@ -39,12 +39,17 @@ bool progress_default_dir(char *buf, size_t len);
 
 /* Replaces *p's contents with the file in dir. On PROGRESS_CORRUPT the bad
  * file has been renamed aside and *p is empty; msg (always written, may be
- * empty) says what happened in a sentence for the student. */
+ * empty) says what happened in a sentence for the student. On
+ * PROGRESS_IO_ERROR (a file that exists but cannot be read, or one written
+ * by a newer aiotutor) *p is empty and the file is left alone: every later
+ * progress_save of *p refuses, so the student's real progress is never
+ * replaced by this session's. */
 ProgressResult progress_load(Progress *p, const char *dir, char *msg, size_t msglen);
 
 /* Writes *p atomically into dir, creating dir (and its parents) if needed.
  * On PROGRESS_IO_ERROR msg names the path and the reason (a read-only
- * directory, a full disk) and the old file is untouched. */
+ * directory, a full disk, a file the last load could not read) and the old
+ * file is untouched. */
 ProgressResult progress_save(const Progress *p, const char *dir, char *msg, size_t msglen);
 
 /* Where to resume: the lesson id (NULL if none recorded) and its page. */

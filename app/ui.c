@@ -458,6 +458,9 @@ Ui *ui_new(const UiOptions *opt, char *err, size_t errlen)
         char msg[512];
         ProgressResult r = progress_load(ui->progress, ui->state_dir, msg, sizeof msg);
         if (r == PROGRESS_CORRUPT || r == PROGRESS_IO_ERROR) ui_message(ui, "%s", msg);
+        /* A file that is there but unreadable is never saved over (progress.h);
+         * keep the message that says so instead of a save error's. */
+        if (r == PROGRESS_IO_ERROR) ui->progress_ok = false;
         int page;
         const char *cur = progress_current(ui->progress, &page);
         if (cur) {

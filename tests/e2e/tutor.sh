@@ -133,6 +133,25 @@ expect "still turns pages" 'page 2/4'
 keys q
 expect_exited 0
 
+# Progress that is there but cannot be read (a symlink loop: unreadable for
+# root too) is left alone: a message, and turning pages does not save over it.
+rm -rf "$WORK/state/aiotutor"
+mkdir -p "$WORK/state/aiotutor"
+ln -s progress "$WORK/state/aiotutor/progress"
+start 100 30 -- --lessons "$FIXTURES"
+expect "unreadable progress: a message" \
+    'cannot read progress \(Too many levels of symbolic links\), so it will not be saved this session'
+keys n
+expect "unreadable progress: still turns pages" 'page 2/4'
+keys q
+expect_exited 0
+if [ -L "$WORK/state/aiotutor/progress" ]; then
+    pass "unreadable progress is not saved over"
+else
+    fail "unreadable progress is not saved over"
+fi
+rm -rf "$WORK/state/aiotutor"
+
 # Themes: a built-in one, a file from assets/themes, an unknown name.
 start 100 30 -- --lessons "$FIXTURES" --theme contrast
 expect "--theme contrast" 'q Quit'

@@ -1,5 +1,6 @@
 /* Check suite for app/progress: round trip, atomic write, a corrupt file
- * moved aside (never dropped), an unwritable directory reported. */
+ * moved aside (never dropped), an unreadable or newer file never saved
+ * over, an unwritable directory reported. */
 #include "app/progress.h"
 
 #include <check.h>
@@ -145,6 +146,94 @@ START_TEST(test_corrupt_moved_aside)
 }
 END_TEST
 
+/* Saves a record over dir's progress and says whether the file there is
+ * still `want` (NULL: still not a regular file, e.g. a symlink loop). */
+static void save_must_refuse(Progress *p, const char *path, const char *want)
+{
+    char msg[512];
+    progress_set_current(p, "this-session", 0);
+    ck_assert_int_eq(progress_save(p, dir, msg, sizeof msg), PROGRESS_IO_ERROR);
+    ck_assert_msg(strstr(msg, "not saved") && strstr(msg, dir), "save said: %s", msg);
+    struct stat st;
+    ck_assert_int_eq(lstat(path, &st), 0);
+    if (!want) {
+        ck_assert(!S_ISREG(st.st_mode));
+        return;
+    }
+    FILE *f = fopen(path, "r");
+    char buf[512] = "";
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    ck_assert_str_eq(buf, want);
+}
+
+/* A progress file that is there but cannot be read (the student once ran
+ * the tutor with sudo, a symlink loop, a directory) is not a first run:
+ * the next page turn used to save this session's empty progress over it. */
+START_TEST(test_unreadable_never_overwritten)
+{
+    char msg[512], path[300];
+    snprintf(path, sizeof path, "%s/progress", dir);
+    Progress *p = progress_new();
+
+    ck_assert_int_eq(symlink("progress", path), 0); /* ELOOP, for root too */
+    ck_assert_int_eq(progress_load(p, dir, msg, sizeof msg), PROGRESS_IO_ERROR);
+    ck_assert_msg(strstr(msg, path) && strstr(msg, "Too many levels of symbolic links") &&
+                      strstr(msg, "will not be saved this session"),
+                  "load said: %s", msg);
+    save_must_refuse(p, path, NULL);
+    ck_assert_int_eq(unlink(path), 0);
+
+    ck_assert_int_eq(mkdir(path, 0700), 0); /* opens, but reads fail */
+    ck_assert_int_eq(progress_load(p, dir, msg, sizeof msg), PROGRESS_IO_ERROR);
+    ck_assert_msg(strstr(msg, "Is a directory"), "load said: %s", msg);
+    save_must_refuse(p, path, NULL);
+    ck_assert_int_eq(rmdir(path), 0);
+
+    const char *real = "aiotutor-progress 1\ncurrent gather 3\nlesson gather started 3\n";
+    FILE *f = fopen(path, "w");
+    fputs(real, f);
+    fclose(f);
+    if (geteuid() != 0) { /* mode bits stop only other users */
+        ck_assert_int_eq(chmod(path, 0), 0);
+        ck_assert_int_eq(progress_load(p, dir, msg, sizeof msg), PROGRESS_IO_ERROR);
+        ck_assert_msg(strstr(msg, "Permission denied"), "load said: %s", msg);
+        progress_set_current(p, "this-session", 0);
+        ck_assert_int_eq(progress_save(p, dir, msg, sizeof msg), PROGRESS_IO_ERROR);
+        ck_assert_int_eq(chmod(path, 0600), 0);
+        save_must_refuse(p, path, real);
+    }
+    /* Once the file reads again, it loads and saves as before. */
+    ck_assert_int_eq(progress_load(p, dir, msg, sizeof msg), PROGRESS_OK);
+    ck_assert_str_eq(progress_current(p, NULL), "gather");
+    ck_assert_int_eq(progress_save(p, dir, msg, sizeof msg), PROGRESS_OK);
+    progress_free(p);
+}
+END_TEST
+
+/* A file from a newer aiotutor is not damaged: it is neither moved aside
+ * nor overwritten, and the message says why. */
+START_TEST(test_newer_version_left_alone)
+{
+    char msg[512], path[300];
+    snprintf(path, sizeof path, "%s/progress", dir);
+    const char *newer = "aiotutor-progress 2\ncurrent gather 3\nstreak 12 days\n";
+    FILE *f = fopen(path, "w");
+    fputs(newer, f);
+    fclose(f);
+    Progress *p = progress_new();
+    ck_assert_int_eq(progress_load(p, dir, msg, sizeof msg), PROGRESS_IO_ERROR);
+    ck_assert_msg(strstr(msg, path) && strstr(msg, "newer aiotutor (format 2)") &&
+                      strstr(msg, "will not be saved this session"),
+                  "load said: %s", msg);
+    ck_assert_ptr_null(progress_current(p, NULL));
+    ck_assert_int_eq(count_entries(dir, "progress.corrupt-"), 0);
+    save_must_refuse(p, path, newer);
+    progress_free(p);
+}
+END_TEST
+
 START_TEST(test_read_only_dir_reported)
 {
     if (geteuid() == 0) {
@@ -199,6 +288,8 @@ int main(void)
     tcase_add_test(tc, test_missing_is_not_an_error);
     tcase_add_test(tc, test_atomic_replace);
     tcase_add_test(tc, test_corrupt_moved_aside);
+    tcase_add_test(tc, test_unreadable_never_overwritten);
+    tcase_add_test(tc, test_newer_version_left_alone);
     tcase_add_test(tc, test_read_only_dir_reported);
     tcase_add_test(tc, test_default_dir);
     suite_add_tcase(s, tc);

@@ -19,6 +19,7 @@
  */
 #include "config.h"
 #include "app/check.h"
+#include "app/utext.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,23 +38,29 @@ int check_format_parse(const char *name)
     return -1;
 }
 
+static void json_char(FILE *f, int c)
+{
+    switch (c) {
+    case '"': fputs("\\\"", f); break;
+    case '\\': fputs("\\\\", f); break;
+    case '\n': fputs("\\n", f); break;
+    case '\t': fputs("\\t", f); break;
+    case '\r': fputs("\\r", f); break;
+    default:
+        if (c < 0x20 || c == 0x7f)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+}
+
+/* JSON is UTF-8: a program's output or a file name that is not (print of
+ * a bad literal, a name in Latin-1) gets U+FFFD, not a report that no
+ * reader can parse. */
 void check_json_string(FILE *f, const char *s)
 {
     fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\t': fputs("\\t", f); break;
-        case '\r': fputs("\\r", f); break;
-        default:
-            if (*p < 0x20 || *p == 0x7f)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
-    }
+    utext_put_valid(f, s, json_char);
     fputc('"', f);
 }
 
@@ -248,23 +255,27 @@ static void print_gradescope(FILE *f, const CheckResult *r)
 
 /* ------------------------------------------------------------------- xml */
 
+static void xml_char(FILE *f, int c)
+{
+    switch (c) {
+    case '&': fputs("&amp;", f); break;
+    case '<': fputs("&lt;", f); break;
+    case '>': fputs("&gt;", f); break;
+    case '"': fputs("&quot;", f); break;
+    case '\'': fputs("&apos;", f); break;
+    default:
+        /* XML 1.0 has no other control characters, escaped or not */
+        if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f)
+            fputc('?', f);
+        else
+            fputc(c, f);
+    }
+}
+
+/* Valid UTF-8 only (as check_json_string), or the parser stops there. */
 static void xml_text(FILE *f, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&apos;", f); break;
-        default:
-            /* XML 1.0 has no other control characters, escaped or not */
-            if ((*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r') || *p == 0x7f)
-                fputc('?', f);
-            else
-                fputc(*p, f);
-        }
-    }
+    utext_put_valid(f, s, xml_char);
 }
 
 static void print_junit(FILE *f, const CheckResult *r, bool student)

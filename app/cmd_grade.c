@@ -18,6 +18,7 @@
 
 #include "app/check.h"
 #include "app/cli.h"
+#include "app/utext.h"
 
 int cli_grade(int argc, char **argv);
 
@@ -80,14 +81,18 @@ static const char *verdict(const CheckResult *r)
     }
 }
 
+static void csv_char(FILE *f, int c)
+{
+    if (c == '"')
+        fputc('"', f);
+    fputc(c == '\n' || c == '\r' ? ' ' : c, f);
+}
+
+/* A quoted field, in UTF-8 whatever the file was called (utext.h). */
 static void csv_field(FILE *f, const char *s)
 {
     fputc('"', f);
-    for (; s && *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
-    }
+    utext_put_valid(f, s, csv_char);
     fputc('"', f);
 }
 

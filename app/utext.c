@@ -34,6 +34,39 @@ int utext_decode(const char *s, int n, uint32_t *cp)
     return len;
 }
 
+int utext_decode_strict(const char *s, int n, uint32_t *cp)
+{
+    int len = utext_decode(s, n, cp);
+    static const uint32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (len > 1 && (*cp < least[len] || (*cp >= 0xD800 && *cp <= 0xDFFF) || *cp > 0x10FFFF)) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    return len;
+}
+
+void utext_put_valid(FILE *f, const char *s, void (*put)(FILE *f, int c))
+{
+    while (s && *s) {
+        if ((unsigned char)*s < 0x80) {
+            if (put)
+                put(f, (unsigned char)*s);
+            else
+                fputc(*s, f);
+            s++;
+            continue;
+        }
+        uint32_t cp;
+        /* 4 is enough: a NUL ends a sequence as any non-continuation byte. */
+        int len = utext_decode_strict(s, 4, &cp);
+        if (cp == 0xFFFD && len == 1)
+            fputs("\xEF\xBF\xBD", f);
+        else
+            fwrite(s, 1, (size_t)len, f);
+        s += len;
+    }
+}
+
 size_t utext_cut(const char *s, size_t len, size_t max)
 {
     if (len <= max)

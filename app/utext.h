@@ -7,10 +7,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Decodes one character at s (n bytes available); returns its length (at
  * least 1; invalid or truncated bytes decode as U+FFFD, one byte each). */
 int utext_decode(const char *s, int n, uint32_t *cp);
+
+/* utext_decode as a strict decoder (JSON and XML readers, Python's
+ * bytes.decode) sees it: an overlong form, a surrogate or a code point past
+ * U+10FFFF is invalid too. Invalid bytes decode as U+FFFD, one byte each. */
+int utext_decode_strict(const char *s, int n, uint32_t *cp);
+
+/* Writes s to f with every invalid byte (as utext_decode_strict finds it)
+ * replaced by U+FFFD, so a report stays valid UTF-8 whatever a program
+ * printed or a file was called. The bytes < 0x80 go through put, which
+ * escapes them for the format (fputc when NULL). */
+void utext_put_valid(FILE *f, const char *s, void (*put)(FILE *f, int c));
 
 /* The columns a character takes on a terminal (wcwidth, at least 1 except
  * for combining marks, 0); 1 when the text is drawn in ASCII. */

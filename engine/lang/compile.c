@@ -1057,6 +1057,7 @@ static int warn_walk_expr(AstWalk *w, const AstExpr *e)
 }
 
 static void c_call(Compiler *c, const AstExpr *e);
+static void set_subscript_loc(Compiler *c, const AstExpr *e);
 
 static void c_fstring_part(Compiler *c, const AstExpr *p, int *nparts)
 {
@@ -1311,22 +1312,7 @@ static void c_expr(Compiler *c, const AstExpr *e)
     case AST_SUBSCRIPT:
         c_expr(c, e->u.subscript.value);
         c_expr(c, e->u.subscript.index);
-        set_loc(c, e->pos);
-        {
-            CodeLoc *l = &c->u->loc;
-            const AstExpr *ix = e->u.subscript.index;
-            if (ix->pos.line == l->line && e->pos.end_line == l->line &&
-                e->u.subscript.value->pos.end_line == l->line) {
-                /* from the `[` on (past a `)` closing the value, spaces) */
-                size_t len;
-                const char *src = code_source_line(c->ast->source, c->ast->source_len, l->line, &len);
-                int i = e->u.subscript.value->pos.end_col;
-                while (src && i < e->pos.end_col && (size_t)i < len && src[i] != '[')
-                    i++;
-                l->op_col = i;
-                l->op_end = e->pos.end_col;
-            }
-        }
+        set_subscript_loc(c, e);
         emit(c, OP_BINARY_SUBSCR, 0);
         break;
     case AST_SLICE:
@@ -1377,6 +1363,24 @@ static bool quiet_arg(const AstExpr *a)
     case AST_INT: case AST_FLOAT: case AST_STR: case AST_NAME: case AST_TRUE: case AST_FALSE: case AST_NONE:
         return true;
     default: return false;
+    }
+}
+
+/* The location of subscript e with 3.11's anchors: `~` under the value,
+ * `^` from the `[` on (past a `)` closing the value, spaces). */
+static void set_subscript_loc(Compiler *c, const AstExpr *e)
+{
+    set_loc(c, e->pos);
+    CodeLoc *l = &c->u->loc;
+    const AstExpr *ix = e->u.subscript.index;
+    if (ix->pos.line == l->line && e->pos.end_line == l->line && e->u.subscript.value->pos.end_line == l->line) {
+        size_t len;
+        const char *src = code_source_line(c->ast->source, c->ast->source_len, l->line, &len);
+        int i = e->u.subscript.value->pos.end_col;
+        while (src && i < e->pos.end_col && (size_t)i < len && src[i] != '[')
+            i++;
+        l->op_col = i;
+        l->op_end = e->pos.end_col;
     }
 }
 
@@ -1674,32 +1678,41 @@ static void c_stmt(Compiler *c, const AstStmt *s)
         BinOp op = map_binop(c, t, s->u.augassign.op);
         uint32_t arg = (uint32_t)op | BINOP_INPLACE;
         switch (t->kind) {
+        /* As 3.11's compiler_augassign: the target is read and written at
+         * its own location (an UnboundLocalError underlines `x`, a
+         * KeyError `d["k"]` with its anchors), the operation at the
+         * statement's. */
         case AST_NAME:
+            set_loc(c, t->pos);
             c_name(c, t->u.name, AST_LOAD);
-            c_expr(c, s->u.augassign.value);
             set_loc(c, s->pos);
+            c_expr(c, s->u.augassign.value);
             emit(c, OP_BINARY_OP, arg);
+            set_loc(c, t->pos);
             c_name(c, t->u.name, AST_STORE);
             break;
         case AST_ATTRIBUTE:
             c_expr(c, t->u.attr.value);
+            set_loc(c, t->pos);
             emit(c, OP_DUP_TOP, 0);
             emit(c, OP_LOAD_ATTR, add_name(c, t->u.attr.attr));
-            c_expr(c, s->u.augassign.value);
             set_loc(c, s->pos);
+            c_expr(c, s->u.augassign.value);
             emit(c, OP_BINARY_OP, arg);
+            set_loc(c, t->pos);
             emit(c, OP_ROT_TWO, 0);
             emit(c, OP_STORE_ATTR, add_name(c, t->u.attr.attr));
             break;
         case AST_SUBSCRIPT:
             c_expr(c, t->u.subscript.value);
             c_expr(c, t->u.subscript.index);
+            set_subscript_loc(c, t);
             emit(c, OP_DUP_TOP_TWO, 0);
-            set_loc(c, t->pos);
             emit(c, OP_BINARY_SUBSCR, 0);
-            c_expr(c, s->u.augassign.value);
             set_loc(c, s->pos);
+            c_expr(c, s->u.augassign.value);
             emit(c, OP_BINARY_OP, arg);
+            set_subscript_loc(c, t);
             emit(c, OP_ROT_THREE, 0);
             emit(c, OP_STORE_SUBSCR, 0);
             break;

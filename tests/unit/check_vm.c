@@ -565,6 +565,44 @@ START_TEST(test_asyncio_raises)
 }
 END_TEST
 
+/* An augmented assignment reads and writes its target at the target's
+ * location (texts from python3 through the oracle): `x` for an
+ * UnboundLocalError, `counts[w]` with its anchors for a KeyError. */
+START_TEST(test_augassign_locations)
+{
+    Cap c;
+    ck_assert_int_eq(run("x = 0\n"
+                "def f():\n"
+                "    x += 1\n"
+                "f()\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 4, in <module>\n"
+                "    f()\n"
+                "  File \"t.py\", line 3, in f\n"
+                "    x += 1\n"
+                "    ^\n"
+                "UnboundLocalError: cannot access local variable 'x' where it is not associated with a value\n");
+    ck_assert_int_eq(run("counts = {}\n"
+                "for w in ['a', 'b']:\n"
+                "    counts[w] += 1\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 3, in <module>\n"
+                "    counts[w] += 1\n"
+                "    ~~~~~~^^^\n"
+                "KeyError: 'a'\n");
+    ck_assert_int_eq(run("x = [1]\n"
+                "x  [5] += 1\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 2, in <module>\n"
+                "    x  [5] += 1\n"
+                "    ~~~^^^\n"
+                "IndexError: list index out of range\n");
+}
+END_TEST
+
 START_TEST(test_limits)
 {
     Cap c;
@@ -789,6 +827,7 @@ static Suite *vm_suite(void)
     tcase_add_test(tc, test_tracebacks);
     tcase_add_test(tc, test_carets_and_suggestions);
     tcase_add_test(tc, test_asyncio_raises);
+    tcase_add_test(tc, test_augassign_locations);
     tcase_add_test(tc, test_limits);
     tcase_add_test(tc, test_busy_limit);
     tcase_add_test(tc, test_syntax_warning);

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -128,31 +129,70 @@ static char *path_join(const char *dir, const char *name)
     return xprintf("%s/%s", dir, name);
 }
 
-/* Reads a whole file; NULL with errno set when it cannot. */
+/* The largest lesson file read: a lesson's prose, programs and JSON are
+ * a few KiB; a file past this is a mistake (a log or a data set named by
+ * accident) that would otherwise be read whole into memory. */
+#define LESSON_FILE_MAX (16u << 20)
+
+/* Reads a whole regular file; NULL with errno set when it cannot: EISDIR,
+ * EINVAL for anything else that is not a regular file (a FIFO would block
+ * the tutor forever), EFBIG past LESSON_FILE_MAX. read_error says it in
+ * words. */
 static char *read_file(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, len = 0;
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    int err = 0;
+    if (fstat(fd, &st) != 0)
+        err = errno;
+    else if (S_ISDIR(st.st_mode))
+        err = EISDIR;
+    else if (!S_ISREG(st.st_mode))
+        err = EINVAL;
+    else if (st.st_size > (off_t)LESSON_FILE_MAX)
+        err = EFBIG;
+    if (err) {
+        close(fd);
+        errno = err;
+        return NULL;
+    }
+    size_t cap = (size_t)st.st_size + 1, len = 0;
     char *buf = xmalloc(cap);
     for (;;) {
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (len + 1 < cap) break;
-        cap *= 2;
-        buf = xrealloc(buf, cap);
+        if (len + 1 == cap) {
+            if (len >= LESSON_FILE_MAX) { /* it grew while read */
+                err = EFBIG;
+                break;
+            }
+            cap *= 2;
+            buf = xrealloc(buf, cap);
+        }
+        ssize_t got = read(fd, buf + len, cap - len - 1);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) err = errno;
+        if (got <= 0) break;
+        len += (size_t)got;
     }
-    int err = ferror(f);
-    fclose(f);
+    close(fd);
     if (err) {
         free(buf);
-        errno = EIO;
+        errno = err;
         return NULL;
     }
     buf[len] = '\0';
-    /* The course keeps ~160 files for the whole session: give back the
-     * rest of each 4 KiB buffer (page faults dominate the first frame). */
-    return xrealloc(buf, len + 1);
+    return buf;
+}
+
+/* Why read_file failed, in words for an instructor. */
+static const char *read_error(int err)
+{
+    switch (err) {
+    case EINVAL: return "not a regular file";
+    case EFBIG: return "larger than 16 MiB, the most a lesson file may hold";
+    default: return strerror(err);
+    }
 }
 
 static bool is_dir(const char *path)
@@ -798,10 +838,14 @@ static bool get_file(Ctx *cx, const cJSON *obj, const char *key, bool required, 
     }
     if (!file_name_ok(cx, v, v->valuestring, ext)) return false;
     char *path = path_join(cx->dir, v->valuestring);
-    char *text = is_file(path) ? read_file(path) : NULL;
+    char *text = read_file(path);
     if (!text) {
-        err_at_value(cx, v, "%s: no such file in the lesson folder %s: create it or fix the name",
-                     v->valuestring, cx->name);
+        if (errno == ENOENT || errno == ENOTDIR)
+            err_at_value(cx, v,
+                         "%s: no such file in the lesson folder %s: create it or fix the name",
+                         v->valuestring, cx->name);
+        else
+            err_at_value(cx, v, "%s: cannot read it (%s)", v->valuestring, read_error(errno));
         free(path);
         return false;
     }
@@ -1497,7 +1541,7 @@ static cJSON *open_json(Ctx *cx, const char *what, const char *hint)
     char *text = read_file(cx->file);
     if (!text) {
         lesson_diags_add(cx->diags, LESSON_ERROR, cx->file, 0, 0, "cannot read the %s (%s)%s", what,
-                         strerror(errno), hint);
+                         read_error(errno), hint);
         free(cx->file);
         return NULL;
     }
@@ -1643,10 +1687,20 @@ void lesson_course_free(LessonCourse *c)
 static bool course_index(LessonCourse *c, char ***names, size_t *n)
 {
     char *file = path_join(c->dir, "course.json");
-    char *text = is_file(file) ? read_file(file) : NULL;
+    char *text = read_file(file);
     if (!text) {
+        if (errno == ENOENT || errno == ENOTDIR) { /* no index: the folders' order */
+            free(file);
+            return false;
+        }
+        /* There but unreadable: guessing the lessons from the folders
+         * could open a course the instructor did not mean. */
+        lesson_diags_add(&c->diags, LESSON_ERROR, file, 0, 0, "cannot read course.json (%s)",
+                         read_error(errno));
         free(file);
-        return false;
+        *names = NULL;
+        *n = 0;
+        return true;
     }
     *names = NULL;
     *n = 0;

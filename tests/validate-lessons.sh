@@ -6,6 +6,8 @@
 #   in NEEDS_PART2 (named in the log).
 # - The broken packs of tests/lessons-bad give exit 1 and each problem at
 #   its file, line and column; a DIR that does not exist is exit 2.
+# - Files that are not what a lesson names (huge, a FIFO, a folder) are
+#   errors too, and never hang or crash validate.
 srcdir=${srcdir:-.}
 bin=./app/aiotutor
 out=validate-lessons.out
@@ -71,6 +73,37 @@ if [ $st -ne 2 ]; then echo "FAIL: validate on a missing dir exited $st, expecte
 $bin validate --bogus >/dev/null 2>&1
 st=$?
 if [ $st -ne 2 ]; then echo "FAIL: validate --bogus exited $st, expected 2"; fail=1; fi
+
+# Files no instructor means to give, made here (a tarball cannot hold a
+# FIFO): a 20 MiB intro.md (a log named by mistake: read whole, an 8 GiB
+# one aborted the tutor), a lesson.json that is a FIFO (validate and the
+# tutor waited forever for a writer), a demo.py that is a folder (it said
+# "no such file"), a course.json that is a folder (silently ignored). Each
+# is an error at its file, line and column; the good lesson still loads.
+odd=$(mktemp -d "${TMPDIR:-/tmp}/validate-odd.XXXXXX") || exit 99
+good="$srcdir/tests/lessons-bad/01-good"
+cp -R "$good" "$odd/01-big" && chmod -R u+w "$odd/01-big"
+rm "$odd/01-big/intro.md" && truncate -s 20M "$odd/01-big/intro.md"
+mkdir "$odd/02-fifo" && mkfifo "$odd/02-fifo/lesson.json"
+cp -R "$good" "$odd/03-dir" && chmod -R u+w "$odd/03-dir"
+rm "$odd/03-dir/demo.py" && mkdir "$odd/03-dir/demo.py"
+cp -R "$good" "$odd/04-good" && chmod -R u+w "$odd/04-good"
+timeout 60 $bin validate --no-run "$odd" >$out 2>&1
+st=$?
+[ $st -eq 1 ] || { echo "FAIL: validate on odd files exited $st, expected 1"; fail=1; }
+for want in \
+    "01-big/lesson.json:7:[0-9]+: error: intro.md: cannot read it \(larger than 16 MiB" \
+    '02-fifo/lesson.json: error: cannot read the lesson file \(not a regular file\)' \
+    '03-dir/lesson.json:8:[0-9]+: error: demo.py: cannot read it \(Is a directory\)' \
+    ': 1 lesson loaded'; do
+    grep -Eq -- "$want" $out || { echo "FAIL: odd files: no line matching: $want"; fail=1; }
+done
+mkdir "$odd/course.json"
+timeout 60 $bin validate --no-run "$odd" >$out 2>&1
+grep -Eq -- '/course.json: error: cannot read course.json \(Is a directory\)' $out ||
+    { echo "FAIL: a course.json that is a folder is not reported"; fail=1; }
+[ $fail -eq 0 ] || cat $out
+rm -rf "$odd"
 
 rm -f $out
 exit $fail

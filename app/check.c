@@ -1685,6 +1685,30 @@ CheckResult *check_run_isolated(const Lesson *l, const LessonExercise *ex, const
     return check_child_finish(c);
 }
 
+bool check_course_report(const LessonCourse *c, const char *cmd)
+{
+    size_t errors = lesson_diags_errors(&c->diags);
+    if (errors == 0)
+        return true;
+    const LessonDiag *d = NULL;
+    for (size_t i = 0; i < c->diags.count && !d; i++)
+        if (c->diags.items[i].severity == LESSON_ERROR)
+            d = &c->diags.items[i];
+    char where[64] = "";
+    if (d->line > 0)
+        snprintf(where, sizeof where, ":%d:%d", d->line, d->col);
+    if (c->nlessons == 0) {
+        fprintf(stderr, "aiotutor: %s: no lesson could be loaded from %s: %s%s: %s\n", cmd, c->dir,
+                d->file, where, d->message);
+        return false;
+    }
+    fprintf(stderr,
+            "aiotutor: %s: %zu problem(s) in the lesson pack %s (a lesson with an error is left "
+            "out); first: %s%s: %s (run 'aiotutor validate %s')\n",
+            cmd, errors, c->dir, d->file, where, d->message, c->dir);
+    return true;
+}
+
 char *check_read_file(const char *path, size_t *len)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");

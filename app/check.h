@@ -158,6 +158,12 @@ const LessonExercise *check_find_exercise(const LessonCourse *c, const char *nam
  * *len; NULL with errno set when it cannot be read. Caller frees. */
 char *check_read_file(const char *path, size_t *len);
 
+/* Says on stderr, as "aiotutor: CMD: ...", when the lesson pack did not
+ * load whole: false (the command then exits 2) when no lesson loaded at
+ * all, with the first problem at its file and line; true with one warning
+ * line when some lessons were left out; true and silent otherwise. */
+bool check_course_report(const LessonCourse *c, const char *cmd);
+
 /* ------------------------------------------------------------ formats */
 
 #define CHECK_FORMATS(X)                                                                           \

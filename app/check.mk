@@ -7,6 +7,8 @@ app_aiotutor_SOURCES += app/check.c app/check.h app/check_fmt.c \
 TESTS += tests/check/kinds.sh tests/check/formats.sh tests/check/grade.sh
 EXTRA_DIST += tests/check
 TESTS += tests/check/watch.sh tests/check/course.sh
+# watch when its workspace goes away and comes back; a pack that does not load.
+TESTS += tests/check/watch-gone.sh
 
 # The checker's API without the command line.
 check_PROGRAMS += tests/unit/check_checker

@@ -116,6 +116,10 @@ int cli_check(int argc, char **argv)
         fprintf(stderr, "aiotutor: check: out of memory\n");
         return 2;
     }
+    if (!check_course_report(c, "check")) {
+        lesson_course_free(c);
+        return 2;
+    }
     const Lesson *l = NULL;
     const LessonExercise *ex = check_find_exercise(c, exname, &l);
     if (!ex) {

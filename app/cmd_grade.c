@@ -193,6 +193,11 @@ int cli_grade(int argc, char **argv)
         opt.mem_limit = mem / 2;
 
     LessonCourse *c = lesson_course_load(lessons ? lessons : lesson_default_dir());
+    if (c && !check_course_report(c, "grade")) {
+        lesson_course_free(c);
+        free(inputs);
+        return 2;
+    }
     const Lesson *l = NULL;
     const LessonExercise *ex = c ? check_find_exercise(c, exname, &l) : NULL;
     if (!ex) {

@@ -27,6 +27,10 @@
 
 int cli_watch(int argc, char **argv);
 
+/* Saves (an editor's write or its atomic rename), and the workspace itself
+ * going away. */
+#define WATCH_EVENTS (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF)
+
 static volatile sig_atomic_t stop_requested;
 static struct termios saved_tio;
 static bool tio_saved;
@@ -276,10 +280,15 @@ int cli_watch(int argc, char **argv)
         fprintf(stderr, "aiotutor: watch: out of memory\n");
         return 2;
     }
+    if (!check_course_report(c, "watch")) {
+        lesson_course_free(c);
+        return 2;
+    }
     w.c = c;
     w.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
     int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (in < 0 || inotify_add_watch(in, w.dir, IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
+    int wd = in < 0 ? -1 : inotify_add_watch(in, w.dir, WATCH_EVENTS);
+    if (wd < 0) {
         fprintf(stderr, "aiotutor: watch: can't watch '%s': %s\n", w.dir, strerror(errno));
         lesson_course_free(c);
         return 2;
@@ -304,10 +313,22 @@ int cli_watch(int argc, char **argv)
     char pending_name[256] = "";
     while (!quit && !stop_requested) {
         struct pollfd p[2] = {{in, POLLIN, 0}, {stdin_open ? STDIN_FILENO : -1, POLLIN, 0}};
-        /* A save is often several events (write, rename): check once they settle. */
-        int r = poll(p, 2, pending ? 150 : -1);
+        /* A save is often several events (write, rename): check once they
+         * settle. A workspace that went away is looked for twice a second. */
+        int r = poll(p, 2, pending ? 150 : wd < 0 ? 500 : -1);
         if (r < 0 && errno != EINTR)
             break;
+        if (r == 0 && wd < 0) {
+            if ((wd = inotify_add_watch(in, w.dir, WATCH_EVENTS)) >= 0) {
+                printf("\n%s is back: watching it again.\n", w.dir);
+                pick_latest(&w);
+                if (w.ex)
+                    check_now(&w);
+                else
+                    legend(&w);
+            }
+            continue;
+        }
         if (r == 0 && pending) {
             pending = false;
             select_file(&w, pending_name);
@@ -320,11 +341,25 @@ int cli_watch(int argc, char **argv)
             while ((n = read(in, buf, sizeof buf)) > 0) {
                 for (char *q = buf; q < buf + n;) {
                     struct inotify_event *ev = (struct inotify_event *)q;
+                    q += sizeof *ev + ev->len;
+                    if (ev->wd != wd || wd < 0)
+                        continue; /* from a watch already given up */
+                    if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) {
+                        /* Deleted, or moved (its files are no longer at
+                         * w.dir): wait for the path to come back rather
+                         * than watch nothing in silence. */
+                        inotify_rm_watch(in, wd);
+                        wd = -1;
+                        pending = false;
+                        printf("\n%s was deleted or moved: waiting for it to come back "
+                               "(q quits).\n",
+                               w.dir);
+                        continue;
+                    }
                     if (ev->len && exercise_for(c, ev->name, NULL)) {
                         snprintf(pending_name, sizeof pending_name, "%s", ev->name);
                         pending = true;
                     }
-                    q += sizeof *ev + ev->len;
                 }
             }
         }

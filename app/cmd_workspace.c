@@ -56,18 +56,25 @@ int cli_workspace(int argc, char **argv)
     }
     if (!dir)
         return cli_usage_error("workspace: missing DIR");
+    /* The pack first: a broken one must not leave an empty workspace. */
+    LessonCourse *c = lesson_course_load(lessons ? lessons : lesson_default_dir());
+    if (!c) {
+        fprintf(stderr, "aiotutor: workspace: out of memory\n");
+        return 2;
+    }
+    if (!check_course_report(c, "workspace")) {
+        lesson_course_free(c);
+        return 2;
+    }
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "aiotutor: workspace: can't make '%s': %s\n", dir, strerror(errno));
+        lesson_course_free(c);
         return 2;
     }
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         fprintf(stderr, "aiotutor: workspace: '%s' is not a directory\n", dir);
-        return 2;
-    }
-    LessonCourse *c = lesson_course_load(lessons ? lessons : lesson_default_dir());
-    if (!c) {
-        fprintf(stderr, "aiotutor: workspace: out of memory\n");
+        lesson_course_free(c);
         return 2;
     }
     int status = 0, written = 0, kept = 0;

@@ -1387,18 +1387,58 @@ static void draw_toc(Ui *ui, UiCanvas *c)
     ui_canvas_put(c, r.y + r.h - 2, r.x + 2, r.w - 4, ROLE_DIM, st_words);
 }
 
+/* Breaks ASCII text at spaces into lines of at most w columns (a word
+ * longer than w is cut); returns how many lines it takes, writing at most
+ * max of them into out. */
+static int wrap_ascii(const char *text, int w, char out[][128], int max)
+{
+    int n = 0;
+    if (w > 127) w = 127;
+    if (w < 1) return 0;
+    while (*text) {
+        while (*text == ' ')
+            text++;
+        if (!*text) break;
+        int len = (int)strlen(text), take = len <= w ? len : w;
+        if (take < len) { /* end at the last space that fits, if any */
+            int sp = take;
+            while (sp > 0 && text[sp] != ' ')
+                sp--;
+            if (sp > 0) take = sp;
+        }
+        if (n < max) snprintf(out[n], 128, "%.*s", take, text);
+        n++;
+        text += take;
+    }
+    return n;
+}
+
 static void draw_too_small(Ui *ui, UiCanvas *c)
 {
-    char a[128], b[128];
-    snprintf(a, sizeof a, "aiotutor needs a window of at least %dx%d.", LAYOUT_MIN_W, LAYOUT_MIN_H);
-    snprintf(b, sizeof b, "This one is %dx%d: please enlarge it.", ui->width, ui->height);
-    const char *lines[] = {a, b, "", "Everything is kept; the lesson comes back at full size."};
-    int y0 = ui->height / 2 - 2;
-    for (int i = 0; i < 4; i++) {
-        int w = (int)strlen(lines[i]);
-        int x = (ui->width - w) / 2;
+    char a[160], b[64];
+    snprintf(a, sizeof a, "aiotutor needs a window of at least %dx%d. This one is %dx%d: please enlarge it.",
+             LAYOUT_MIN_W, LAYOUT_MIN_H, ui->width, ui->height);
+    snprintf(b, sizeof b, "Need %dx%d, have %dx%d.", LAYOUT_MIN_W, LAYOUT_MIN_H, ui->width,
+             ui->height);
+    const char *kept = "Everything is kept; the lesson comes back at full size.";
+    /* Wrapped, not cut, down to a few columns: the sizes must stay legible
+     * in any window (the key bar takes the last line). */
+    int room = ui->height - 1, w = ui->width > 12 ? ui->width - 2 : ui->width;
+    char lines[24][128];
+    int n = wrap_ascii(a, w, lines, 24);
+    if (n > room) n = wrap_ascii(b, w, lines, 24);
+    int nwarn = n;
+    if (n + 1 + wrap_ascii(kept, w, NULL, 0) <= room && n + 1 < 24) {
+        lines[n++][0] = 0;
+        n += wrap_ascii(kept, w, lines + n, 24 - n);
+    }
+    if (n > room) n = room > 0 ? room : 0;
+    int y0 = (room - n) / 2;
+    for (int i = 0; i < n && i < 24; i++) {
+        int len = (int)strlen(lines[i]);
+        int x = (ui->width - len) / 2;
         if (x < 0) x = 0;
-        ui_canvas_put(c, y0 + i, x, ui->width - x, i < 2 ? ROLE_WARNING : ROLE_DIM, lines[i]);
+        ui_canvas_put(c, y0 + i, x, ui->width - x, i < nwarn ? ROLE_WARNING : ROLE_DIM, lines[i]);
     }
     /* The key bar stays, reduced to the one key that works here. */
     if (ui->height > 0) {

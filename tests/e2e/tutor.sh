@@ -52,9 +52,30 @@ expect "p turns back" 'page 2/4: Gather'
 T resize-window -t e2e -x 60 -y 20
 expect "too small: please enlarge" 'please enlarge it'
 expect "too small: the key bar keeps q Quit" '^ q Quit'
+# Smaller still, in the middle of a page: the message wraps instead of being
+# cut, so both sizes stay legible down to 10x5 (at 30x10 it read "aiotutor
+# needs a window of at" / "This one is 30x10: please enla").
+T resize-window -t e2e -x 30 -y 10
+expect "30x10: the minimum size, wrapped" '^ *at least 80x24\. This one is *$'
+expect "30x10: the window's size, wrapped" '^ *30x10: please enlarge it\. *$'
+T resize-window -t e2e -x 10 -y 5
+expect "10x5: the short form, both sizes" '^ *80x24, *$'
+expect "10x5: the window's size" '^ *have 10x5\. *$'
 T resize-window -t e2e -x 100 -y 30
 expect "resumes after resize" 'page 2/4: Gather'
 expect "key bar after resize" 'q Quit'
+
+# A 20x6 terminal from the start: the whole message, wrapped; then the
+# lesson once the window is big enough.
+start 20 6 -- --lessons "$FIXTURES"
+expect "20x6 at start: the minimum size" '^ *window of at least *$'
+expect "20x6 at start: the window's size" '^ *20x6: please *$'
+T resize-window -t e2e -x 100 -y 30
+expect "20x6 at start, then enlarged: the lesson" 'page 2/4: Gather'
+keys q
+expect_exited 0
+start 100 30 -- --lessons "$FIXTURES"
+expect "back in a full-size window" 'page 2/4: Gather'
 
 # Jump to lesson 2 through the contents, then quit with q.
 keys t

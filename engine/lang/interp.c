@@ -132,6 +132,7 @@ static void teardown_program(Interp *ip)
     Value last = ip->last_exc; /* sys.last_value goes first (finalize_modules_delete_special) */
     ip->last_exc = VAL_UNDEF_V;
     val_decref(&vm->rt, last);
+    vm_drop_kept_locals(vm);
     aiorun_at_exit(vm, ended); /* CPython's collection of cycles at exit */
     if (ip->modframe) {
         vm_frame_free(vm, ip->modframe);

@@ -624,6 +624,38 @@ RtStatus vm_raise_from_stdlib(Vm *vm, const VmStdlibFrame *frames, size_t nframe
     return RT_ERR;
 }
 
+/* At exit, before the cycles are collected: every live exception lets go
+ * of the locals it keeps. The collector cannot free a cycle that passes
+ * through the engine (it does not look into futures): an exception a failed
+ * task holds as its result, kept locals that hold that task (a TaskGroup's
+ * parent, a task handle), back to the exception. Corpus 107 and the fuzzers
+ * found them as leaks; CPython's collector sees tasks and frees them. */
+void vm_drop_kept_locals(Vm *vm)
+{
+    Rt *rt = &vm->rt;
+    Gc *gc = &rt->gc;
+    List *held = list_new(rt, 0);
+    if (!held) {
+        rt_clear_exc(rt);
+        return;
+    }
+    /* listed first: what they free leaves the tracked array (reordered) */
+    for (uint32_t i = 0; i < gc->n; i++) {
+        Value v = val_obj(gc->objs[i]);
+        if (val_is_exc(v) && !val_is_none(((Exc *)v.u.o)->kept) && list_append(rt, held, v) != RT_OK) {
+            rt_clear_exc(rt);
+            break;
+        }
+    }
+    for (size_t i = 0; i < held->len; i++) {
+        Exc *e = (Exc *)held->items[i].u.o;
+        Value kept = e->kept;
+        e->kept = VAL_NONE_V;
+        val_decref(rt, kept);
+    }
+    obj_decref(rt, &held->hdr);
+}
+
 /* The exception being handled by f or the frames it was called from. */
 static Value handled_exc(Frame *f)
 {

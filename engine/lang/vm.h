@@ -352,6 +352,9 @@ void vm_format_exception(Vm *vm, Value exc, StrBuf *sb);
  * its __context__ the one f or its callers handle, or, with no frame,
  * asyncio.run's main exception during the loop's shutdown. */
 void vm_set_exc_context(Vm *vm, Frame *f);
+/* At exit: live exceptions drop the frame locals they keep (Exc.kept), so
+ * that the cycles through engine tasks go (vm.c). */
+void vm_drop_kept_locals(Vm *vm);
 /* Traceback entries for CPython's own asyncio frames (code NULL in a
  * TbEntry, pc = which), so reports read as CPython's. */
 typedef enum VmStdlibFrame {

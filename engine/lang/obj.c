@@ -293,6 +293,8 @@ bool obj_isinstance(Rt *rt, Value v, const Class *cls)
 
 const char *obj_type_name(Rt *rt, Value v)
 {
+    if (val_is_type(v, &obj_native_type) && ((Native *)v.u.o)->py_type)
+        return ((Native *)v.u.o)->py_type;
     if (v.tag == VAL_OBJ && !v.u.o->type->builtin_class && v.u.o->type != &obj_exc_type)
         return v.u.o->type->tp_name ? v.u.o->type->tp_name : v.u.o->type->name;
     return obj_class_of(rt, v)->name->data;

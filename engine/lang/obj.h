@@ -680,6 +680,10 @@ struct Native {
     Value self;       /* owned; the object of a builtin method (list.append
                        * bound to a list), VAL_UNDEF for a plain function */
     void *data;       /* for the VM: any context pointer (not freed) */
+    /* CPython's type name for it when not a builtin: "function" for
+     * asyncio's functions (Python code there), "method" for random's
+     * (bound methods of a Random); NULL: builtin_function_or_method */
+    const char *py_type;
 };
 extern const ObjType obj_native_type;
 /* A builtin function: repr "<built-in function NAME>". */

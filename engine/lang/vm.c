@@ -2326,7 +2326,19 @@ load:
                 goto load;
             }
         }
-        /* No handler here: leave the frame, its locals kept by the exception. */
+        /* No handler here: leave the frame, its locals kept by the exception.
+         * Its value stack goes first, while it is still the current frame,
+         * as CPython's unwinding pops it: what it held warns at this line
+         * (`await work()()`). Not for a frame in an await (vm_frame_drop_await
+         * finds the awaited object by f->sp). */
+        if (!f->awaiting && f->sp) {
+            Value exc = rt_fetch_exc(rt);
+            for (Value *p = frame_stack(f) + f->sp; p > frame_stack(f);)
+                val_decref(rt, *--p);
+            f->sp = 0;
+            rt_clear_exc(rt);
+            rt->exc = exc;
+        }
         keep_frame_locals(vm, f);
         if (f->entry) {
             result = VM_ERROR;
@@ -2890,6 +2902,30 @@ RtStatus vm_init(Vm *vm, Mem *mem, Interp *ip)
     if (builtins_init(vm) != RT_OK || mod_time_init(vm) != RT_OK || mod_asyncio_init(vm) != RT_OK ||
         mod_random_init(vm) != RT_OK)
         return RT_ERR;
+    /* What CPython's messages call them ("object function can't be used in
+     * 'await' expression" for `await asyncio.sleep`). */
+    static const struct {
+        bool random; /* else asyncio */
+        const char *name, *type;
+    } py_types[] = {
+        {false, "run", "function"},       {false, "sleep", "function"},   {false, "create_task", "function"},
+        {false, "ensure_future", "function"}, {false, "gather", "function"}, {false, "wait", "function"},
+        {false, "wait_for", "function"},  {false, "as_completed", "function"}, {false, "shield", "function"},
+        {false, "timeout", "function"},   {false, "iscoroutine", "function"}, {false, "all_tasks", "function"},
+        {false, "current_task", "function"}, {true, "seed", "method"},    {true, "uniform", "method"},
+        {true, "randint", "method"},      {true, "randrange", "method"},  {true, "choice", "method"},
+        {true, "shuffle", "method"},
+    };
+    for (size_t i = 0; i < sizeof py_types / sizeof py_types[0]; i++) {
+        Value v;
+        bool found;
+        Module *m = py_types[i].random ? vm->mod_random : vm->mod_asyncio;
+        Str *k = rt_intern_cstr(&vm->rt, py_types[i].name);
+        if (!k || dict_get(&vm->rt, m->dict, val_obj(&k->hdr), &v, &found) != RT_OK)
+            return RT_ERR;
+        if (found && val_is_type(v, &obj_native_type))
+            ((Native *)v.u.o)->py_type = py_types[i].type;
+    }
     return RT_OK;
 }
 

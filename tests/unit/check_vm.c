@@ -603,6 +603,70 @@ START_TEST(test_augassign_locations)
 }
 END_TEST
 
+/* A frame left by an exception drops its value stack while it is still
+ * the current frame (a coroutine there warns at that line, before the
+ * traceback), and asyncio's functions are 'function' in messages, random's
+ * 'method' (texts from python3 through the oracle). */
+START_TEST(test_unwind_and_type_names)
+{
+    Cap c;
+    ck_assert_int_eq(run("import asyncio\n"
+                "async def work():\n"
+                "    return 7\n"
+                "async def main():\n"
+                "    print(work() + 1)\n"
+                "asyncio.run(main())\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "t.py:5: RuntimeWarning: coroutine 'work' was never awaited\n"
+                "  print(work() + 1)\n"
+                "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n"
+                "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 6, in <module>\n"
+                "    asyncio.run(main())\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
+                "    return runner.run(main)\n"
+                "           ^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
+                "    return self._loop.run_until_complete(task)\n"
+                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
+                "    return future.result()\n"
+                "           ^^^^^^^^^^^^^^^\n"
+                "  File \"t.py\", line 5, in main\n"
+                "    print(work() + 1)\n"
+                "          ~~~~~~~^~~\n"
+                "TypeError: unsupported operand type(s) for +: 'coroutine' and 'int'\n");
+    ck_assert_int_eq(run("import asyncio\n"
+                "async def main():\n"
+                "    await asyncio.sleep\n"
+                "asyncio.run(main())\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 4, in <module>\n"
+                "    asyncio.run(main())\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
+                "    return runner.run(main)\n"
+                "           ^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
+                "    return self._loop.run_until_complete(task)\n"
+                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
+                "    return future.result()\n"
+                "           ^^^^^^^^^^^^^^^\n"
+                "  File \"t.py\", line 3, in main\n"
+                "    await asyncio.sleep\n"
+                "TypeError: object function can't be used in 'await' expression\n");
+    ck_assert_int_eq(run("import random\n"
+                "random.choice[0]\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 2, in <module>\n"
+                "    random.choice[0]\n"
+                "    ~~~~~~~~~~~~~^^^\n"
+                "TypeError: 'method' object is not subscriptable\n");
+}
+END_TEST
+
 START_TEST(test_limits)
 {
     Cap c;
@@ -828,6 +892,7 @@ static Suite *vm_suite(void)
     tcase_add_test(tc, test_carets_and_suggestions);
     tcase_add_test(tc, test_asyncio_raises);
     tcase_add_test(tc, test_augassign_locations);
+    tcase_add_test(tc, test_unwind_and_type_names);
     tcase_add_test(tc, test_limits);
     tcase_add_test(tc, test_busy_limit);
     tcase_add_test(tc, test_syntax_warning);

@@ -1006,6 +1006,56 @@ static bool is_arg_ok(const AstExpr *e)
     return t == CV_NO || t == CV_NONE || t == CV_BOOL;
 }
 
+/* A SyntaxWarning at `line`, as CPython's compiler_warn prints it (with the
+ * source line, which linecache has for a real file only). */
+static void compile_warn(Compiler *c, int line, const char *msg)
+{
+    const char *fn = c->ast->filename;
+    size_t need = strlen(fn) + strlen(msg) + 64, len = 0;
+    const char *src = NULL;
+    /* linecache has no text for "<stdin>" and the like */
+    if (fn[0] != '<')
+        src = code_source_line(c->ast->source, c->ast->source_len, line, &len);
+    while (src && len && (*src == ' ' || *src == '\t' || *src == '\f'))
+        src++, len--;
+    while (src && len && (src[len - 1] == ' ' || src[len - 1] == '\t' || src[len - 1] == '\r'))
+        len--;
+    char *buf = cmalloc(c, need + len);
+    int n = snprintf(buf, need, "%s:%d: SyntaxWarning: %s\n", fn, line, msg);
+    if (src) {
+        memcpy(buf + n, "  ", 2);
+        memcpy(buf + n + 2, src, len);
+        buf[n + 2 + len] = '\n';
+        n += (int)len + 3;
+    }
+    c->warn(c->warn_host, buf, (size_t)n);
+    mem_free(c->mem, buf, need + len);
+}
+
+/* CPython's check_caller: calling a literal is most likely a missing comma
+ * between two items, `[(1, 2) (3, 4)]`: a SyntaxWarning naming its type. */
+static void check_caller(Compiler *c, const AstExpr *f)
+{
+    const char *t;
+    switch (f->kind) {
+    case AST_INT: t = "int"; break;
+    case AST_FLOAT: t = "float"; break;
+    case AST_STR: case AST_JOINEDSTR: case AST_FORMATTED: t = "str"; break;
+    case AST_TRUE: case AST_FALSE: t = "bool"; break;
+    case AST_NONE: t = "NoneType"; break;
+    case AST_TUPLE: t = "tuple"; break;
+    case AST_LIST: case AST_LISTCOMP: t = "list"; break;
+    case AST_DICT: case AST_DICTCOMP: t = "dict"; break;
+    case AST_GENEXP: t = "generator"; break;
+    default: return;
+    }
+    if (!c->warn)
+        return;
+    char msg[96];
+    snprintf(msg, sizeof msg, "'%s' object is not callable; perhaps you missed a comma?", t);
+    compile_warn(c, f->pos.line, msg);
+}
+
 /* CPython's check_compare: one SyntaxWarning per comparison at most, for
  * the first `is` / `is not` with a literal on either side. */
 static void check_compare(Compiler *c, const AstExpr *e)
@@ -1017,29 +1067,8 @@ static void check_compare(Compiler *c, const AstExpr *e)
         AstCmpop op = e->u.compare.ops[i];
         bool right = is_arg_ok(e->u.compare.comparators.items[i]);
         if ((op == AST_IS || op == AST_ISNOT) && (!left || !right)) {
-            const char *msg = op == AST_IS ? "\"is\" with a literal. Did you mean \"==\"?"
-                                           : "\"is not\" with a literal. Did you mean \"!=\"?";
-            int line = e->pos.line;
-            const char *fn = c->ast->filename;
-            size_t need = strlen(fn) + strlen(msg) + 64, len = 0;
-            const char *src = NULL;
-            /* linecache has no text for "<stdin>" and the like */
-            if (fn[0] != '<')
-                src = code_source_line(c->ast->source, c->ast->source_len, line, &len);
-            while (src && len && (*src == ' ' || *src == '\t' || *src == '\f'))
-                src++, len--;
-            while (src && len && (src[len - 1] == ' ' || src[len - 1] == '\t' || src[len - 1] == '\r'))
-                len--;
-            char *buf = cmalloc(c, need + len);
-            int n = snprintf(buf, need, "%s:%d: SyntaxWarning: %s\n", fn, line, msg);
-            if (src) {
-                memcpy(buf + n, "  ", 2);
-                memcpy(buf + n + 2, src, len);
-                buf[n + 2 + len] = '\n';
-                n += (int)len + 3;
-            }
-            c->warn(c->warn_host, buf, (size_t)n);
-            mem_free(c->mem, buf, need + len);
+            compile_warn(c, e->pos.line, op == AST_IS ? "\"is\" with a literal. Did you mean \"==\"?"
+                                                      : "\"is not\" with a literal. Did you mean \"!=\"?");
             return;
         }
         left = right;
@@ -1387,6 +1416,7 @@ static void set_subscript_loc(Compiler *c, const AstExpr *e)
 static void c_call(Compiler *c, const AstExpr *e)
 {
     const AstExpr *f = e->u.call.func;
+    check_caller(c, f);
     int nargs = e->u.call.args.len, nkw = e->u.call.nkeywords;
     bool star = has_starred(&e->u.call.args);
     if (!star && f->kind == AST_ATTRIBUTE && nargs + nkw < 256) {

@@ -667,6 +667,44 @@ START_TEST(test_unwind_and_type_names)
 }
 END_TEST
 
+/* Calling a literal warns at compile time, as CPython's check_caller: a
+ * missing comma between two tuples in a list (texts from python3 through
+ * the oracle). */
+START_TEST(test_syntax_warning_caller)
+{
+    Cap c;
+    ck_assert_int_eq(run("pairs = [(1, 2) (3, 4)]\n", &c), 1);
+    ck_assert_str_eq(c.out, "");
+    ck_assert_str_eq(c.err, "t.py:1: SyntaxWarning: 'tuple' object is not callable; perhaps you missed a comma?\n"
+                "  pairs = [(1, 2) (3, 4)]\n"
+                "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 1, in <module>\n"
+                "    pairs = [(1, 2) (3, 4)]\n"
+                "             ^^^^^^^^^^^^^\n"
+                "TypeError: 'tuple' object is not callable\n");
+    ck_assert_int_eq(run("def f():\n"
+                "    return [\n"
+                "        ('a', 1)\n"
+                "        ('b', 2)\n"
+                "    ]\n"
+                "try:\n"
+                "    f()\n"
+                "except TypeError as e:\n"
+                "    print(e)\n"
+                "x = 5()\n", &c), 1);
+    ck_assert_str_eq(c.out, "'tuple' object is not callable\n");
+    ck_assert_str_eq(c.err, "t.py:3: SyntaxWarning: 'tuple' object is not callable; perhaps you missed a comma?\n"
+                "  ('a', 1)\n"
+                "t.py:10: SyntaxWarning: 'int' object is not callable; perhaps you missed a comma?\n"
+                "  x = 5()\n"
+                "Traceback (most recent call last):\n"
+                "  File \"t.py\", line 10, in <module>\n"
+                "    x = 5()\n"
+                "        ^^^\n"
+                "TypeError: 'int' object is not callable\n");
+}
+END_TEST
+
 START_TEST(test_limits)
 {
     Cap c;
@@ -893,6 +931,7 @@ static Suite *vm_suite(void)
     tcase_add_test(tc, test_asyncio_raises);
     tcase_add_test(tc, test_augassign_locations);
     tcase_add_test(tc, test_unwind_and_type_names);
+    tcase_add_test(tc, test_syntax_warning_caller);
     tcase_add_test(tc, test_limits);
     tcase_add_test(tc, test_busy_limit);
     tcase_add_test(tc, test_syntax_warning);

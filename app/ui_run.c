@@ -38,11 +38,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What a run keeps of each stream (stdout, stderr): a lesson's demo prints
+ * a few screens, but a runaway one may print forever (80 MB a second
+ * between two sleep(0)s), and the tutor must not keep it all. */
+#define UI_RUN_KEEP_BYTES (1u << 20)
+#define UI_RUN_KEEP_LINES 20000
+#define UI_RUN_LINE_MAX   4096 /* bytes; the rest of a longer line is dropped */
+
 typedef struct Pending {
     char *s;
     size_t n, cap;
     double t; /* when its first byte was written */
     char task[32];
+    size_t kept; /* bytes of this stream kept so far, in lines */
+    int lines;   /* lines kept */
+    bool cut;    /* over the limits: nothing more is kept */
 } Pending;
 
 struct UiRun {
@@ -81,6 +91,9 @@ static void clear_lines(UiRun *r)
         free(r->lines[i].text);
     r->nlines = 0;
     r->out.n = r->err.n = 0;
+    r->out.kept = r->err.kept = 0;
+    r->out.lines = r->err.lines = 0;
+    r->out.cut = r->err.cut = false;
 }
 
 UiRun *ui_run_new(const char *src, size_t len, const char *filename)
@@ -225,6 +238,11 @@ static void pump(UiRun *r)
     size_t n = trace_count(tr);
     for (; r->trace_pos < n; r->trace_pos++)
         adapt(r, tr, trace_at(tr, r->trace_pos));
+    /* Every event is in the model now, and nothing reads the trace back
+     * (a step back replays from the start): give its room to the next
+     * events, or a long run keeps each print's text twice. */
+    trace_clear(tr);
+    r->trace_pos = 0;
 }
 
 /* The module code is running at `now` (see the top of the file): a loop it
@@ -270,13 +288,31 @@ static void push_line(UiRun *r, Pending *p, bool err)
     l->err = err;
     l->text = t;
     snprintf(l->task, sizeof l->task, "%s", p->task);
+    p->kept += p->n + 1;
+    p->lines++;
     p->n = 0;
+    if (!p->cut && (p->kept >= UI_RUN_KEEP_BYTES || p->lines >= UI_RUN_KEEP_LINES)) {
+        /* The last line kept says why the rest is missing. */
+        static const char note[] = "[the tutor keeps the first 1 MiB or 20,000 lines of a "
+                                   "program's output: the rest is not shown]";
+        p->cut = true;
+        if (p->cap < sizeof note) {
+            char *ns = realloc(p->s, sizeof note);
+            if (!ns) return;
+            p->s = ns;
+            p->cap = sizeof note;
+        }
+        memcpy(p->s, note, sizeof note - 1);
+        p->n = sizeof note - 1;
+        push_line(r, p, err);
+    }
 }
 
 static void write_to(UiRun *r, Pending *p, bool err, const char *text, size_t len)
 {
+    if (p->cut) return;
     pump(r); /* the trace says which task is printing */
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; i < len && !p->cut; i++) {
         if (p->n == 0) {
             p->t = r->ip ? secs(interp_now(r->ip)) : 0;
             int task = tlmodel_running_task(r->tl);
@@ -297,6 +333,12 @@ static void write_to(UiRun *r, Pending *p, bool err, const char *text, size_t le
         }
         if (text[i] == '\n') {
             push_line(r, p, err);
+            continue;
+        }
+        if (p->n >= UI_RUN_LINE_MAX) { /* the rest of the line is dropped: skip to its end */
+            const char *nl = memchr(text + i, '\n', len - i);
+            if (!nl) break;
+            i = (size_t)(nl - text) - 1;
             continue;
         }
         if (p->n + 1 >= p->cap) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 static void add(TlModel *m, TlEventKind k, double t, int task, TlState st)
 {
@@ -372,6 +373,83 @@ START_TEST(test_main_lane_around_a_loop)
 }
 END_TEST
 
+/* A runaway demo's output: the tutor keeps the first 1 MiB (or 20,000
+ * lines) of each stream and says so, and cuts a line past 4 KiB; what the
+ * program writes to stderr afterwards (its traceback) is still kept. It
+ * kept everything: 80 MB a second of a print loop between sleep(0)s. */
+static const char flood_src[] = "print('y' * 100000)\n"
+                                "for i in range(50000):\n"
+                                "    print('line', i, 'x' * 100)\n"
+                                "raise ValueError('the end')\n";
+
+START_TEST(test_output_kept_is_capped)
+{
+    UiRun *r = ui_run_new(flood_src, strlen(flood_src), "flood.py");
+    ck_assert_ptr_nonnull(r);
+    ck_assert(ui_run_start(r, 0.0, 1.0));
+    int guard = 0;
+    while (ui_run_state(r) == UI_RUN_LIVE && guard++ < 1000)
+        ui_run_tick(r, 1.0 + guard);
+    ck_assert_int_eq(ui_run_state(r), UI_RUN_FINISHED);
+    ck_assert_int_eq(ui_run_exit_status(r), 1);
+    int n = ui_run_line_count(r), out = 0, last_out = -1;
+    size_t bytes = 0;
+    bool traceback = false;
+    for (int i = 0; i < n; i++) {
+        const UiRunLine *l = ui_run_line(r, i);
+        if (!l->err) {
+            out++;
+            last_out = i;
+            bytes += strlen(l->text) + 1;
+        } else if (strcmp(l->text, "ValueError: the end") == 0) {
+            traceback = true;
+        }
+    }
+    ck_assert_int_eq(strlen(ui_run_line(r, 0)->text), 4096);
+    ck_assert_msg(out <= 20001 && bytes <= (1u << 20) + 4096 + 200,
+                  "%d lines, %zu bytes of stdout kept", out, bytes);
+    ck_assert_ptr_nonnull(strstr(ui_run_line(r, last_out)->text, "the rest is not shown"));
+    ck_assert_msg(traceback, "the traceback after the cut output is kept");
+    ui_run_free(r);
+}
+END_TEST
+
+/* A long run keeps only its model: the engine's trace copies each print's
+ * text, and the tutor kept all of it (1.3 KB a step of a print loop, 580 MB
+ * after 450,000 steps); it is cleared once read. 600 MiB printed here; the
+ * process's peak may grow by much less (up to ASan's 256 MiB quarantine). */
+static const char big_src[] = "import asyncio\n"
+                              "async def main():\n"
+                              "    s = 'x' * 1048576\n"
+                              "    for i in range(600):\n"
+                              "        print(s)\n"
+                              "        await asyncio.sleep(0)\n"
+                              "asyncio.run(main())\n";
+
+static long peak_kib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+START_TEST(test_trace_not_kept)
+{
+    long before = peak_kib();
+    UiRun *r = ui_run_new(big_src, strlen(big_src), "big.py");
+    ck_assert_ptr_nonnull(r);
+    ck_assert(ui_run_start(r, 0.0, 1.0));
+    int guard = 0;
+    while (ui_run_state(r) == UI_RUN_LIVE && guard++ < 100000)
+        ui_run_tick(r, 1.0);
+    ck_assert_int_eq(ui_run_state(r), UI_RUN_FINISHED);
+    ck_assert_int_eq(ui_run_exit_status(r), 0);
+    long grew = peak_kib() - before;
+    ck_assert_msg(grew < 384 * 1024, "the peak grew by %ld MiB", grew / 1024);
+    ui_run_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("tlmodel");
@@ -389,6 +467,9 @@ int main(void)
     tcase_add_test(tr, test_step_back_replays);
     tcase_add_test(tr, test_sync_program_main_lane);
     tcase_add_test(tr, test_main_lane_around_a_loop);
+    tcase_add_test(tr, test_output_kept_is_capped);
+    tcase_add_test(tr, test_trace_not_kept);
+    tcase_set_timeout(tr, 60); /* 600 MiB printed: seconds under the sanitizers */
     suite_add_tcase(s, tr);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

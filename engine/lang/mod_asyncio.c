@@ -1296,10 +1296,13 @@ static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw
     }
     if (need_loop(vm) != RT_OK)
         return RT_ERR;
-    for (size_t i = 0; i < n; i++)
+    /* As CPython's gather, the arguments before the first one that is not
+     * awaitable become tasks (which run) before it raises. */
+    size_t bad = n;
+    for (size_t i = 0; i < n && bad == n; i++)
         if (!vm_is_coroutine(a[i]) && !val_is_type(a[i], &vm_task_type) &&
             !val_is_type(a[i], &vm_future_type) && !val_is_type(a[i], &vm_gfuture_type))
-            return rt_raise_id(rt, CLS_TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
+            bad = i;
     /* Which arguments go through the table: the futures and tasks, and
      * every argument when a coroutine repeats. */
     bool repeats = false;
@@ -1330,7 +1333,7 @@ static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw
     }
     RtStatus st = RT_OK;
     size_t nfs = 0;
-    for (size_t i = 0; i < n && st == RT_OK; i++, nfs++) {
+    for (size_t i = 0; i < bad && st == RT_OK; i++, nfs++) {
         fs[i] = NULL;
         if (repeats || !vm_is_coroutine(a[i])) {
             size_t k = arg_slot(a, tab, tsize - 1, i);
@@ -1353,12 +1356,16 @@ static RtStatus f_gather(Rt *rt, Value self, const Value *a, size_t n, Tuple *kw
         }
     }
     mem_free(vm->mem, tab, tsize * sizeof *tab);
-    if (st != RT_OK) {
+    if (st != RT_OK || bad < n) {
         for (size_t i = 0; i < nfs; i++)
             if (fs[i])
                 future_release(fs[i]);
         mem_free(vm->mem, fs, cap * sizeof *fs);
-        return st;
+        if (st != RT_OK)
+            return st;
+        rt_raise_id(rt, CLS_TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
+        static const VmStdlibFrame at[] = {VM_TB_TASKS_827, VM_TB_TASKS_674};
+        return vm_raise_from_stdlib(vm, at, 2, a, n);
     }
     if (n == 0) {
         mem_free(vm->mem, fs, cap * sizeof *fs);

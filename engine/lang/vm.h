@@ -364,7 +364,7 @@ typedef enum VmStdlibFrame {
     /* where asyncio's own functions raise on a program's mistake */
     VM_TB_RUNNERS_186, VM_TB_RUNNERS_89, VM_TB_TASKS_384, VM_TB_BASE_EVENTS_436, VM_TB_TASKS_418,
     VM_TB_TASKS_420, VM_TB_TASKS_425, VM_TB_QUEUES_181, VM_TB_QUEUES_143, VM_TB_QUEUES_201,
-    VM_TB_LOCKS_348, VM_TB_LOCKS_140, VM_TB_LOCKS_434, VM_TB__COUNT
+    VM_TB_LOCKS_348, VM_TB_LOCKS_140, VM_TB_LOCKS_434, VM_TB_TASKS_827, VM_TB_TASKS_674, VM_TB__COUNT
 } VmStdlibFrame;
 RtStatus vm_tb_prepend_stdlib(Vm *vm, Value exc, VmStdlibFrame which);
 /* The pending exception was raised inside CPython's asyncio: its traceback

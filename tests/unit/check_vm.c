@@ -83,6 +83,19 @@ static const char *last_err_line(Cap *c)
         ck_assert_str_eq(last_err_line(&c_), lastline);                                            \
     } while (0)
 
+/* The frames of CPython's asyncio.run between the program's call and its
+ * main coroutine, in every traceback of an exception main lets out. */
+#define RUNNER_FRAMES                                                                              \
+    "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"                                  \
+    "    return runner.run(main)\n"                                                               \
+    "           ^^^^^^^^^^^^^^^^\n"                                                               \
+    "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"                                  \
+    "    return self._loop.run_until_complete(task)\n"                                            \
+    "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"                                            \
+    "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"               \
+    "    return future.result()\n"                                                                \
+    "           ^^^^^^^^^^^^^^^\n"
+
 START_TEST(test_arith_and_print)
 {
     EXPECT("print(1 + 2, 7 // 2, -7 // 2, 7 % -3, 2 ** 10, 1 / 4, sep='|', end='!\\n')\n",
@@ -339,15 +352,7 @@ START_TEST(test_asyncio_raises)
     ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
                 "  File \"t.py\", line 4, in <module>\n"
                 "    asyncio.run(main())\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
-                "    return runner.run(main)\n"
-                "           ^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
-                "    return self._loop.run_until_complete(task)\n"
-                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
-                "    return future.result()\n"
-                "           ^^^^^^^^^^^^^^^\n"
+                RUNNER_FRAMES
                 "  File \"t.py\", line 3, in main\n"
                 "    asyncio.run(asyncio.sleep(0))\n"
                 "  File \"<stdlib>/asyncio/runners.py\", line 186, in run\n"
@@ -362,15 +367,7 @@ START_TEST(test_asyncio_raises)
     ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
                 "  File \"t.py\", line 4, in <module>\n"
                 "    asyncio.run(main())\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
-                "    return runner.run(main)\n"
-                "           ^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
-                "    return self._loop.run_until_complete(task)\n"
-                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
-                "    return future.result()\n"
-                "           ^^^^^^^^^^^^^^^\n"
+                RUNNER_FRAMES
                 "  File \"t.py\", line 3, in main\n"
                 "    asyncio.create_task(5)\n"
                 "  File \"<stdlib>/asyncio/tasks.py\", line 384, in create_task\n"
@@ -388,15 +385,7 @@ START_TEST(test_asyncio_raises)
     ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
                 "  File \"t.py\", line 4, in <module>\n"
                 "    asyncio.run(main())\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
-                "    return runner.run(main)\n"
-                "           ^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
-                "    return self._loop.run_until_complete(task)\n"
-                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
-                "    return future.result()\n"
-                "           ^^^^^^^^^^^^^^^\n"
+                RUNNER_FRAMES
                 "  File \"t.py\", line 3, in main\n"
                 "    await asyncio.wait([])\n"
                 "  File \"<stdlib>/asyncio/tasks.py\", line 418, in wait\n"
@@ -412,15 +401,7 @@ START_TEST(test_asyncio_raises)
     ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
                 "  File \"t.py\", line 6, in <module>\n"
                 "    asyncio.run(main())\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
-                "    return runner.run(main)\n"
-                "           ^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
-                "    return self._loop.run_until_complete(task)\n"
-                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
-                "    return future.result()\n"
-                "           ^^^^^^^^^^^^^^^\n"
+                RUNNER_FRAMES
                 "  File \"t.py\", line 5, in main\n"
                 "    await asyncio.wait([f()])\n"
                 "  File \"<stdlib>/asyncio/tasks.py\", line 425, in wait\n"
@@ -437,15 +418,7 @@ START_TEST(test_asyncio_raises)
     ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
                 "  File \"t.py\", line 6, in <module>\n"
                 "    asyncio.run(main())\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
-                "    return runner.run(main)\n"
-                "           ^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
-                "    return self._loop.run_until_complete(task)\n"
-                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
-                "    return future.result()\n"
-                "           ^^^^^^^^^^^^^^^\n"
+                RUNNER_FRAMES
                 "  File \"t.py\", line 5, in main\n"
                 "    q.put_nowait(2)\n"
                 "  File \"<stdlib>/asyncio/queues.py\", line 143, in put_nowait\n"
@@ -459,15 +432,7 @@ START_TEST(test_asyncio_raises)
     ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
                 "  File \"t.py\", line 4, in <module>\n"
                 "    asyncio.run(main())\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
-                "    return runner.run(main)\n"
-                "           ^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
-                "    return self._loop.run_until_complete(task)\n"
-                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
-                "    return future.result()\n"
-                "           ^^^^^^^^^^^^^^^\n"
+                RUNNER_FRAMES
                 "  File \"t.py\", line 3, in main\n"
                 "    asyncio.Queue().get_nowait()\n"
                 "  File \"<stdlib>/asyncio/queues.py\", line 181, in get_nowait\n"
@@ -481,15 +446,7 @@ START_TEST(test_asyncio_raises)
     ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
                 "  File \"t.py\", line 4, in <module>\n"
                 "    asyncio.run(main())\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
-                "    return runner.run(main)\n"
-                "           ^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
-                "    return self._loop.run_until_complete(task)\n"
-                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
-                "    return future.result()\n"
-                "           ^^^^^^^^^^^^^^^\n"
+                RUNNER_FRAMES
                 "  File \"t.py\", line 3, in main\n"
                 "    asyncio.Queue().task_done()\n"
                 "  File \"<stdlib>/asyncio/queues.py\", line 201, in task_done\n"
@@ -503,15 +460,7 @@ START_TEST(test_asyncio_raises)
     ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
                 "  File \"t.py\", line 4, in <module>\n"
                 "    asyncio.run(main())\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
-                "    return runner.run(main)\n"
-                "           ^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
-                "    return self._loop.run_until_complete(task)\n"
-                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
-                "    return future.result()\n"
-                "           ^^^^^^^^^^^^^^^\n"
+                RUNNER_FRAMES
                 "  File \"t.py\", line 3, in main\n"
                 "    asyncio.Lock().release()\n"
                 "  File \"<stdlib>/asyncio/locks.py\", line 140, in release\n"
@@ -526,15 +475,7 @@ START_TEST(test_asyncio_raises)
     ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
                 "  File \"t.py\", line 5, in <module>\n"
                 "    asyncio.run(main())\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
-                "    return runner.run(main)\n"
-                "           ^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
-                "    return self._loop.run_until_complete(task)\n"
-                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
-                "    return future.result()\n"
-                "           ^^^^^^^^^^^^^^^\n"
+                RUNNER_FRAMES
                 "  File \"t.py\", line 4, in main\n"
                 "    s.release()\n"
                 "  File \"<stdlib>/asyncio/locks.py\", line 434, in release\n"
@@ -548,15 +489,7 @@ START_TEST(test_asyncio_raises)
     ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
                 "  File \"t.py\", line 4, in <module>\n"
                 "    asyncio.run(main())\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
-                "    return runner.run(main)\n"
-                "           ^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
-                "    return self._loop.run_until_complete(task)\n"
-                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
-                "    return future.result()\n"
-                "           ^^^^^^^^^^^^^^^\n"
+                RUNNER_FRAMES
                 "  File \"t.py\", line 3, in main\n"
                 "    asyncio.Semaphore(-1)\n"
                 "  File \"<stdlib>/asyncio/locks.py\", line 348, in __init__\n"
@@ -623,15 +556,7 @@ START_TEST(test_unwind_and_type_names)
                 "Traceback (most recent call last):\n"
                 "  File \"t.py\", line 6, in <module>\n"
                 "    asyncio.run(main())\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
-                "    return runner.run(main)\n"
-                "           ^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
-                "    return self._loop.run_until_complete(task)\n"
-                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
-                "    return future.result()\n"
-                "           ^^^^^^^^^^^^^^^\n"
+                RUNNER_FRAMES
                 "  File \"t.py\", line 5, in main\n"
                 "    print(work() + 1)\n"
                 "          ~~~~~~~^~~\n"
@@ -644,15 +569,7 @@ START_TEST(test_unwind_and_type_names)
     ck_assert_str_eq(c.err, "Traceback (most recent call last):\n"
                 "  File \"t.py\", line 4, in <module>\n"
                 "    asyncio.run(main())\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 190, in run\n"
-                "    return runner.run(main)\n"
-                "           ^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/runners.py\", line 118, in run\n"
-                "    return self._loop.run_until_complete(task)\n"
-                "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-                "  File \"<stdlib>/asyncio/base_events.py\", line 653, in run_until_complete\n"
-                "    return future.result()\n"
-                "           ^^^^^^^^^^^^^^^\n"
+                RUNNER_FRAMES
                 "  File \"t.py\", line 3, in main\n"
                 "    await asyncio.sleep\n"
                 "TypeError: object function can't be used in 'await' expression\n");
